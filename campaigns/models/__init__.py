@@ -1,0 +1,30 @@
+from campaigns.models.campaigns import Campaign
+from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
+from campaigns.models.ledger import LedgerEntry, Price
+from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
+from campaigns.models.senders import SenderID, Template, VoiceRecording
+from campaigns.models.tenancy import Account, Membership, Role, Subaccount
+
+__all__ = [
+    "Account",
+    "Campaign",
+    "Contact",
+    "ContactField",
+    "ContactList",
+    "ImportJob",
+    "InboundMessage",
+    "LedgerEntry",
+    "ListMembership",
+    "Membership",
+    "Message",
+    "OtpRequest",
+    "Price",
+    "Role",
+    "SenderID",
+    "StatusCount",
+    "Subaccount",
+    "Suppression",
+    "Template",
+    "UssdSession",
+    "VoiceRecording",
+]

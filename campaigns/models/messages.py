@@ -1,0 +1,159 @@
+"""Messages (one per recipient), inbound messages, USSD sessions, OTPs and counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from campaigns.models.campaigns import Campaign
+from campaigns.models.contacts import Contact
+from campaigns.models.senders import CHANNEL_CHOICES
+from campaigns.models.tenancy import Account, Subaccount
+from providers.base import MessageStatus
+
+STATUS_CHOICES = [(s.value, s.value.title()) for s in MessageStatus]
+
+
+class Message(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages")
+    subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")
+    sender = models.CharField(max_length=20, blank=True, default="")
+    to = models.CharField(max_length=20)
+    text = models.TextField(blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True, help_text="Channel options, rendered.")
+    flash = models.BooleanField(default=False)
+    encoding = models.CharField(max_length=5, default="gsm7")
+    segments = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=MessageStatus.PENDING)
+    error_code = models.CharField(max_length=30, blank=True, default="")
+    error_raw = models.CharField(max_length=60, blank=True, default="", help_text="The provider's own code.")
+    error_message = models.CharField(max_length=300, blank=True, default="")
+    provider_message_id = models.CharField(max_length=80, blank=True, default="")
+    network = models.CharField(max_length=60, blank=True, default="")
+    price = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"), help_text="Unit price reserved.")
+    cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"), help_text="What was charged.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    call_outcome = models.CharField(max_length=20, blank=True, default="")
+    call_dtmf = models.CharField(max_length=40, blank=True, default="")
+    call_duration = models.PositiveIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="message_campaign_status"),
+            models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
+            models.Index(fields=["account", "-id"], name="message_account_recent"),
+            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="message_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to} ({self.status})"
+
+
+class StatusCount(models.Model):
+    """Per-campaign status counts as small delta rows, squashed periodically.
+
+    Writers insert rows (never update a shared one), so they do not serialize;
+    readers sum a handful of rows per status."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="status_counts")
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES)
+    count = models.IntegerField(default=0)
+    is_squashed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "status"], name="statuscount_campaign")]
+
+
+class InboundMessage(models.Model):
+    class Kind(models.TextChoices):
+        SMS = "sms", "SMS"
+        USSD = "ussd", "USSD"
+        DTMF = "dtmf", "DTMF"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="inbound_messages")
+    connection = models.ForeignKey("providers.ProviderConnection", null=True, on_delete=models.SET_NULL, related_name="inbound_messages")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.SMS)
+    from_number = models.CharField(max_length=20)
+    to = models.CharField(max_length=20, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    provider_message_id = models.CharField(max_length=80, blank=True, default="")
+    session_id = models.CharField(max_length=80, blank=True, default="")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    is_opt_out = models.BooleanField(default=False)
+    raw = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="inbound_dedupe_provider_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.from_number}"
+
+
+class UssdSession(models.Model):
+    """One recipient's walk through a USSD menu campaign, with each step's answer."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ussd_sessions")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    phone = models.CharField(max_length=20)
+    session_id = models.CharField(max_length=80, db_index=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    answers = models.JSONField(default=list, blank=True, help_text='[{"step": 0, "question": .., "answer": ..}]')
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class OtpRequest(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="otp_requests")
+    subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="+")
+    to = models.CharField(max_length=20)
+    channel = models.CharField(max_length=10, default="sms")
+    code_hash = models.CharField(max_length=128, blank=True, default="", help_text="Empty when the provider keeps the code.")
+    provider_reference = models.CharField(max_length=120, blank=True, default="")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

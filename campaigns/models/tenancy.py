@@ -1,0 +1,87 @@
+"""Tenants: accounts, subaccounts (cost centers) and users' memberships."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    currency = models.CharField(max_length=3, default="USD")
+    # Always equal to the sum of the ledger; updated in the same transaction as each entry.
+    balance = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    # Part of the balance held for running campaigns (estimate minus what was charged).
+    reserved = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    # Auto-pause a campaign when this share of its recent sends fail (0..1).
+    error_pause_threshold = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.5"))
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance - self.reserved
+
+    @classmethod
+    def unique_slug(cls, name: str) -> str:
+        base = slugify(name)[:50] or "account"
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class Subaccount(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="subaccounts")
+    name = models.CharField(max_length=120)
+    credit_limit = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Most this subaccount may spend; empty for no limit."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="subaccount_name_per_account")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    MARKETER = "marketer", "Marketer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A user belongs to one account with one role (and a marketer to a subaccount)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MARKETER)
+    subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships")
+    phone = models.CharField(max_length=20, blank=True, default="", help_text="For test sends to myself (E.164).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.account} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_send(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MARKETER)

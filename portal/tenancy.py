@@ -1,0 +1,81 @@
+"""Tenancy: every request knows its user's account, role and subaccount.
+
+Views get objects through ``scoped(request, queryset)`` so another account's object is
+simply not found (404), and use the role decorators for what a role may do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from campaigns.models import Membership, Role
+
+
+class TenancyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.account = None  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            membership = Membership.objects.select_related("account", "subaccount").filter(user=user).first()
+            if membership is not None and membership.account.is_active:
+                request.membership = membership  # type: ignore[attr-defined]
+                request.account = membership.account  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def tenancy_context(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership,
+        "account": getattr(request, "account", None),
+        "is_admin": bool(membership and membership.is_admin),
+        "can_send": bool(membership and membership.can_send),
+    }
+
+
+def _require(roles: set[str] | None) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = getattr(request, "membership", None)
+            if membership is None:
+                raise PermissionDenied("Your user does not belong to an account.")
+            if roles is not None and membership.role not in roles:
+                raise PermissionDenied("Your role does not allow this.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+member_required = _require(None)  # any role: admin, marketer, viewer
+sender_required = _require({Role.ADMIN, Role.MARKETER})  # may compose and launch
+admin_required = _require({Role.ADMIN})
+
+
+def scoped(request: HttpRequest, queryset: QuerySet, *, subaccount_field: str | None = "subaccount") -> QuerySet:
+    """Limit a queryset to the request's account, and a marketer's or viewer's subaccount
+    (objects with no subaccount are shared by the whole account)."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    qs = queryset.filter(account=membership.account)
+    if subaccount_field and not membership.is_admin and membership.subaccount_id:
+        qs = qs.filter(Q(**{subaccount_field: membership.subaccount_id}) | Q(**{f"{subaccount_field}__isnull": True}))
+    return qs
+
+
+def get_scoped(request: HttpRequest, queryset: QuerySet, *, subaccount_field: str | None = "subaccount", **lookup: Any) -> Model:
+    return get_object_or_404(scoped(request, queryset, subaccount_field=subaccount_field), **lookup)

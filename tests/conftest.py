@@ -1,0 +1,95 @@
+"""Base fixtures: every test gets an account with an admin, a marketer and a viewer,
+plus an outsider from another account, so every view gets its access test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from campaigns.models import Account, Membership, Role, SenderID, Subaccount
+from providers.models import ProviderConnection
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    account: Account
+    subaccount: Subaccount
+    admin: object
+    marketer: object
+    viewer: object
+    other_account: Account
+    outsider: object
+
+
+def make_user(email: str, account: Account, role: str, subaccount: Subaccount | None = None):
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    Membership.objects.create(user=user, account=account, role=role, subaccount=subaccount)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    account = Account.objects.create(name="Acme", slug="acme")
+    sub = Subaccount.objects.create(account=account, name="Marketing")
+    other = Account.objects.create(name="Globex", slug="globex")
+    return World(
+        account=account,
+        subaccount=sub,
+        admin=make_user("admin@acme.test", account, Role.ADMIN),
+        marketer=make_user("marketer@acme.test", account, Role.MARKETER, sub),
+        viewer=make_user("viewer@acme.test", account, Role.VIEWER, sub),
+        other_account=other,
+        outsider=make_user("admin@globex.test", other, Role.ADMIN),
+    )
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(world) -> Client:
+    return login(world.admin)
+
+
+@pytest.fixture
+def marketer_client(world) -> Client:
+    return login(world.marketer)
+
+
+@pytest.fixture
+def viewer_client(world) -> Client:
+    return login(world.viewer)
+
+
+@pytest.fixture
+def outsider_client(world) -> Client:
+    return login(world.outsider)
+
+
+def make_connection(
+    account: Account, provider: str = "vt", *, base_url: str = "http://sim.test/vt", credentials: dict | None = None, **kw
+) -> ProviderConnection:
+    conn = ProviderConnection(account=account, name=kw.pop("name", f"{provider} main"), provider=provider, base_url=base_url, **kw)
+    conn.set_credentials(credentials or {"apikey": "test-key"})
+    conn.save()
+    return conn
+
+
+@pytest.fixture
+def vt_connection(world) -> ProviderConnection:
+    return make_connection(world.account, "vt")
+
+
+@pytest.fixture
+def approved_sender(world, vt_connection) -> SenderID:
+    return SenderID.objects.create(
+        account=world.account, channel="sms", value="ACME", status=SenderID.Status.APPROVED, connection=vt_connection
+    )
