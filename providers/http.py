@@ -18,6 +18,14 @@ BODY_LIMIT = 4000
 
 _clients: dict[tuple[int, str], httpx.Client] = {}
 _clients_lock = threading.Lock()
+_transport: httpx.BaseTransport | None = None
+
+
+def install_transport(transport: httpx.BaseTransport | None) -> None:
+    """Tests: make every provider client go through ``transport`` (e.g. the simulators)."""
+    global _transport
+    close_shared_clients()
+    _transport = transport
 
 
 def shared_client(connection_id: int, base_url: str, *, pool: int = 32) -> httpx.Client:
@@ -27,7 +35,7 @@ def shared_client(connection_id: int, base_url: str, *, pool: int = 32) -> httpx
         client = _clients.get(key)
         if client is None:
             limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-            client = httpx.Client(timeout=settings.PROVIDER_HTTP_TIMEOUT, limits=limits)
+            client = httpx.Client(timeout=settings.PROVIDER_HTTP_TIMEOUT, limits=limits, transport=_transport)
             _clients[key] = client
         return client
 

@@ -93,3 +93,30 @@ def approved_sender(world, vt_connection) -> SenderID:
     return SenderID.objects.create(
         account=world.account, channel="sms", value="ACME", status=SenderID.Status.APPROVED, connection=vt_connection
     )
+
+
+@pytest.fixture
+def simulators(db):
+    """Every provider's simulator in-process: provider HTTP goes to them through the httpx
+    seam, and ``simulators.deliver(client)`` posts their queued webhooks to the portal."""
+    from providers.http import install_transport
+    from providers.simulator.registry import simulator_classes
+    from providers.simulator.testing import SimulatorTransport, deliver_webhooks
+
+    def resolve(slug: str, value: str, kind: str = "") -> str | None:
+        for conn in ProviderConnection.objects.filter(provider=slug):
+            sim_cls = classes[slug]
+            if conn.get_credentials().get(sim_cls.account_credential) == value:
+                return conn.webhook_url(kind)
+        return None
+
+    classes = simulator_classes()
+    sims = {slug: cls(resolve, seed=1, delay=0) for slug, cls in classes.items()}
+    install_transport(SimulatorTransport(sims))
+
+    class Sims(dict):
+        def deliver(self, client=None) -> list[int]:
+            return deliver_webhooks(client or Client(), self)
+
+    yield Sims(sims)
+    install_transport(None)
