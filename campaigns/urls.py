@@ -1,7 +1,6 @@
-from django.urls import path
-
-from campaigns.views import dashboard
+from django.urls import include, path
 
 urlpatterns = [
-    path("", dashboard.home, name="home"),
+    path("", include("campaigns.urls_marketing")),
+    path("admin/", include("campaigns.urls_admin")),
 ]
