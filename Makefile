@@ -1,0 +1,66 @@
+# make run  - set up everything and run the portal, its worker and the provider simulators
+# make test - set up and run every test (embedded default, then PostgreSQL + Redis)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SIM_PORT ?= 8025
+HOST ?= 127.0.0.1
+
+.PHONY: run test test-embedded test-pg setup setup-dev env migrate demo lint benchmark clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+env: .env
+.env:
+	@$(PY) -c "import secrets; from cryptography.fernet import Fernet; \
+	print('DEBUG=false'); print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+	print('FIELD_ENCRYPTION_KEY=' + Fernet.generate_key().decode())" > .env
+	@echo "wrote .env (secret key and credential encryption key)"
+
+setup: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+run: setup
+	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo --simulator-url http://$(HOST):$(SIM_PORT)
+	@echo ""
+	@echo "  Portal:     http://$(HOST):$(PORT)"
+	@echo "  Simulators: http://$(HOST):$(SIM_PORT)/<provider>/   (Ctrl-C stops everything)"
+	@echo ""
+	WEB_PORT=$(PORT) SIM_PORT=$(SIM_PORT) BIND_HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
+		$(VENV)/bin/honcho start -f Procfile
+
+setup-dev: $(VENV)/.dev .env
+	@bash .ci/system-packages.sh
+
+test: setup-dev test-embedded test-pg
+
+test-embedded:
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+test-pg:
+	bash .ci/with-services.sh $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
+
+lint:
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+benchmark: setup
+	$(PY) manage.py benchmark
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
