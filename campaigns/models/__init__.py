@@ -1,3 +1,4 @@
+from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.ledger import LedgerEntry, Price
@@ -7,10 +8,14 @@ from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 
 __all__ = [
     "Account",
+    "ApiKey",
     "Campaign",
     "Contact",
     "ContactField",
     "ContactList",
+    "DeliveryAttempt",
+    "EventDelivery",
+    "EventSubscription",
     "ImportJob",
     "InboundMessage",
     "LedgerEntry",
