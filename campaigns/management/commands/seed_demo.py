@@ -1,0 +1,261 @@
+"""python manage.py seed_demo: create or refresh the demo account `make run` shows.
+
+Idempotent: a second run refreshes logins, connections and prices and adds nothing twice."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.encoding import analyze
+from campaigns.models import (
+    Account,
+    Campaign,
+    Contact,
+    ContactList,
+    LedgerEntry,
+    ListMembership,
+    Membership,
+    Message,
+    Price,
+    Role,
+    SenderID,
+    StatusCount,
+    Subaccount,
+    Suppression,
+)
+from providers.base import MessageStatus
+from providers.models import ProviderConnection
+from providers.registry import backends
+
+PASSWORD = "demo-pass-2026"
+ADMIN_EMAIL = "admin@demo.test"
+MARKETER_EMAIL = "marketer@demo.test"
+DEMO_SLUG = "demo"
+PRICES = [("sms", "segment", "0.0100"), ("voice", "pulse30", "0.0200"), ("whatsapp", "message", "0.0050"), ("ussd", "message", "0.0010")]
+FIRST_NAMES = [
+    "Ayesha",
+    "Bilal",
+    "Carmen",
+    "Dmitri",
+    "Emeka",
+    "Fatima",
+    "Goran",
+    "Hana",
+    "Imran",
+    "Julia",
+    "Kofi",
+    "Lina",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+]
+LAST_NAMES = ["Khan", "Silva", "Okafor", "Ivanova", "Haddad", "Tanaka", "Mensah", "Costa", "Rahman", "Novak"]
+CITIES = ["Lahore", "Karachi", "Islamabad", "Faisalabad"]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo account: logins, simulator connections, contacts, a finished campaign."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--simulator-url", default="http://127.0.0.1:8025")
+        parser.add_argument("--contacts", type=int, default=300)
+
+    def handle(self, *args, **options) -> None:
+        sim = options["simulator_url"].rstrip("/")
+        with transaction.atomic():
+            account = self.account()
+            sub = Subaccount.objects.get_or_create(account=account, name="Marketing")[0]
+            self.user(ADMIN_EMAIL, account, Role.ADMIN, None)
+            self.user(MARKETER_EMAIL, account, Role.MARKETER, sub)
+            connections = self.connections(account, sim)
+            self.senders(account, connections)
+            self.prices(account)
+            if not LedgerEntry.objects.filter(account=account).exists():
+                self.ledger(account, Decimal("500"), LedgerEntry.Kind.TOPUP, "Opening demo credit")
+            lists = self.contacts(account, sub, options["contacts"])
+            if not account.campaigns.filter(name="Welcome offer").exists():
+                self.finished_campaign(account, sub, connections["vt"], lists[0])
+        self.stdout.write(self.style.SUCCESS("Demo account ready."))
+        self.stdout.write(f"  admin:    {ADMIN_EMAIL} / {PASSWORD}")
+        self.stdout.write(f"  marketer: {MARKETER_EMAIL} / {PASSWORD}")
+        for conn in connections.values():
+            self.stdout.write(f"  {conn.name}: {conn.base_url}  webhooks -> {conn.webhook_url()}")
+
+    def account(self) -> Account:
+        account, _ = Account.objects.get_or_create(
+            slug=DEMO_SLUG, defaults={"name": "Demo Telecom", "timezone": "Asia/Karachi", "currency": "USD"}
+        )
+        return account
+
+    def user(self, email: str, account: Account, role: str, sub: Subaccount | None):
+        User = get_user_model()
+        user = User.objects.filter(username=email).first() or User(username=email, email=email)
+        user.set_password(PASSWORD)
+        user.is_active = True
+        user.save()
+        Membership.objects.update_or_create(user=user, defaults={"account": account, "role": role, "subaccount": sub})
+        return user
+
+    def connections(self, account: Account, sim: str) -> dict[str, ProviderConnection]:
+        found = {}
+        for slug, backend in backends().items():
+            conn = ProviderConnection.objects.filter(account=account, provider=slug).first() or ProviderConnection(
+                account=account, provider=slug
+            )
+            conn.name = f"{backend.name} (simulator)"[:100]
+            conn.base_url = f"{sim}/{slug}"
+            conn.mps = 200
+            conn.is_active = True
+            conn.set_credentials({f.name: f"demo-{slug}-{f.name}".lower() for f in backend.credential_fields})
+            settings = dict(conn.settings or {})
+            for field in backend.setting_fields:
+                if field.name.endswith("base_url"):
+                    settings[field.name] = f"{sim}/{slug}"
+                elif field.default is not None:
+                    settings.setdefault(field.name, field.default)
+            conn.settings = settings
+            conn.save()
+            found[slug] = conn
+        return found
+
+    def senders(self, account: Account, connections: dict[str, ProviderConnection]) -> None:
+        wanted = [("sms", "DEMO"), ("sms", "8333"), ("voice", "Default"), ("whatsapp", "923001112233"), ("ussd", "*123#")]
+        for channel, value in wanted:
+            SenderID.objects.update_or_create(
+                account=account, channel=channel, value=value, defaults={"status": SenderID.Status.APPROVED, "decided_at": timezone.now()}
+            )
+
+    def prices(self, account: Account) -> None:
+        for channel, unit, amount in PRICES:
+            Price.objects.update_or_create(account=account, channel=channel, prefix="", defaults={"unit": unit, "amount": Decimal(amount)})
+
+    def ledger(self, account: Account, amount: Decimal, kind: str, description: str, **links) -> None:
+        account = Account.objects.select_for_update().get(pk=account.pk)
+        account.balance += amount
+        account.save(update_fields=["balance"])
+        LedgerEntry.objects.create(
+            account=account, kind=kind, amount=amount, balance_after=account.balance, description=description, **links
+        )
+
+    def contacts(self, account: Account, sub: Subaccount, count: int) -> list[ContactList]:
+        newsletter = ContactList.objects.get_or_create(account=account, name="Newsletter", defaults={"subaccount": sub})[0]
+        vip = ContactList.objects.get_or_create(account=account, name="VIP customers", defaults={"subaccount": sub})[0]
+        if account.contacts.exists():
+            return [newsletter, vip]
+        rng = random.Random(2026)
+        contacts = [
+            Contact(
+                account=account,
+                phone=demo_number(rng, i),
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                attributes={"city": rng.choice(CITIES)},
+            )
+            for i in range(count)
+        ]
+        Contact.objects.bulk_create(contacts, ignore_conflicts=True)
+        saved = list(account.contacts.order_by("id"))
+        two_thirds = len(saved) * 2 // 3
+        members = [ListMembership(contact_list=newsletter, contact=c) for c in saved[:two_thirds]]
+        members += [ListMembership(contact_list=vip, contact=c) for c in saved[two_thirds - 20 :]]  # 20 in both lists
+        ListMembership.objects.bulk_create(members, ignore_conflicts=True)
+        Suppression.objects.get_or_create(
+            account=account, phone=saved[0].phone, defaults={"reason": "opt_out", "source": "manual", "note": "Asked not to be contacted"}
+        )
+        return [newsletter, vip]
+
+    def finished_campaign(self, account: Account, sub: Subaccount, conn: ProviderConnection, audience: ContactList) -> None:
+        text = "Hi {{ first_name }}, welcome to Demo Telecom! Reply STOP to opt out."
+        sender = SenderID.objects.get(account=account, channel="sms", value="DEMO")
+        started = timezone.now() - timedelta(days=2, hours=3)
+        campaign = Campaign.objects.create(
+            account=account,
+            subaccount=sub,
+            name="Welcome offer",
+            channel="sms",
+            connection=conn,
+            sender=sender,
+            text=text,
+            audience={"lists": [audience.pk]},
+            status=Campaign.Status.COMPLETED,
+            launched_at=started,
+            started_at=started,
+            finished_at=started + timedelta(minutes=40),
+            timezone=account.timezone,
+        )
+        rng = random.Random(7)
+        price = Decimal("0.0100")
+        messages, counts = [], {}
+        for n, contact in enumerate(audience.contacts.order_by("id")):
+            body = text.replace("{{ first_name }}", contact.first_name)
+            info = analyze(body)
+            status, error = history_outcome(contact.phone)
+            sent = started + timedelta(seconds=n * 5 + rng.randint(0, 4))
+            accepted = status != MessageStatus.FAILED
+            messages.append(
+                Message(
+                    account=account,
+                    subaccount=sub,
+                    campaign=campaign,
+                    contact=contact,
+                    connection=conn,
+                    channel="sms",
+                    sender=sender.value,
+                    to=contact.phone,
+                    text=body,
+                    encoding=info.encoding,
+                    segments=info.segments,
+                    status=status,
+                    error_code=error,
+                    provider_message_id=f"demo{n:06d}" if accepted else "",
+                    network="Mobilink-PK" if n % 3 else "Jazz-PK",
+                    price=price,
+                    cost=price * info.segments if accepted else 0,
+                    attempts=1,
+                    queued_at=sent,
+                    submitted_at=sent if accepted else None,
+                    sent_at=sent if accepted else None,
+                    delivered_at=sent + timedelta(seconds=rng.randint(2, 90)) if status == MessageStatus.DELIVERED else None,
+                    failed_at=sent if not accepted or status != MessageStatus.DELIVERED else None,
+                )
+            )
+            counts[status] = counts.get(status, 0) + 1
+        Message.objects.bulk_create(messages)
+        StatusCount.objects.bulk_create(
+            [StatusCount(account=account, campaign=campaign, status=s, count=c, is_squashed=True) for s, c in counts.items()]
+        )
+        spent = sum((m.cost for m in messages), Decimal("0"))
+        campaign.recipients = len(messages)
+        campaign.spent = spent
+        campaign.estimated_cost = spent
+        campaign.save(update_fields=["recipients", "spent", "estimated_cost"])
+        self.ledger(account, -spent, LedgerEntry.Kind.CHARGE, f"Campaign “{campaign.name}”", campaign=campaign)
+
+
+def demo_number(rng: random.Random, i: int) -> str:
+    """Valid Pakistani mobile numbers; most have a second-last digit of 1 (the simulators
+    deliver those), the rest exercise undelivered/expired/rejected outcomes."""
+    middle = f"{rng.randrange(10**5):05d}"
+    last_two = f"1{rng.randrange(10)}" if i % 5 else f"{rng.randrange(2, 10)}{rng.randrange(10)}"
+    return f"+92300{middle}{last_two}"
+
+
+def history_outcome(phone: str) -> tuple[str, str]:
+    from providers.simulator.base import outcome_for
+
+    outcome = outcome_for(phone)
+    return {
+        "delivered": (MessageStatus.DELIVERED, ""),
+        "undelivered": (MessageStatus.UNDELIVERED, "not_delivered"),
+        "expired": (MessageStatus.EXPIRED, "expired"),
+        "rejected": (MessageStatus.REJECTED, "rejected"),
+        "invalid": (MessageStatus.FAILED, "invalid_number"),
+    }[outcome]
