@@ -1,6 +1,7 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
+from campaigns.models.engine import EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.senders import SenderID, Template, VoiceRecording
@@ -14,6 +15,7 @@ __all__ = [
     "ContactField",
     "ContactList",
     "DeliveryAttempt",
+    "EngineClock",
     "EventDelivery",
     "EventSubscription",
     "ImportJob",
