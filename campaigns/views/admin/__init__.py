@@ -1,0 +1,1 @@
+"""Account-admin screens (sender IDs, connections, users, subaccounts, billing, HTTP log)."""
