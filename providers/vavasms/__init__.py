@@ -1,0 +1,1 @@
+"""VavaSMS: SMS, balance, status query, MO notifications and OTP."""
