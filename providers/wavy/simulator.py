@@ -58,6 +58,7 @@ class Simulator(ProviderSimulator):
     slug = "wavy"
     account_credential = "username"
     webhook_batch = 1  # webhooks per POST; the document shows one object per POST
+    clock = staticmethod(time.time)  # tests fix it to hit the rate limit deterministically
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +98,7 @@ class Simulator(ProviderSimulator):
         problems = {credential_problem(username), credential_problem(token)}
         if "bad_key" in problems:
             return _error(401, 401, "Unauthorized: invalid username or authentication token")
-        if self.over_rate_limit(username, time.time()):
+        if self.over_rate_limit(username, self.clock()):
             return _error(429, 429, "Too Many Requests", **{"Retry-After": "1"})
         if "no_balance" in problems and path.startswith("/v1/send"):
             return _error(403, 201, "NO_CREDIT: the message limit or prepaid credit of this subaccount ran out")
