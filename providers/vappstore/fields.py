@@ -11,7 +11,9 @@ DEFAULT_TIMEZONE = "Pacific/Fiji"  # TAP is Vodafone Fiji's platform (FJD, +679)
 
 # The document says "yyMMddHHmm", its sample shows yyyyMMddHHmmss, the CaaS samples use
 # ISO 8601 and "15-Nov-2023 11:55": accept them all.
-_TIME_FORMATS = ("%Y%m%d%H%M%S", "%y%m%d%H%M%S", "%y%m%d%H%M", "%Y%m%d%H%M", "%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S")
+# strptime is lenient about widths, so all-digit stamps are chosen by their length.
+_DIGIT_FORMATS = {14: "%Y%m%d%H%M%S", 12: "%y%m%d%H%M%S", 10: "%y%m%d%H%M"}
+_TIME_FORMATS = ("%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 
 
 def to_tel(number: str) -> str:
@@ -58,7 +60,8 @@ def _parse_iso(text: str) -> datetime | None:
 
 
 def _parse_formats(text: str) -> datetime | None:
-    for fmt in _TIME_FORMATS:
+    formats = (_DIGIT_FORMATS.get(len(text), ""),) if text.isdigit() else _TIME_FORMATS
+    for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
         except ValueError:

@@ -100,8 +100,8 @@ class Simulator(ProviderSimulator):
         "/caas/otpGeneration": "otp_generation",
         "/caas/otpVerify": "otp_verify",
         "/subscription/userSubscription": "user_subscription",
-        "/_user/sms": "user_sms",
-        "/_user/ussd": "user_ussd",
+        "/_user/sms": "demo_user_sms",
+        "/_user/ussd": "demo_user_ussd",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -122,7 +122,7 @@ class Simulator(ProviderSimulator):
             return tap_error("E1312", 400)
         if not isinstance(body, dict):
             return tap_error("E1312", 400)
-        if name.startswith("user_"):
+        if name.startswith("demo_"):
             return getattr(self, name)(body)
         refusal = self._check_account(body, charging=name.startswith("otp"))
         return refusal or getattr(self, name)(body)
@@ -291,7 +291,7 @@ class Simulator(ProviderSimulator):
         return SimResponse.json({"version": "1.0", **reply})
 
     # --- demo helpers: a subscriber acting on their own ----------------------
-    def user_sms(self, body: dict[str, Any]) -> SimResponse:
+    def demo_user_sms(self, body: dict[str, Any]) -> SimResponse:
         app, number = str(body.get("applicationId") or ""), number_of(f"tel:{body.get('from', '')}")
         if not app or not number:
             return tap_error("E1312", 400)
@@ -305,7 +305,7 @@ class Simulator(ProviderSimulator):
         }
         return SimResponse.json({"queued": self.emit(app, mo, kind="receive"), **OK})
 
-    def user_ussd(self, body: dict[str, Any]) -> SimResponse:
+    def demo_user_ussd(self, body: dict[str, Any]) -> SimResponse:
         app, number = str(body.get("applicationId") or ""), number_of(f"tel:{body.get('from', '')}")
         if not app or not number:
             return tap_error("E1312", 400)
