@@ -32,7 +32,7 @@ from providers.base import (
     WebhookResult,
     transport_error,
 )
-from providers.wavy import codes, parsing
+from providers.wavy import charset, codes, parsing
 
 SEND_ONE = "/v1/send-sms"
 SEND_BULK = "/v1/send-bulk-sms"
@@ -74,7 +74,8 @@ class WavyBackend(ProviderBackend):
         "SMS only over HTTPS; the SMPP and SFTP interfaces are not used. No sender ID: Wavy sends from its short codes. "
         "Callback and DLR URLs are set in Wavy's portal (API settings), MO push through Wavy support: point them at this "
         "connection's webhook URL. Provider-side scheduling needs more than 30 minutes of notice. Carrier lookups are billed "
-        "separately by Wavy. Status queries are limited to 1 request per second."
+        "separately by Wavy. Status queries are limited to 1 request per second. Wavy bills any character outside printable ASCII "
+        "(accents included) at 70 characters per SMS, and accents must be enabled by Wavy support."
     )
 
     # --- requests ------------------------------------------------------------
@@ -397,7 +398,10 @@ def _result_from_item(message: OutboundMessage, item: dict[str, Any] | None, bat
         error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message="the reply did not mention this message")
         return SendResult(message.id, MessageStatus.UNKNOWN, error=error)
     if item.get("id") and not item.get("errorCode") and not item.get("errorMessage"):
-        extra = {"batch_id": batch_id} if batch_id else {}
+        bill = charset.billing(message.text)
+        extra: dict[str, Any] = {"billed_segments": bill.segments, "charset": bill.charset}
+        if batch_id:
+            extra["batch_id"] = batch_id
         return SendResult(message.id, MessageStatus.SUBMITTED, provider_message_id=str(item["id"]), extra=extra)
     raw = str(item.get("errorCode") or "")
     meaning = codes.SENT_STATUS.get(int(raw)) if raw.isdigit() else None

@@ -36,7 +36,7 @@ def test_bulk_reply_ids_are_matched_by_position():
         (10, MessageStatus.SUBMITTED, "ce528d71-013b-11e7-98f2-e27c463c8809"),
         (11, MessageStatus.SUBMITTED, "ce528d72-013b-11e7-98f2-e27c463c8809"),
     ]
-    assert results[0].extra == {"batch_id": "ce528d70-013b-11e7-98f2-e27c463c8809"}
+    assert results[0].extra["batch_id"] == "ce528d70-013b-11e7-98f2-e27c463c8809"
 
 
 def test_single_reply_list_gives_the_message_its_uuid():
