@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import senders
+from campaigns.views.admin import connections, http_log, senders
 
 app_name = "admin_area"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("senders/request/", senders.sender_request, name="sender_request"),
     path("senders/<int:pk>/", senders.sender_detail, name="sender_detail"),
     path("senders/<int:pk>/decide/", senders.sender_decide, name="sender_decide"),
+    path("connections/", connections.connection_list, name="connections"),
+    path("connections/new/", connections.connection_new, name="connection_new"),
+    path("connections/<int:pk>/", connections.connection_detail, name="connection_detail"),
+    path("connections/<int:pk>/edit/", connections.connection_edit, name="connection_edit"),
+    path("connections/<int:pk>/test/", connections.connection_test, name="connection_test"),
+    path("connections/<int:pk>/check-status/", connections.connection_check_status, name="connection_check_status"),
+    path("http-log/", http_log.call_list, name="http_log"),
+    path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
 ]

@@ -1,0 +1,155 @@
+"""Provider connections: list, create/edit (credentials write-only), capabilities,
+webhook URLs, per-connection stats, and 'test connection' run in a background task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_q.tasks import async_task, fetch
+
+from campaigns.forms.admin_connections import ConnectionForm
+from portal.tenancy import admin_required, get_scoped, scoped
+from providers import registry
+from providers.base import Capability, ProviderBackend
+from providers.models import ProviderConnection
+
+CHECKS_SESSION_KEY = "connection_checks"
+
+
+def backend_or_404(slug: str) -> type[ProviderBackend]:
+    try:
+        return registry.backend_class(slug)
+    except (registry.UnknownProvider, ImportError) as exc:
+        raise Http404(f"No provider called {slug!r} is installed.") from exc
+
+
+def connection_stats(account) -> dict[int, Any]:
+    """Queue depth, send rate and error rate per connection, from the engine's stats service."""
+    try:
+        from campaigns.services.stats import connection_stats as engine_stats
+    except ImportError:  # the engine's module has not landed in this checkout
+        return {}
+    return engine_stats(account)
+
+
+def provider_info(backend: type[ProviderBackend]) -> dict[str, Any]:
+    """What templates show about a provider (a class itself would be called by the template engine)."""
+    return {
+        "slug": backend.slug,
+        "name": backend.name,
+        "notes": backend.notes,
+        "default_base_url": backend.default_base_url,
+        "channels": [c.value for c in backend.channels()],
+        "capabilities": sorted(c.value for c in backend.capabilities),
+    }
+
+
+def capability_rows(backend: type[ProviderBackend]) -> list[tuple[str, bool]]:
+    return [(cap.value, backend.supports(cap)) for cap in Capability]
+
+
+def webhook_urls(connection: ProviderConnection, backend: type[ProviderBackend]) -> list[tuple[str, str]]:
+    """The intake URL, plus one per kind for providers that post different kinds to different URLs."""
+    urls = [("All reports", connection.webhook_url())]
+    for kind in getattr(backend, "webhook_kinds", ()):
+        slug, label = kind if isinstance(kind, tuple) else (kind, kind)
+        urls.append((label, connection.webhook_url(slug)))
+    return urls
+
+
+@admin_required
+def connection_list(request: HttpRequest) -> HttpResponse:
+    connections = list(scoped(request, ProviderConnection.objects.all(), subaccount_field=None))
+    names = dict(safe_choices())
+    for conn in connections:
+        conn.provider_name = names.get(conn.provider, conn.provider)
+    context = {"connections": connections, "stats": connection_stats(request.account)}
+    return render(request, "admin_area/connections/list.html", context)
+
+
+def safe_choices() -> list[tuple[str, str]]:
+    try:
+        return registry.choices()
+    except ImportError:
+        return []
+
+
+@admin_required
+def connection_new(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("provider") or request.POST.get("provider")
+    if not slug:
+        providers = [provider_info(registry.backend_class(s)) for s, _ in safe_choices()]
+        return render(request, "admin_area/connections/choose.html", {"providers": providers, "all_caps": list(Capability)})
+    backend = backend_or_404(slug)
+    form = ConnectionForm(request.POST or None, backend=backend, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        conn = form.save()
+        messages.success(request, f"Connection {conn.name} saved. Copy its webhook URL into {backend.name}, then test it.")
+        return redirect("admin_area:connection_detail", pk=conn.pk)
+    return render(request, "admin_area/connections/form.html", {"form": form, "backend": provider_info(backend), "connection": None})
+
+
+@admin_required
+def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conn = get_scoped(request, ProviderConnection.objects.all(), subaccount_field=None, pk=pk)
+    backend = backend_or_404(conn.provider)
+    form = ConnectionForm(request.POST or None, backend=backend, account=request.account, instance=conn)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Connection {conn.name} updated.")
+        return redirect("admin_area:connection_detail", pk=conn.pk)
+    return render(request, "admin_area/connections/form.html", {"form": form, "backend": provider_info(backend), "connection": conn})
+
+
+@admin_required
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conn = get_scoped(request, ProviderConnection.objects.all(), subaccount_field=None, pk=pk)
+    backend = backend_or_404(conn.provider)
+    context = {
+        "connection": conn,
+        "backend": provider_info(backend),
+        "capabilities": capability_rows(backend),
+        "webhooks": webhook_urls(conn, backend),
+        "served": [c.value for c in backend.channels() if conn.serves(c.value)],
+        "stored_credentials": [(spec.label, bool(conn.get_credentials().get(spec.name))) for spec in backend.credential_fields],
+        "stats": connection_stats(request.account).get(conn.pk),
+        "check_pending": check_pending(request, conn.pk),
+    }
+    return render(request, "admin_area/connections/detail.html", context)
+
+
+@admin_required
+@require_POST
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+    conn = get_scoped(request, ProviderConnection.objects.all(), subaccount_field=None, pk=pk)
+    task_id = async_task("providers.checks.check_connection", conn.pk, task_name=f"check connection {conn.pk}")
+    checks = request.session.get(CHECKS_SESSION_KEY, {})
+    checks[str(conn.pk)] = task_id
+    request.session[CHECKS_SESSION_KEY] = checks
+    messages.info(request, f"Testing {conn.name} in the background; the result appears below.")
+    return redirect("admin_area:connection_detail", pk=conn.pk)
+
+
+def check_pending(request: HttpRequest, pk: int) -> bool:
+    """True while the check this user asked for has not finished (its task has no result yet)."""
+    task_id = request.session.get(CHECKS_SESSION_KEY, {}).get(str(pk))
+    return bool(task_id) and fetch(task_id) is None
+
+
+@admin_required
+def connection_check_status(request: HttpRequest, pk: int) -> JsonResponse:
+    conn = get_scoped(request, ProviderConnection.objects.all(), subaccount_field=None, pk=pk)
+    return JsonResponse(
+        {
+            "pending": check_pending(request, conn.pk),
+            "ok": conn.last_check_ok,
+            "message": conn.last_check_message,
+            "balance": None if conn.balance is None else str(conn.balance),
+            "currency": conn.balance_currency,
+            "checked_at": conn.balance_checked_at.isoformat() if conn.balance_checked_at else None,
+        }
+    )
