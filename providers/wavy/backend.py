@@ -152,8 +152,9 @@ class WavyBackend(ProviderBackend):
                 return SendResult(message.id, MessageStatus.QUEUED, error=error)
             if ahead > MIN_SCHEDULE_AHEAD:
                 root["scheduledDate"] = message.send_at.astimezone(zone).strftime(DATE_FORMAT)
-        if payload.get("time_window"):
-            root["timeWindow"] = [int(h) for h in payload["time_window"]]
+        hours = _window_hours(payload.get("time_window"))
+        if hours:
+            root["timeWindow"] = hours
         if root or message.expires_at is not None:
             root["timeZone"] = zone_name
         return root
@@ -289,6 +290,13 @@ class WavyBackend(ProviderBackend):
 
 
 # --- helpers (module level so tests can use them on the document's samples) ---------
+def _window_hours(value: Any) -> list[int]:
+    """timeWindow: whole hours 0-23; anything else is ignored rather than sent."""
+    if not isinstance(value, list | tuple):
+        return []
+    return sorted({int(h) for h in value if isinstance(h, int | str) and str(h).isdigit() and 0 <= int(h) <= 23})
+
+
 def _shared_fields(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Fields with the same value in every message (besides destination and correlationId)."""
     first = items[0]

@@ -164,3 +164,13 @@ def test_the_token_is_redacted_in_the_http_log(respx_backend):
     [call] = backend.http.calls
     assert call.request_headers["authenticationtoken"] == "***"
     assert CREDENTIALS["authenticationtoken"] not in json.dumps(call.request_headers)
+
+
+def test_a_bad_time_window_is_dropped_not_crashed_on(respx_backend):
+    backend, router = respx_backend
+    route = router.post("/v1/send-sms").mock(return_value=httpx.Response(200, json=[{"id": "x"}]))
+
+    [result] = backend.send_batch([sms(1, payload={"time_window": ["9", 25, "noon", None, 10]})])
+
+    assert result.status == MessageStatus.SUBMITTED
+    assert _bodies(route)[0]["timeWindow"] == [9, 10]
