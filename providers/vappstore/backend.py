@@ -108,7 +108,12 @@ class VAppstoreBackend(ProviderBackend):
         CredentialField("password", "Password", help_text="The application's password / API key."),
     )
     setting_fields = (
-        SettingField("otp_amount", "OTP charge amount (FJD)", help_text="What a CaaS OTP charges the subscriber, e.g. 1.00."),
+        SettingField(
+            "otp_amount",
+            "OTP charge amount (FJD)",
+            default="1.00",
+            help_text="What each CaaS OTP charges the subscriber; empty disables OTP.",
+        ),
         SettingField("otp_payment_instrument", "OTP payment instrument", default="Mobile Account"),
         SettingField("timezone", "Timezone of the platform's timestamps", default=DEFAULT_TIMEZONE),
     )
