@@ -129,7 +129,9 @@ class VTBackend(ProviderBackend):
         if answered(response, reply):
             return ConnectionCheck(ok=True, message="VT accepted the key (WhatsApp template sync answered). VT has no balance endpoint.")
         if reply.error.error_class == ErrorClass.ACCOUNT:
-            return ConnectionCheck(ok=False, message=f"VT refused the key: {reply.error.message}")
+            return ConnectionCheck(ok=False, message=f"VT refused the connection: {reply.error.message}")
+        if reply.error.error_class == ErrorClass.RETRYABLE:
+            return ConnectionCheck(ok=False, message=f"VT could not answer now: {reply.error.message}")
         return ConnectionCheck(
             ok=True, message=f"Not checkable: VT has no balance endpoint and template sync answered {reply.error.message!r}."
         )

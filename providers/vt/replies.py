@@ -35,6 +35,8 @@ class Reply:
 def read_reply(response: httpx.Response) -> Reply:
     """Classify one reply; never raises, whatever the body."""
     data = json_object(response)
+    if response.status_code == 429:  # whatever the body says, keep the Retry-After
+        return Reply(http_status_error(429, response.text, retry_after(response)), data)
     status_word = str(data.get("STATUS", "")).strip().upper()
     if data and (status_word == "ERROR" or (status_word not in SUCCESS_WORDS and data.get("ERROR_FILTER"))):
         error = classify_error(

@@ -123,11 +123,13 @@ def failure(meaning: Meaning, word: str) -> ProviderError | None:
 
 
 def parse_time(value: str) -> datetime | None:
-    """TIME is DDMMYYHHMMSS; VT does not say its zone, UTC is assumed."""
+    """TIME is DDMMYYHHMMSS; VT does not say its zone, UTC is assumed. YY is 20YY (strptime's
+    %y would read 69-99 as 19YY)."""
     if len(value) != 12 or not value.isdigit():
         return None
+    day, month, year, hour, minute, second = (int(value[i : i + 2]) for i in range(0, 12, 2))
     try:
-        return datetime.strptime(value, "%d%m%y%H%M%S").replace(tzinfo=UTC)
+        return datetime(2000 + year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         return None
 
