@@ -1,0 +1,1 @@
+"""Unified Communications bulk HTTP API: SMS (text, flash, unicode), scheduling, delivery reports."""
