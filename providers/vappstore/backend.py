@@ -169,6 +169,10 @@ class VAppstoreBackend(ProviderBackend):
             return [failed(m, error) for m in chunk]
         reply = self._post("sms/send", body)
         if reply.error is not None and not _destination_responses(reply.data):
+            if len(chunk) > 1 and refused_for_one_number(reply.error):
+                # The whole request was refused over some number, nothing went out:
+                # send each alone so only the guilty message fails.
+                return [result for m in chunk for result in self._send_sms_request([m])]
             return [failed(m, reply.error) for m in chunk]
         return self._sms_results(chunk, reply)
 
@@ -340,6 +344,14 @@ def decode_reply(response: httpx.Response) -> Reply:
     # A 2xx without a statusCode: it may have been processed, so never resend it blindly.
     message = "V-Appstore answered without a statusCode"
     return Reply(data, ProviderError(ErrorCode.PROVIDER_ERROR, ErrorClass.AMBIGUOUS, message=message))
+
+
+PER_NUMBER_ERRORS = frozenset({ErrorCode.INVALID_NUMBER, ErrorCode.BLOCKED, ErrorCode.UNSUPPORTED_DESTINATION})
+
+
+def refused_for_one_number(error: ProviderError) -> bool:
+    """A permanent refusal that is about a destination, not the request or the account."""
+    return error.error_class == ErrorClass.PERMANENT and error.code in PER_NUMBER_ERRORS
 
 
 def sms_requests(messages: Iterable[OutboundMessage], size: int) -> list[list[OutboundMessage]]:

@@ -231,3 +231,27 @@ def test_other_channels_are_refused_without_a_request(recording_backend, recorde
 
 def test_send_one_sends_an_sms(backend):
     assert backend.send_one(sms(7, "+6792870941")).status == MessageStatus.SUBMITTED
+
+
+def test_a_request_refused_over_one_number_is_resent_one_by_one():
+    seen = []
+
+    def handler(request):
+        addresses = sent_json(request)["destinationAddresses"]
+        seen.append(addresses)
+        if "tel:6792870000" in addresses:
+            return httpx.Response(200, json={"statusCode": "E1325", "statusDetail": "Format of the address is invalid"})
+        return httpx.Response(200, json={**DOC_REPLY, "requestId": f"R{len(seen)}"})
+
+    results = {
+        r.message_id: r for r in make_backend(httpx.MockTransport(handler)).send_batch([sms(1, "+6792870941"), sms(2, "+6792870000")])
+    }
+    assert seen == [["tel:6792870941", "tel:6792870000"], ["tel:6792870941"], ["tel:6792870000"]]
+    assert results[1].status == MessageStatus.SUBMITTED
+    assert (results[2].status, results[2].error.code) == (MessageStatus.FAILED, ErrorCode.INVALID_NUMBER)
+
+
+def test_an_account_refusal_is_not_resent():
+    transport, seen = replying(httpx.Response(200, json={"statusCode": "E1313", "statusDetail": "Authentication failure"}))
+    make_backend(transport).send_batch([sms(1, "+6792870941"), sms(2, "+6792870942")])
+    assert len(seen) == 1
