@@ -116,8 +116,9 @@ class Simulator(ProviderSimulator):
         if problem is not None:
             code, text = problem
             return _error(400, code, text)
+        urls = self._webhook_urls(username)  # before accepting: a resolver failure must leave nothing counted
         message = self._accept(username, fields)
-        self._report(username, [message])
+        self._report(urls, [message])
         return SimResponse.json([{"id": message.id, "correlationId": message.correlation_id or None}])
 
     def _send_bulk(self, request: SimRequest, username: str) -> SimResponse:
@@ -131,6 +132,7 @@ class Simulator(ProviderSimulator):
         if len(items) > MAX_BULK:
             return _error(400, 400, f"Bad Request: there is a {MAX_BULK}-message limit per request ({len(items)} sent)")
         defaults = body.get("defaultValues") if isinstance(body.get("defaultValues"), dict) else {}
+        urls = self._webhook_urls(username)  # before accepting: a resolver failure must leave nothing counted
         replies, accepted = [], []
         for item in items:
             fields = {**defaults, **item} if isinstance(item, dict) else {}
@@ -149,7 +151,7 @@ class Simulator(ProviderSimulator):
             message = self._accept(username, fields)
             accepted.append(message)
             replies.append({"id": message.id})
-        self._report(username, accepted)
+        self._report(urls, accepted)
         return SimResponse.json({"id": self._uuid(), "messages": replies})
 
     @staticmethod
@@ -190,12 +192,15 @@ class Simulator(ProviderSimulator):
         return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
     # --- webhooks ---------------------------------------------------------------
-    def _report(self, username: str, messages: list[SimMessage]) -> None:
+    def _webhook_urls(self, username: str) -> tuple[str | None, str | None]:
+        """The account's (callback URL, delivery report URL)."""
+        return self.resolve_webhook(self.slug, username, "callback"), self.resolve_webhook(self.slug, username, "dlr")
+
+    def _report(self, urls: tuple[str | None, str | None], messages: list[SimMessage]) -> None:
         """Queue the sent-status callback of each message, then its delivery report."""
         if not messages:
             return
-        callback_url = self.resolve_webhook(self.slug, username, "callback")
-        dlr_url = self.resolve_webhook(self.slug, username, "dlr")
+        callback_url, dlr_url = urls
         callbacks = [self.status_record(m, level="sent") for m in messages] if callback_url else []
         dlrs = [self.status_record(m, level="delivered") for m in messages if OUTCOMES[m.outcome][2] is not None] if dlr_url else []
         hooks = self._hooks(callback_url, callbacks, self.delay) + self._hooks(dlr_url, dlrs, self.delay * 2)

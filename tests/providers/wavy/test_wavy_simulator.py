@@ -178,3 +178,16 @@ def test_served_through_the_httpx_transport_under_the_slug(sim):
     response = client.post("http://127.0.0.1:8025/wavy/v1/carrier/lookup", json={"destinations": ["5511987654321"]}, headers=HEADERS)
 
     assert response.status_code == 200 and response.json()["destinations"][0]["active"] is True
+
+
+def test_a_failing_webhook_resolver_leaves_nothing_accepted():
+    def broken(slug: str, value: str, kind: str = "") -> str | None:
+        raise RuntimeError("database unavailable")
+
+    sim = Simulator(broken, seed=1, delay=0)
+
+    with pytest.raises(RuntimeError):
+        call(sim, "/v1/send-bulk-sms", {"messages": [{"destination": "5511900001111", "messageText": "x"}]})
+
+    assert sim.stats()["submissions"] == 0
+    assert sim.messages == {}
