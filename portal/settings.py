@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "django_q",
     "campaigns",
     "providers",
@@ -153,14 +154,42 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "campaigns.api.auth.ApiKeyAuthentication",
+        "campaigns.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["campaigns.api.permissions.HasScope", "campaigns.api.permissions.WriteAllowed"],
+    "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttling.PerKeyThrottle"],
+    # Per API key (or per user for the browsable API); sends and OTPs have their own limit.
+    "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_RATE_LIMIT", "600/min"), "api_send": env_str("API_SEND_RATE_LIMIT", "120/min")},
+    "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign portal API",
+    "DESCRIPTION": (
+        "Send `Authorization: Bearer <key>` (keys: portal > Admin > API keys). Lists use cursor pagination "
+        "(follow `next`). Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "campaigns.models.api.EVENT_KIND_CHOICES",
+        "ChannelEnum": "campaigns.models.senders.CHANNEL_CHOICES",
+        "SendChannelEnum": ["sms", "voice", "whatsapp"],
+        "TemplateKindEnum": "campaigns.models.senders.Template.Kind",
+        "InboundKindEnum": "campaigns.models.messages.InboundMessage.Kind",
+    },
 }
 
 # Provider packages the registry loads, by module path (RapidPro-style settings list).

@@ -20,5 +20,6 @@ urlpatterns = [
     path("webhooks/<slug:provider>/<str:token>/", webhook, name="webhook"),
     path("webhooks/<slug:provider>/<str:token>/<slug:kind>/", webhook, name="webhook_kind"),
     path("django-admin/", admin.site.urls),
+    path("api/", include("campaigns.api.urls")),
     path("", include("campaigns.urls")),
 ]

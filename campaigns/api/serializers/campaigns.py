@@ -1,0 +1,89 @@
+"""Campaigns: what to send, to whom, through which connection, and when."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from campaigns.api.serializers.common import AccountRelatedField, ScopedModelSerializer, SubaccountField, acting_user, request_scope
+from campaigns.models import Campaign, ContactList, SenderID, Template
+from campaigns.status import ORDER
+from providers.models import ProviderConnection
+
+
+class AudienceSerializer(serializers.Serializer):
+    lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+
+
+class CampaignSerializer(ScopedModelSerializer):
+    subaccount = SubaccountField()
+    connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
+    sender = AccountRelatedField(queryset=SenderID.objects.all(), required=False, allow_null=True)
+    template = AccountRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
+    audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]}')
+    content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
+    channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id", "name", "channel", "subaccount", "connection", "sender", "template", "text", "flash", "content", "audience",
+            "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps",
+            "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
+            "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
+            "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
+        ]  # fmt: skip
+
+    def validate_audience(self, audience: dict) -> dict:
+        scope = request_scope(self)
+        wanted = set(audience.get("lists", [])) | set(audience.get("exclude_lists", []))
+        visible = ContactList.objects.filter(account=scope.account, pk__in=wanted)
+        if scope.subaccount is not None:
+            from django.db.models import Q
+
+            visible = visible.filter(Q(subaccount=scope.subaccount) | Q(subaccount__isnull=True))
+        missing = wanted - set(visible.values_list("pk", flat=True))
+        if missing:
+            raise serializers.ValidationError(f"No such list: {', '.join(map(str, sorted(missing)))}.")
+        return {"lists": list(audience.get("lists", [])), "exclude_lists": list(audience.get("exclude_lists", []))}
+
+    def validate_timezone(self, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError("Unknown time zone; use an IANA name like Asia/Karachi.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is not None and self.instance.status != Campaign.Status.DRAFT:
+            raise serializers.ValidationError("Only a draft campaign can be changed.")
+        channel = attrs.get("channel", getattr(self.instance, "channel", "sms"))
+        sender = attrs.get("sender", getattr(self.instance, "sender", None))
+        if sender is not None and sender.channel != channel:
+            raise serializers.ValidationError({"sender": [f"This sender ID is for {sender.channel}, not {channel}."]})
+        connection = attrs.get("connection", getattr(self.instance, "connection", None))
+        if connection is not None and not connection.serves(channel):
+            raise serializers.ValidationError({"connection": [f"This connection does not send {channel}."]})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data["created_by"] = acting_user(self)
+        return super().create(validated_data)
+
+
+class CampaignStatsSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=f"Keys: {', '.join(map(str, ORDER))}, total.")
+    recipients = serializers.IntegerField()
+    dropped = serializers.DictField(child=serializers.IntegerField())
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=4)
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")

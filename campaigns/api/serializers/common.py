@@ -1,0 +1,83 @@
+"""Shared serializer pieces: fields limited to the caller's account, phone numbers."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from campaigns.forms.phones import PhoneError, normalize_phone
+from campaigns.models import Subaccount
+
+
+def request_scope(serializer_or_field):
+    return serializer_or_field.context["request"]._request.api_scope
+
+
+def acting_user(serializer_or_field):
+    """The portal user behind the request (a key's creator), or None."""
+    user = request_scope(serializer_or_field).user
+    return user if getattr(user, "pk", None) else None
+
+
+class AccountRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of one of the caller's own objects; anything else reads as 'does not exist'.
+    With ``shared=True`` a subaccount key may also pick account-wide objects (null subaccount)."""
+
+    def __init__(self, *, subaccount_field: str | None = "subaccount", **kwargs) -> None:
+        self.subaccount_field = subaccount_field
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        scope = request_scope(self)
+        qs = super().get_queryset().filter(account=scope.account)
+        if self.subaccount_field and scope.subaccount is not None:
+            from django.db.models import Q
+
+            qs = qs.filter(Q(**{self.subaccount_field: scope.subaccount}) | Q(**{f"{self.subaccount_field}__isnull": True}))
+        return qs
+
+
+class SubaccountField(serializers.PrimaryKeyRelatedField):
+    """Account-wide keys may place an object in a subaccount; a subaccount key's objects
+    always go to its own subaccount (the field is ignored for them)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", Subaccount.objects.all())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", "Subaccount id; empty for account-wide. Ignored for subaccount keys.")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(account=request_scope(self).account)
+
+
+class PhoneField(serializers.CharField):
+    """A phone number, stored in E.164 form."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("help_text", "E.164, e.g. +923001234567")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        text = super().to_internal_value(data)
+        try:
+            return normalize_phone(text)
+        except PhoneError as exc:
+            raise serializers.ValidationError(str(exc))
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """Sets account and subaccount on create from the caller's scope."""
+
+    def create(self, validated_data):
+        scope = request_scope(self)
+        validated_data["account"] = scope.account
+        if ("subaccount" in self.fields or hasattr(self.Meta.model, "subaccount_id")) and scope.subaccount is not None:
+            validated_data["subaccount"] = scope.subaccount
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        if request_scope(self).subaccount is not None:
+            validated_data.pop("subaccount", None)
+        return super().update(instance, validated_data)

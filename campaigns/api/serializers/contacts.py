@@ -1,0 +1,101 @@
+"""Contacts, lists and their memberships, suppressions."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from campaigns.api.serializers.common import AccountRelatedField, PhoneField, ScopedModelSerializer, SubaccountField, request_scope
+from campaigns.models import Contact, ContactList, Suppression
+
+BULK_LIMIT = 1000
+
+
+class ContactSerializer(ScopedModelSerializer):
+    phone = PhoneField()
+    attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
+    lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "phone", "first_name", "last_name", "attributes", "lists", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_phone(self, phone: str) -> str:
+        others = Contact.objects.filter(account=request_scope(self).account, phone=phone)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("A contact with this phone number already exists.")
+        return phone
+
+
+class BulkContactItem(serializers.Serializer):
+    phone = serializers.CharField(max_length=32)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
+
+
+class BulkUpsertSerializer(serializers.Serializer):
+    contacts = serializers.ListField(child=serializers.JSONField(), max_length=BULK_LIMIT, allow_empty=False)
+    list = AccountRelatedField(queryset=ContactList.objects.all(), required=False, allow_null=True, help_text="Also add them to this list.")
+
+
+class BulkItemResult(serializers.Serializer):
+    index = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["created", "updated", "error"])
+    id = serializers.IntegerField(allow_null=True)
+    phone = serializers.CharField(allow_blank=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class BulkUpsertResult(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    results = BulkItemResult(many=True)
+
+
+class ContactListSerializer(ScopedModelSerializer):
+    subaccount = SubaccountField()
+    size = serializers.IntegerField(read_only=True, source="member_count", default=0)
+
+    class Meta:
+        model = ContactList
+        fields = ["id", "name", "subaccount", "size", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_name(self, name: str) -> str:
+        others = ContactList.objects.filter(account=request_scope(self).account, name=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("A list with this name already exists.")
+        return name
+
+
+class MembershipChangeSerializer(serializers.Serializer):
+    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=BULK_LIMIT, allow_empty=False)
+
+
+class MembershipChangeResult(serializers.Serializer):
+    changed = serializers.IntegerField()
+    missing = serializers.ListField(child=serializers.IntegerField(), help_text="Ids that are not your contacts.")
+
+
+class SuppressionSerializer(ScopedModelSerializer):
+    phone = PhoneField()
+
+    class Meta:
+        model = Suppression
+        fields = ["id", "phone", "reason", "source", "note", "created_at"]
+        read_only_fields = ["source", "created_at"]
+
+    def validate_phone(self, phone: str) -> str:
+        if self.instance is None and Suppression.objects.filter(account=request_scope(self).account, phone=phone).exists():
+            raise serializers.ValidationError("This number is already suppressed.")
+        return phone
+
+    def create(self, validated_data):
+        validated_data["source"] = Suppression.Source.API
+        return super().create(validated_data)

@@ -1,0 +1,114 @@
+"""Campaigns: CRUD of drafts, launch, pause, resume, cancel, stats."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns.api.errors import ApiError
+from campaigns.api.serializers.campaigns import CampaignSerializer, CampaignStatsSerializer, PauseSerializer
+from campaigns.api.views.base import CrudScopedViewSet
+from campaigns.models import Campaign
+
+
+class CampaignFilter(django_filters.FilterSet):
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Campaign
+        fields = ["status", "channel", "subaccount", "created_after", "created_before"]
+
+
+class CampaignViewSet(CrudScopedViewSet):
+    """A subaccount key sees and runs only its subaccount's campaigns."""
+
+    queryset = Campaign.objects.select_related("sender", "connection")
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    shared_null = False
+
+    def perform_destroy(self, instance: Campaign) -> None:
+        if instance.status != Campaign.Status.DRAFT:
+            raise ApiError(409, "not_a_draft", "Only a draft campaign can be deleted; cancel this one instead.")
+        instance.delete()
+
+    @extend_schema(request=None, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def launch(self, request, pk=None):
+        """Validate and schedule the campaign (now, or at its send_at)."""
+        from campaigns.services.campaigns import LaunchError, launch
+
+        campaign = self.get_object()
+        if campaign.status != Campaign.Status.DRAFT:
+            raise ApiError(409, "invalid_state", f"A {campaign.status} campaign cannot be launched.")
+        try:
+            launch(campaign, self.scope.user if getattr(self.scope.user, "pk", None) else None)
+        except LaunchError as exc:
+            raise ApiError(422, "launch_refused", "The campaign cannot be launched: " + " ".join(exc.errors), {"launch": list(exc.errors)})
+        return self._current(campaign)
+
+    @extend_schema(request=PauseSerializer, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        from campaigns.services.campaigns import pause
+
+        params = PauseSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self._transition("paused", lambda c: pause(c, reason=params.validated_data["reason"]))
+
+    @extend_schema(request=None, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        from campaigns.services.campaigns import resume
+
+        campaign = self.get_object()
+        if campaign.status != Campaign.Status.PAUSED:
+            raise ApiError(409, "invalid_state", f"Only a paused campaign can be resumed; this one is {campaign.status}.")
+        resume(campaign)
+        return self._current(campaign)
+
+    @extend_schema(request=None, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        from campaigns.services.campaigns import cancel
+
+        return self._transition("cancelled", cancel)
+
+    @extend_schema(request=None, responses={200: CampaignStatsSerializer})
+    @action(detail=True, methods=["get"])
+    def stats(self, request, pk=None):
+        """Counts per message status (kept as messages change, cheap at any size)."""
+        from campaigns.services.counts import campaign_counts
+
+        campaign = self.get_object()
+        return Response(
+            {
+                "status": campaign.status,
+                "counts": campaign_counts(campaign),
+                "recipients": campaign.recipients,
+                "dropped": {
+                    "suppressed": campaign.dropped_suppressed,
+                    "invalid": campaign.dropped_invalid,
+                    "duplicate": campaign.dropped_duplicate,
+                },
+                "estimated_cost": campaign.estimated_cost,
+                "spent": campaign.spent,
+            }
+        )
+
+    def _transition(self, target: str, change) -> Response:
+        campaign = self.get_object()
+        if not campaign.can_become(target):
+            raise ApiError(409, "invalid_state", f"A {campaign.status} campaign cannot become {target}.")
+        try:
+            change(campaign)
+        except ValueError as exc:
+            raise ApiError(409, "invalid_state", str(exc) or f"The campaign cannot become {target}.")
+        return self._current(campaign)
+
+    def _current(self, campaign: Campaign) -> Response:
+        campaign.refresh_from_db()
+        return Response(self.get_serializer(campaign).data)

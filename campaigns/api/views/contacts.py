@@ -1,0 +1,128 @@
+"""Contacts: list, filter, create, update, delete, and bulk upsert of up to 1,000 per call."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from campaigns.api.serializers.common import PhoneField
+from campaigns.api.serializers.contacts import BulkContactItem, BulkUpsertResult, BulkUpsertSerializer, ContactSerializer
+from campaigns.api.views.base import CrudScopedViewSet
+from campaigns.models import Contact, ListMembership
+
+
+class ContactFilter(django_filters.FilterSet):
+    phone = django_filters.CharFilter(field_name="phone", lookup_expr="exact", help_text="Exact E.164 number.")
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or number.")
+    list = django_filters.NumberFilter(field_name="lists", help_text="Only members of this list.")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Contact
+        fields = ["phone", "search", "list", "created_after", "updated_after"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(phone__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value))
+
+
+class ContactViewSet(CrudScopedViewSet):
+    """Contacts are account-wide (they have no subaccount): every key of the account shares them."""
+
+    queryset = Contact.objects.prefetch_related("lists")
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    subaccount_field = None
+
+    @extend_schema(request=BulkUpsertSerializer, responses={200: BulkUpsertResult})
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        """Create or update up to 1,000 contacts by phone number; each item gets its own result."""
+        params = BulkUpsertSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        results, valid = validate_items(params.validated_data["contacts"])
+        with transaction.atomic():
+            saved = upsert(self.scope.account, valid)
+            target = params.validated_data.get("list")
+            if target is not None:
+                self.check_may_change(target)
+                ListMembership.objects.bulk_create(
+                    [ListMembership(contact_list=target, contact_id=pk) for pk, _ in saved.values()], ignore_conflicts=True
+                )
+        for index, (pk, outcome) in saved.items():
+            results[index].update(status=outcome, id=pk)
+        counts = {
+            k: sum(1 for r in results if r["status"] == v) for k, v in (("created", "created"), ("updated", "updated"), ("errors", "error"))
+        }
+        return Response({**counts, "results": results}, status=status.HTTP_200_OK)
+
+
+def validate_items(items: list) -> tuple[list[dict], dict[int, dict]]:
+    """Per-item validation; a repeated number keeps its first occurrence."""
+    results: list[dict] = []
+    valid: dict[int, dict] = {}
+    seen: set[str] = set()
+    phone_field = PhoneField()
+    for index, raw in enumerate(items):
+        result = {"index": index, "status": "error", "id": None, "phone": str(raw.get("phone", "")) if isinstance(raw, dict) else ""}
+        results.append(result)
+        if not isinstance(raw, dict):
+            result["errors"] = {"non_field_errors": ["Each item must be an object."]}
+            continue
+        item = BulkContactItem(data=raw)
+        if not item.is_valid():
+            result["errors"] = {k: [str(m) for m in v] for k, v in item.errors.items()}
+            continue
+        try:
+            phone = phone_field.run_validation(item.validated_data["phone"])
+        except ValidationError as exc:
+            result["errors"] = {"phone": [str(m) for m in exc.detail]}
+            continue
+        if phone in seen:
+            result["errors"] = {"phone": ["This number appears earlier in the same request."]}
+            continue
+        seen.add(phone)
+        result["phone"] = phone
+        valid[index] = {**item.validated_data, "phone": phone}
+    return results, valid
+
+
+def upsert(account, valid: dict[int, dict]) -> dict[int, tuple[int, str]]:
+    """Saves the items; returns {index: (contact id, "created"|"updated")}."""
+    existing = {c.phone: c for c in Contact.objects.filter(account=account, phone__in=[v["phone"] for v in valid.values()])}
+    to_update, to_create, out = [], [], {}
+    now = timezone.now()
+    for index, data in valid.items():
+        contact = existing.get(data["phone"])
+        if contact is None:
+            to_create.append((index, Contact(account=account, **_contact_fields(data))))
+            continue
+        for name, value in _contact_fields(data).items():
+            setattr(contact, name, {**contact.attributes, **value} if name == "attributes" else value)
+        contact.updated_at = now
+        to_update.append(contact)
+        out[index] = (contact.pk, "updated")
+    if to_update:
+        Contact.objects.bulk_update(to_update, ["first_name", "last_name", "attributes", "updated_at"], batch_size=500)
+    try:
+        with transaction.atomic():
+            Contact.objects.bulk_create([c for _, c in to_create], batch_size=500)
+    except IntegrityError:  # another request created some of these numbers meanwhile
+        for index, contact in to_create:
+            contact.pk = None
+            saved, _ = Contact.objects.update_or_create(account=account, phone=contact.phone, defaults=_contact_fields(valid[index]))
+            contact.pk = saved.pk
+    for index, contact in to_create:
+        out[index] = (contact.pk, "created")
+    return out
+
+
+def _contact_fields(data: dict) -> dict:
+    return {"phone": data["phone"], **{k: data[k] for k in ("first_name", "last_name", "attributes") if k in data}}
