@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import httpx
@@ -132,23 +133,18 @@ class VAppstoreBackend(ProviderBackend):
 
     # --- sending -----------------------------------------------------------
     def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        jobs: list[Any] = []
-        results: list[SendResult] = []
         sms = [m for m in messages if m.channel == Channel.SMS]
-        for message in messages:
-            if message.channel == Channel.USSD:
-                jobs.append((self.send_one, message))
-            elif message.channel != Channel.SMS:
-                results.append(failed(message, self._unsupported(message.channel)))
-        jobs += [(self._send_sms_request, chunk) for chunk in sms_requests(sms, self.bulk_size)]
+        jobs = [partial(self._send_sms_request, chunk) for chunk in sms_requests(sms, self.bulk_size)]
+        jobs += [partial(self._send_ussd_step, m) for m in messages if m.channel == Channel.USSD]
+        refused = [failed(m, self._unsupported(m.channel)) for m in messages if m.channel not in (Channel.SMS, Channel.USSD)]
+        return refused + [result for results in self._run(jobs) for result in results]
+
+    def _run(self, jobs: list[Callable[[], list[SendResult]]]) -> list[list[SendResult]]:
+        """Each job is one request; independent requests go out concurrently."""
         if len(jobs) <= 1 or self.concurrency <= 1:
-            outcomes = [fn(arg) for fn, arg in jobs]
-        else:
-            with ThreadPoolExecutor(max_workers=min(self.concurrency, len(jobs))) as pool:
-                outcomes = list(pool.map(lambda job: job[0](job[1]), jobs))
-        for outcome in outcomes:
-            results.extend(outcome if isinstance(outcome, list) else [outcome])
-        return results
+            return [job() for job in jobs]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(jobs))) as pool:
+            return list(pool.map(lambda job: job(), jobs))
 
     def send_one(self, message: OutboundMessage) -> SendResult:
         if message.channel == Channel.USSD:
@@ -219,6 +215,9 @@ class VAppstoreBackend(ProviderBackend):
         return SendResult(
             message.id, MessageStatus.SUBMITTED, provider_message_id=webhooks.provider_message_id(rid, message.to), extra=extra
         )
+
+    def _send_ussd_step(self, message: OutboundMessage) -> list[SendResult]:
+        return [self._send_ussd(message)]
 
     def _send_ussd(self, message: OutboundMessage) -> SendResult:
         op = USSD_OPS.get(str(message.payload.get("op") or "init").lower().removeprefix("mt-"))

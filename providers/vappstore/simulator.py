@@ -162,11 +162,11 @@ class Simulator(ProviderSimulator):
         if not number or outcome_for(number) == "invalid":
             return {"address": str(address), "timeStamp": stamp, "requestId": "", "statusCode": "E1325", "statusDetail": ERRORS["E1325"]}
         request_id = self.next_id("MSG")
-        self.count_submission(f"+{number}")
         if report:
             word = REPORT_WORDS[outcome_for(number)]
             dlr = {"destinationAddress": f"tel:{number}", "timeStamp": stamp, "requestId": request_id, "deliveryStatus": word}
             self.emit(app, dlr, kind="report")
+        self.count_submission(f"+{number}")
         return {"address": f"tel:{number}", "timeStamp": stamp, "requestId": request_id, **OK}
 
     # --- USSD --------------------------------------------------------------
