@@ -51,6 +51,7 @@ OTP_SEND_PATH = "v1/otp/send"
 OTP_VERIFY_PATH = "v1/otp/verify"
 DEFAULT_STATUS_PATH = "v1/text/status"
 OTP_TAG = "##OTP##"
+OTP_MIN_LENGTH, OTP_MAX_LENGTH = 4, 9  # what VavaSMS accepts
 LOT_PREFIX = "LOT-"
 MIN_DIGITS, MAX_DIGITS = 8, 15
 
@@ -288,10 +289,10 @@ class VavaSMSBackend(ProviderBackend):
 
     # --- OTP ---------------------------------------------------------------------
     def otp_generate(self, to: str, **options: Any) -> OtpResult:
-        """Options: sender, length (4-9), expiry_minutes, message (with ##OTP## or {code})."""
+        """Options: sender, length (kept within 4-9), expiry_minutes, message (with ##OTP## or {code})."""
         fields = {"sender_id": self._sender(str(options.get("sender") or "")), "phone": phone_digits(to)}
         if options.get("length"):
-            fields["otp_length"] = str(options["length"])
+            fields["otp_length"] = str(min(max(int(options["length"]), OTP_MIN_LENGTH), OTP_MAX_LENGTH))
         if options.get("expiry_minutes"):
             fields["otp_expiry"] = str(options["expiry_minutes"])
         if options.get("message"):

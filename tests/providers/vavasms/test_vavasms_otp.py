@@ -88,6 +88,17 @@ def test_round_trip_through_the_simulator(backend, sim):
     assert not backend.otp_verify(sent.reference, code).ok  # used once
 
 
-def test_simulator_refuses_out_of_range_length(backend):
-    result = backend.otp_generate("+22509000001", length=12)
-    assert not result.ok and result.error.raw_code == "709"
+def test_length_is_kept_within_what_vavasms_accepts(canned):
+    backend, recorder = canned(DOC_OTP_SENT)
+    backend.otp_generate("+22509000001", length=12)
+    assert recorder.form()["otp_length"] == "9"
+    backend.otp_generate("+22509000001", length=2)
+    assert recorder.form()["otp_length"] == "4"
+
+
+def test_simulator_refuses_a_message_without_the_tag(backend):
+    response = backend.http.post(
+        "http://sim.test/vavasms/v1/otp/send",
+        data={"username": "u@x", "password": "p", "sender_id": "ACME", "phone": "22509000001", "message": "no tag"},
+    )
+    assert response.json()["code"] == 709
