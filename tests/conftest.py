@@ -3,10 +3,12 @@ plus an outsider from another account, so every view gets its access test."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.test import Client
 
 from campaigns.models import Account, Membership, Role, SenderID, Subaccount
@@ -103,7 +105,21 @@ def simulators(db):
     from providers.simulator.registry import simulator_classes
     from providers.simulator.testing import SimulatorTransport, deliver_webhooks
 
+    # Connections by (provider, account credential), recorded as they are saved: a simulator
+    # answering in a backend's worker thread (send_batch's pool) must not query the test
+    # database, which SQLite locks to other threads during the test's transaction.
+    known: dict[tuple[str, str], ProviderConnection] = {}
+
+    def remember(sender=None, instance=None, **kwargs) -> None:
+        sim_cls = classes.get(instance.provider)
+        if sim_cls is not None:
+            known[(instance.provider, instance.get_credentials().get(sim_cls.account_credential, ""))] = instance
+
     def resolve(slug: str, value: str, kind: str = "") -> str | None:
+        if (slug, value) in known:
+            return known[(slug, value)].webhook_url(kind)
+        if threading.current_thread() is not threading.main_thread():
+            return None
         for conn in ProviderConnection.objects.filter(provider=slug):
             sim_cls = classes[slug]
             if conn.get_credentials().get(sim_cls.account_credential) == value:
@@ -111,6 +127,9 @@ def simulators(db):
         return None
 
     classes = simulator_classes()
+    for conn in ProviderConnection.objects.all():
+        remember(instance=conn)
+    post_save.connect(remember, sender=ProviderConnection, weak=False, dispatch_uid="simulators-remember")
     sims = {slug: cls(resolve, seed=1, delay=0) for slug, cls in classes.items()}
     install_transport(SimulatorTransport(sims))
 
@@ -119,4 +138,5 @@ def simulators(db):
             return deliver_webhooks(client or Client(), self)
 
     yield Sims(sims)
+    post_save.disconnect(sender=ProviderConnection, dispatch_uid="simulators-remember")
     install_transport(None)
