@@ -46,6 +46,7 @@ MAX_TEXT = 1280  # messageText
 MAX_CORRELATION_ID = 64
 MIN_SCHEDULE_AHEAD = timedelta(minutes=30)  # "You can only schedule a period longer than 30 minutes"
 QUERY_CHUNK = 1000
+SYSTEMIC_AFTER = 3  # single resends of a refused bulk that all fail before we stop resending
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # yyyy-MM-dd'T'HH:mm:ss, read in the request's timeZone
 # Fields every message of a request carries the same value of go to defaultValues.
 PER_MESSAGE_ONLY = frozenset({"destination", "correlationId"})
@@ -193,6 +194,8 @@ class WavyBackend(ProviderBackend):
         except httpx.HTTPError as exc:
             error = transport_error(exc, sent=True)  # connect failures stay retryable inside
             return [_failure(m, error) for m in messages]
+        if response.status_code == 400 and len(messages) > 1:
+            return self._isolate_refusal(messages, root, response_error(response))
         if response.status_code >= 300:
             error = response_error(response)
             return [_failure(m, error) for m in messages]
@@ -204,6 +207,17 @@ class WavyBackend(ProviderBackend):
             )
             return [_failure(m, error) for m in messages]
         return map_send_reply(messages, data)
+
+    def _isolate_refusal(self, messages: list[OutboundMessage], root: dict[str, Any], error: ProviderError) -> list[SendResult]:
+        """A refused bulk request sent nothing: send its messages one by one so one bad message
+        fails alone. When the first few all fail the same way and none passes, the refusal is
+        about the request (a subAccount, a field), not a message: the rest fail with it."""
+        results: list[SendResult] = []
+        for position, message in enumerate(messages):
+            if position >= SYSTEMIC_AFTER and all(r.status == MessageStatus.FAILED for r in results):
+                return results + [_failure(m, error) for m in messages[position:]]
+            results.extend(self._send_request([message], root))
+        return results
 
     # --- statuses ------------------------------------------------------------
     def query_status(self, messages: Sequence[tuple[int, str]]) -> list[StatusUpdate]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -118,3 +120,36 @@ def test_an_unreadable_success_reply_is_unknown(respx_backend):
 
     assert result.status == MessageStatus.UNKNOWN
     assert result.error.error_class == ErrorClass.AMBIGUOUS
+
+
+def test_a_refused_bulk_is_resent_one_by_one_so_only_the_bad_message_fails(respx_backend):
+    backend, router = respx_backend
+    router.post("/v1/send-bulk-sms").mock(return_value=httpx.Response(400, json={"errorCode": 400, "errorMessage": "invalid field"}))
+
+    def single(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if body["correlationId"] == "2":
+            return httpx.Response(400, json={"errorCode": 202, "errorMessage": "INVALID_DESTINATION_NUMBER"})
+        return httpx.Response(200, json=[{"id": f"w{body['correlationId']}", "correlationId": body["correlationId"]}])
+
+    singles = router.post("/v1/send-sms").mock(side_effect=single)
+
+    results = {r.message_id: r for r in backend.send_batch([sms(1), sms(2, to="+5511900002222"), sms(3, to="+5511900003333")])}
+
+    assert len(singles.calls) == 3
+    assert results[1].status == results[3].status == MessageStatus.SUBMITTED
+    assert results[2].status == MessageStatus.FAILED and results[2].error.code == ErrorCode.INVALID_NUMBER
+
+
+def test_a_bulk_refused_for_every_message_stops_resending_early(respx_backend):
+    backend, router = respx_backend
+    refusal = httpx.Response(400, json={"errorCode": 400, "errorMessage": "subAccount not allowed"})
+    router.post("/v1/send-bulk-sms").mock(return_value=refusal)
+    singles = router.post("/v1/send-sms").mock(return_value=refusal)
+
+    results = backend.send_batch([sms(i, to=f"+55119000{i:05d}") for i in range(1, 11)])
+
+    assert len(singles.calls) == 3
+    assert len(results) == 10
+    assert {r.status for r in results} == {MessageStatus.FAILED}
+    assert {r.error.message for r in results} == {"subAccount not allowed"}
