@@ -8,11 +8,12 @@ Behaviour, so tests and the demo are predictable:
   statusCode); a number refused by ``outcome_for`` (…0000) or not "tel:<digits>" gets E1325.
   Every accepted one is counted and, with deliveryStatusRequest "1", gets an sms/report
   (kind "report") whose deliveryStatus follows ``outcome_for``.
-- ussd/send: mt-init opens a session, mt-cont continues it, mt-fin closes it. After mt-init
-  and mt-cont the "user" answers with a ussd/receive mo-cont (kind "ussd"): the menu's
+- ussd/send: mt-init opens a session, mt-cont continues it (E1312 when it is not open),
+  mt-fin closes it (on a new session: a one-screen push). After mt-init and mt-cont the
+  "user" answers with a ussd/receive mo-cont (kind "ussd"): the menu's
   option at position (last digit of the number mod the number of options), or the last
   two digits when the screen lists no options. Numbers whose outcome is "expired" never
-  answer (the user walked away). Only mt-init counts as a submission.
+  answer (the user walked away). Only a session's first screen counts as a submission.
 - caas/otpGeneration answers P1003; the OTP is always the LAST SIX DIGITS OF THE NUMBER.
   caas/otpVerify: a wrong OTP -> E1337, unknown reference -> E1370, reused -> E1379; on
   success it posts a chargingNotification (kind "charging").
@@ -177,9 +178,10 @@ class Simulator(ProviderSimulator):
             return tap_error("E1312")
         if not number or outcome_for(number) == "invalid":
             return tap_error("E1325")
-        if op != "mt-init" and self.sessions.get(session) != number:
+        opened = self.sessions.get(session)
+        if op == "mt-cont" and opened != number:
             return tap_error("E1312")  # no such open session for this subscriber
-        if op == "mt-init":
+        if opened is None:  # mt-init, or an mt-fin that is a one-screen push
             self.count_submission(f"+{number}")
         self._advance_session(str(body["applicationId"]), op, session, number, text)
         return SimResponse.json({"version": "1.0", "requestId": self.next_id("1019"), "timeStamp": now_stamp(), **OK})

@@ -119,3 +119,10 @@ def test_subscriber_dialling_the_service_starts_with_mo_init(sim, backend):
     reply = backend.send_one(ussd(1, "+6792870942", MENU, "cont", session_id=session))
     assert reply.status == MessageStatus.SUBMITTED
     assert json.loads(sim.outbox[0].body)["ussdOperation"] == "mo-cont"
+
+
+def test_a_one_screen_push_is_fin_on_a_new_session(sim, backend):
+    result = backend.send_one(ussd(1, "+6792870942", "Your code is 1234", "fin", session_id="push-1"))
+    assert result.status == MessageStatus.SUBMITTED
+    assert answers(sim, backend) == []
+    assert sim.stats()["submissions"] == 1
