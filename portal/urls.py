@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from providers.views import webhook
+from providers.views import health, webhook
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html", redirect_authenticated_user=True), name="login"),
@@ -17,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="auth/password_change_done.html"),
         name="password_change_done",
     ),
+    path("health", health, name="health"),
     path("webhooks/<slug:provider>/<str:token>/", webhook, name="webhook"),
     path("webhooks/<slug:provider>/<str:token>/<slug:kind>/", webhook, name="webhook_kind"),
     path("django-admin/", admin.site.urls),

@@ -1,9 +1,23 @@
-"""Webhook intake: POST /webhooks/<provider>/<token>/[<kind>/]."""
+"""Webhook intake (POST or GET /webhooks/<provider>/<token>/[<kind>/]) and /health."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from providers.intake import receive
 
 
 @csrf_exempt
+@require_http_methods(["GET", "POST", "PUT"])
 def webhook(request: HttpRequest, provider: str, token: str, kind: str = "") -> HttpResponse:
-    raise NotImplementedError("built in the send-pipeline work")
+    return receive(request, provider, token, kind)
+
+
+@require_http_methods(["GET", "HEAD"])
+def health(request: HttpRequest) -> JsonResponse:
+    from campaigns.services.stats import health_report
+
+    report = health_report()
+    return JsonResponse(report, status=200 if report["db"] else 503)

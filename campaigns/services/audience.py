@@ -1,0 +1,85 @@
+"""Who a campaign goes to: {"lists": [ids], "exclude_lists": [ids]} resolved in the
+database. Suppressed, invalid and duplicate numbers are dropped and counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from campaigns.models import Account, Contact, ContactList, ListMembership, Subaccount, Suppression
+
+E164_REGEX = r"^\+[1-9][0-9]{6,14}$"
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    total: int  # list memberships in the chosen lists
+    suppressed: int
+    invalid: int
+    duplicate: int  # the same contact in several chosen lists
+    recipients: int
+    excluded: int = 0  # in an excluded list
+
+
+def _ids(values) -> list[int]:
+    out = []
+    for value in values or []:
+        try:
+            out.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def chosen_lists(account: Account, ids, subaccount: Subaccount | None = None) -> QuerySet:
+    qs = ContactList.objects.filter(account=account, pk__in=_ids(ids))
+    if subaccount is not None:
+        qs = qs.filter(Q(subaccount=subaccount) | Q(subaccount__isnull=True))
+    return qs
+
+
+def _included(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
+    lists = chosen_lists(account, (spec or {}).get("lists"), subaccount)
+    member = ListMembership.objects.filter(contact=OuterRef("pk"), contact_list__in=lists)
+    return Contact.objects.filter(account=account).filter(Exists(member))
+
+
+def _excluded_filter(account: Account, spec: dict) -> Exists | None:
+    exclude = _ids((spec or {}).get("exclude_lists"))
+    if not exclude:
+        return None
+    return Exists(ListMembership.objects.filter(contact=OuterRef("pk"), contact_list__in=exclude, contact_list__account=account))
+
+
+def _suppressed_filter(account: Account) -> Exists:
+    return Exists(Suppression.objects.filter(account=account, phone=OuterRef("phone")))
+
+
+def recipients(account: Account, spec: dict, subaccount: Subaccount | None = None) -> QuerySet:
+    """Contacts the campaign goes to (each once), in id order."""
+    qs = _included(account, spec, subaccount)
+    excluded = _excluded_filter(account, spec)
+    if excluded is not None:
+        qs = qs.exclude(excluded)
+    return qs.exclude(_suppressed_filter(account)).filter(phone__regex=E164_REGEX).order_by("pk")
+
+
+def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccount | None = None) -> AudienceSummary:
+    lists = chosen_lists(account, (audience_spec or {}).get("lists"), subaccount)
+    total = ListMembership.objects.filter(contact_list__in=lists).count()
+    included = _included(account, audience_spec, subaccount)
+    distinct = included.count()
+    excluded_q = _excluded_filter(account, audience_spec)
+    excluded = included.filter(excluded_q).count() if excluded_q is not None else 0
+    remaining = included.exclude(excluded_q) if excluded_q is not None else included
+    suppressed = remaining.filter(_suppressed_filter(account)).count()
+    invalid = remaining.exclude(_suppressed_filter(account)).exclude(phone__regex=E164_REGEX).count()
+    return AudienceSummary(
+        total=total,
+        suppressed=suppressed,
+        invalid=invalid,
+        duplicate=total - distinct,
+        recipients=distinct - excluded - suppressed - invalid,
+        excluded=excluded,
+    )

@@ -1,0 +1,171 @@
+"""Money: top-ups, reservations, charges and releases. The balance always equals the sum
+of the ledger and never goes negative; every change locks the account row and writes its
+LedgerEntry in the same transaction as the status change that caused it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from campaigns.models import Account, Campaign, LedgerEntry
+
+ZERO = Decimal("0")
+Q4 = Decimal("0.0001")
+
+
+class InsufficientBalance(Exception):
+    pass
+
+
+def _locked_account(account_id: int) -> Account:
+    return Account.objects.select_for_update().get(pk=account_id)
+
+
+def balance(account: Account | int) -> Decimal:
+    account_id = account if isinstance(account, int) else account.pk
+    return Account.objects.values_list("balance", flat=True).get(pk=account_id)
+
+
+def ledger_sum(account: Account | int) -> Decimal:
+    account_id = account if isinstance(account, int) else account.pk
+    return LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def top_up(account: Account, amount: Decimal | int | str, user=None, description: str = "", subaccount=None) -> LedgerEntry:
+    amount = Decimal(str(amount))
+    if amount <= 0:
+        raise ValueError("A top-up must be a positive amount.")
+    with transaction.atomic():
+        locked = _locked_account(account.pk)
+        locked.balance += amount
+        Account.objects.filter(pk=locked.pk).update(balance=locked.balance)
+        entry = LedgerEntry.objects.create(
+            account_id=locked.pk,
+            subaccount=subaccount,
+            kind=LedgerEntry.Kind.TOPUP,
+            amount=amount,
+            balance_after=locked.balance,
+            created_by=user,
+            description=description or "Top-up",
+        )
+    account.balance = locked.balance
+    return entry
+
+
+def reserve(account_id: int, amount: Decimal, campaign_id: int | None = None) -> bool:
+    """Hold ``amount`` of the available balance (balance - reserved); False when short."""
+    if amount <= 0:
+        return True
+    with transaction.atomic():
+        changed = Account.objects.filter(pk=account_id, balance__gte=F("reserved") + amount).update(reserved=F("reserved") + amount)
+        if changed and campaign_id:
+            Campaign.objects.filter(pk=campaign_id).update(reserved_amount=F("reserved_amount") + amount)
+    return bool(changed)
+
+
+def release(account_id: int, amount: Decimal, campaign_id: int | None = None) -> Decimal:
+    """Give back up to ``amount`` of a reservation (a campaign's, or the account's for
+    single sends). Returns what was released. Call inside the caller's transaction."""
+    if amount <= 0:
+        return ZERO
+    with transaction.atomic():
+        account = _locked_account(account_id)
+        if campaign_id:
+            held = Campaign.objects.select_for_update().values_list("reserved_amount", flat=True).get(pk=campaign_id)
+            amount = min(amount, held)
+            Campaign.objects.filter(pk=campaign_id).update(reserved_amount=F("reserved_amount") - amount)
+        amount = min(amount, account.reserved)
+        if amount > 0:
+            Account.objects.filter(pk=account_id).update(reserved=F("reserved") - amount)
+    return amount
+
+
+def release_all(campaign: Campaign) -> Decimal:
+    """Release whatever a finished campaign still holds."""
+    held = Campaign.objects.values_list("reserved_amount", flat=True).get(pk=campaign.pk)
+    return release(campaign.account_id, held, campaign.pk) if held > 0 else ZERO
+
+
+@dataclass(frozen=True)
+class Charge:
+    message_id: int
+    campaign_id: int | None
+    subaccount_id: int | None
+    amount: Decimal
+    reserved: Decimal  # what this message held in the reservation (released by the charge)
+
+
+def charge(account_id: int, charges: Iterable[Charge], description: str = "") -> Decimal:
+    """Debit the account for provider-billed messages: one LedgerEntry per (campaign,
+    subaccount) group, the balance and reservations updated under the account lock.
+    Must run inside the transaction that moved the messages. Returns the total."""
+    groups: dict[tuple[int | None, int | None], list[Charge]] = defaultdict(list)
+    for item in charges:
+        if item.amount > 0 or item.reserved > 0:
+            groups[(item.campaign_id, item.subaccount_id)].append(item)
+    if not groups:
+        return ZERO
+    total = ZERO
+    with transaction.atomic():
+        account = _locked_account(account_id)
+        bal, reserved = account.balance, account.reserved
+        entries = []
+        for (campaign_id, subaccount_id), items in groups.items():
+            amount = sum((c.amount for c in items), ZERO)
+            held = sum((c.reserved for c in items), ZERO)
+            if campaign_id:
+                held = _take_campaign_reservation(campaign_id, held, amount)
+            # The provider has billed already; a reservation covers it, so this cap only
+            # matters when a voice call ran longer than estimated and the balance is gone.
+            amount = min(amount, bal)
+            reserved = max(reserved - min(held, reserved), ZERO)
+            if amount <= 0:
+                continue
+            bal -= amount
+            total += amount
+            entries.append(
+                LedgerEntry(
+                    account_id=account_id,
+                    subaccount_id=subaccount_id,
+                    kind=LedgerEntry.Kind.CHARGE,
+                    amount=-amount,
+                    balance_after=bal,
+                    campaign_id=campaign_id,
+                    message_id=items[0].message_id if len(items) == 1 else None,
+                    description=description or f"{len(items)} message(s)",
+                )
+            )
+        Account.objects.filter(pk=account_id).update(balance=bal, reserved=reserved)
+        if entries:
+            LedgerEntry.objects.bulk_create(entries)
+    return total
+
+
+def _take_campaign_reservation(campaign_id: int, held: Decimal, spent: Decimal) -> Decimal:
+    current = Campaign.objects.select_for_update().values_list("reserved_amount", flat=True).get(pk=campaign_id)
+    take = min(held, current)
+    Campaign.objects.filter(pk=campaign_id).update(reserved_amount=F("reserved_amount") - take, spent=F("spent") + spent)
+    return take
+
+
+def refund(account: Account, amount: Decimal, description: str, user=None, message=None, campaign=None) -> LedgerEntry:
+    amount = Decimal(str(amount))
+    with transaction.atomic():
+        locked = _locked_account(account.pk)
+        locked.balance += amount
+        Account.objects.filter(pk=locked.pk).update(balance=locked.balance)
+        return LedgerEntry.objects.create(
+            account_id=locked.pk,
+            kind=LedgerEntry.Kind.REFUND,
+            amount=amount,
+            balance_after=locked.balance,
+            message=message,
+            campaign=campaign,
+            created_by=user,
+            description=description,
+        )

@@ -1,0 +1,111 @@
+"""Periodic engine work (django-q2 schedules): the tick, count squashing, retention."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Campaign, EngineClock, Message
+from campaigns.services import clock, ledger
+from campaigns.services.counts import squash_counts
+from campaigns.services.reconcile import mark_stale_claims, reconcile_unknown
+from providers.base import MessageStatus as S
+
+log = logging.getLogger(__name__)
+
+CLUSTER_BEAT = "beat:cluster"
+STALL_SECONDS = 90  # a running campaign with due messages and no progress this long is picked up again
+SCHEDULES = [
+    # (name, func, minutes)
+    ("engine: tick", "campaigns.tasks.tick", 1),
+    ("engine: squash counts", "campaigns.tasks.squash", 5),
+    ("engine: retention", "campaigns.tasks.retention", 60),
+]
+_ensured = False
+
+
+def ensure_schedules(force: bool = False) -> int:
+    """Create the engine's periodic tasks (idempotent; once per process)."""
+    global _ensured
+    if _ensured and not force:
+        return 0
+    from django_q.models import Schedule
+
+    for name, func, minutes in SCHEDULES:
+        Schedule.objects.update_or_create(
+            name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1}
+        )
+    _ensured = True
+    return len(SCHEDULES)
+
+
+def stall_seconds() -> float:
+    return float(getattr(settings, "ENGINE_STALL_SECONDS", STALL_SECONDS))
+
+
+def tick() -> dict[str, int]:
+    """Start due campaigns, recover stalled ones, expire, mark dead claims unknown,
+    reconcile, complete, apply leftover webhooks."""
+    from campaigns.services.pipeline import enqueue_batches, expire_pending, maybe_complete, pending_due, start_campaign
+
+    clock.beat(CLUSTER_BEAT)
+    now = timezone.now()
+    done = {"started": 0, "recovered": 0, "expired": 0, "unknown": 0, "reconciled": 0, "completed": 0}
+    for pk in (
+        Campaign.objects.filter(status=Campaign.Status.SCHEDULED)
+        .filter(Q(send_at__isnull=True) | Q(send_at__lte=now))
+        .values_list("pk", flat=True)
+    ):
+        start_campaign(pk)
+        done["started"] += 1
+    done["unknown"] = mark_stale_claims(now)
+    for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING).select_related("connection"):
+        if campaign.expires_at and campaign.expires_at <= now:
+            done["expired"] += expire_pending(campaign)
+        elif _stalled(campaign):
+            if campaign.recipients == 0 and not Message.objects.filter(campaign=campaign).exists():
+                start_campaign(campaign.pk, recover=True)
+                done["recovered"] += 1
+            elif pending_due(campaign.pk):
+                done["recovered"] += enqueue_batches(campaign, due_only=True)
+        done["completed"] += maybe_complete(campaign.pk)
+    for campaign in Campaign.objects.filter(status__in=["completed", "cancelled", "failed"], reserved_amount__gt=0):
+        if not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
+            ledger.release_all(campaign)
+    done["reconciled"] = reconcile_unknown()
+    from providers.intake import apply_received, reset_stale_claims
+
+    reset_stale_claims()
+    apply_received()
+    return done
+
+
+def _stalled(campaign: Campaign) -> bool:
+    beat = clock.last_beat(clock.campaign_beat_key(campaign.pk))
+    return beat is None or time.time() - beat > stall_seconds()
+
+
+def retention() -> dict[str, int]:
+    from providers.models import ProviderCall
+
+    cutoff = timezone.now() - timedelta(days=settings.PROVIDER_CALL_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(ProviderCall.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:5000])
+        if not ids:
+            break
+        deleted += ProviderCall.objects.filter(pk__in=ids).delete()[0]
+    old_minute = clock.minute() - 24 * 60
+    stale = [k for k in EngineClock.objects.filter(Q(key__startswith="sent:") | Q(key__startswith="err:")).values_list("key", flat=True)]
+    old = [k for k in stale if int(k.rsplit(":", 1)[1]) < old_minute]
+    EngineClock.objects.filter(key__in=old).delete()
+    return {"provider_calls": deleted, "counters": len(old)}
+
+
+def squash() -> int:
+    return squash_counts()

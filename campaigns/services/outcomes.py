@@ -1,0 +1,225 @@
+"""Recording what the provider said about a chunk we sent: statuses, money, retries,
+pauses, in as few queries as the chunk allows (no query per message)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.models import Message
+from campaigns.services import clock, ledger
+from campaigns.services.pacing import connection_key, push_back
+from campaigns.services.transitions import Changed, apply_status, error_fields, release_claims, update_each
+from campaigns.status import ACCEPTED
+from providers.base import ErrorClass, SendResult
+from providers.base import MessageStatus as S
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = 2.0  # seconds; doubled per attempt
+BILLED_AT_REPORT = {"voice"}  # channels charged per answered pulse from the report
+
+
+@dataclass
+class RecordSummary:
+    flags: list[bool] = field(default_factory=list)
+    pause_reason: str = ""
+    submitted: int = 0
+    failed: int = 0
+    unknown: int = 0
+    retried: int = 0
+
+
+def classify(result: SendResult) -> str:
+    error = result.error
+    if error is not None and error.error_class == ErrorClass.ACCOUNT:
+        return "account"
+    if error is not None and error.error_class == ErrorClass.RETRYABLE and result.status not in (S.SUBMITTED, S.UNKNOWN):
+        return "retry"
+    if result.status == S.UNKNOWN or (error is not None and error.error_class == ErrorClass.AMBIGUOUS):
+        return "unknown"
+    if result.status in (S.SUBMITTED, S.SENT, S.DELIVERED):
+        return "submitted"
+    return "failed"
+
+
+def record_results(results: Sequence[SendResult], won: Sequence[int], campaign=None, backend=None) -> RecordSummary:
+    summary = RecordSummary()
+    by_class: dict[str, list[SendResult]] = defaultdict(list)
+    seen = set()
+    for result in results:
+        if result.message_id in seen or result.message_id not in won:
+            continue
+        seen.add(result.message_id)
+        by_class[classify(result)].append(result)
+    for missing in set(won) - seen:  # no answer about it: it may have gone out
+        by_class["unknown"].append(SendResult(message_id=missing, status=S.UNKNOWN))
+    changed: list[Changed] = []
+    with transaction.atomic():
+        changed += _record_submitted(by_class["submitted"])
+        failed = apply_status(
+            [r.message_id for r in by_class["failed"]],
+            S.FAILED,
+            per_message={r.message_id: error_fields(r.error) for r in by_class["failed"] if r.error},
+        )
+        release_rows(failed)
+        changed += failed
+        changed += apply_status(
+            [r.message_id for r in by_class["unknown"]],
+            S.UNKNOWN,
+            per_message={r.message_id: error_fields(r.error) or {"error_code": "unknown"} for r in by_class["unknown"]},
+        )
+    summary.retried = _retry(by_class["retry"], backend)
+    if by_class["account"]:
+        first = by_class["account"][0].error
+        release_claims([r.message_id for r in by_class["account"]], count_attempt=False, error=error_fields(first))
+        summary.pause_reason = f"Paused: the provider refused the account ({first.code}: {first.message or first.raw_code})."[:300]
+    summary.submitted, summary.failed, summary.unknown = len(by_class["submitted"]), len(by_class["failed"]), len(by_class["unknown"])
+    summary.flags = [True] * (summary.submitted + summary.unknown) + [False] * summary.failed
+    if backend is not None:
+        _count_stats(backend.config.id, summary.submitted + summary.unknown, summary.failed + len(by_class["account"]))
+    emit_status_events(changed)
+    return summary
+
+
+def _record_submitted(results: list[SendResult]) -> list[Changed]:
+    if not results:
+        return []
+    ids = [r.message_id for r in results]
+    fields = {r.message_id: {"provider_message_id": r.provider_message_id[:80], "network": (r.network or "")[:60]} for r in results}
+    changed = apply_status(ids, S.SUBMITTED, per_message=fields)
+    moved = {c.id for c in changed}
+    # An early report (by our id) may have moved some already: still keep their provider id.
+    update_each({pk: f for pk, f in fields.items() if pk not in moved and f["provider_message_id"]})
+    charge_accepted(ids)
+    return changed
+
+
+def charge_accepted(ids: Iterable[int]) -> Decimal:
+    """Charge the not-yet-charged accepted messages among ``ids`` (SMS-like channels:
+    per unit at submission). Inside the status transaction."""
+    rows = list(
+        Message.objects.filter(pk__in=list(ids), cost=0, status__in=[*ACCEPTED, S.SUBMITTED])
+        .exclude(channel__in=BILLED_AT_REPORT)
+        .values_list("id", "account_id", "campaign_id", "subaccount_id", "price", "segments")
+    )
+    rows = [r for r in rows if r[4] > 0]
+    if not rows:
+        return Decimal("0")
+    Message.objects.filter(pk__in=[r[0] for r in rows]).update(cost=F("price") * F("segments"))
+    total = Decimal("0")
+    by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
+    for pk, account_id, campaign_id, subaccount_id, price, segments in rows:
+        amount = price * segments
+        by_account[account_id].append(ledger.Charge(pk, campaign_id, subaccount_id, amount, amount))
+    for account_id, charges in by_account.items():
+        total += ledger.charge(account_id, charges)
+    return total
+
+
+def charge_calls(items: list[tuple[int, int]]) -> Decimal:
+    """Voice: charge (message id, answered seconds) per started 30 s pulse, once."""
+    import math
+
+    if not items:
+        return Decimal("0")
+    seconds = dict(items)
+    rows = list(
+        Message.objects.filter(pk__in=list(seconds), cost=0).values_list(
+            "id", "account_id", "campaign_id", "subaccount_id", "price", "segments"
+        )
+    )
+    by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
+    costs = {}
+    for pk, account_id, campaign_id, subaccount_id, price, units in rows:
+        pulses = max(1, math.ceil(seconds[pk] / 30))
+        amount = price * pulses
+        costs[pk] = {"cost": amount}
+        by_account[account_id].append(ledger.Charge(pk, campaign_id, subaccount_id, amount, price * units))
+    update_each(costs)
+    total = Decimal("0")
+    for account_id, charges in by_account.items():
+        total += ledger.charge(account_id, charges)
+    return total
+
+
+def release_rows(rows: Iterable[Changed]) -> Decimal:
+    """Give back what failed/expired/unanswered messages held (nothing was billed)."""
+    groups: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row.cost and row.cost > 0:
+            continue
+        held = (row.price or Decimal("0")) * (row.segments or 0)
+        if held > 0:
+            groups[(row.account_id, row.campaign_id)] += held
+    released = Decimal("0")
+    for (account_id, campaign_id), amount in groups.items():
+        released += ledger.release(account_id, amount, campaign_id)
+    return released
+
+
+def _retry(results: list[SendResult], backend) -> int:
+    if not results:
+        return 0
+    attempts = dict(Message.objects.filter(pk__in=[r.message_id for r in results]).values_list("id", "attempts"))
+    give_up = [r for r in results if attempts.get(r.message_id, 0) + 1 >= MAX_ATTEMPTS]
+    again = [r for r in results if r not in give_up]
+    if give_up:
+        with transaction.atomic():
+            rows = apply_status(
+                [r.message_id for r in give_up],
+                S.FAILED,
+                per_message={r.message_id: error_fields(r.error) for r in give_up},
+                fields={"attempts": F("attempts") + 1},
+            )
+            release_rows(rows)
+        emit_status_events(rows)
+    retry_after = max((r.error.retry_after or 0 for r in results if r.error), default=0)
+    if retry_after and backend is not None:
+        push_back(connection_key(backend.config.id), retry_after)
+    by_delay: dict[float, list[int]] = defaultdict(list)
+    for r in again:
+        n = attempts.get(r.message_id, 0)
+        by_delay[max(BACKOFF_BASE * (2**n), r.error.retry_after or 0)].append(r.message_id)
+    now = timezone.now()
+    for delay, ids in by_delay.items():
+        release_claims(ids, next_attempt_at=now + timedelta(seconds=delay), error=error_fields(results[0].error))
+    return len(again)
+
+
+def _count_stats(connection_id: int, ok: int, errors: int) -> None:
+    minute = clock.minute()
+    try:
+        clock.bump(clock.counter_key("sent", connection_id, minute), ok + errors)
+        if errors:
+            clock.bump(clock.counter_key("err", connection_id, minute), errors)
+    except Exception:  # statistics must never break sending
+        log.exception("could not count send statistics")
+
+
+def emit_status_events(rows: Iterable[Changed], new_status: str | None = None) -> None:
+    """message.status events for the rows that moved (one call per account)."""
+    rows = list(rows)
+    if not rows:
+        return
+    try:
+        from campaigns.services import events
+    except ImportError:
+        return
+    by_account: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_account[row.account_id].append(row.id)
+    for account_id, ids in by_account.items():
+        if not events._may_have_subscriptions(account_id):
+            continue
+        payloads = [events.message_status_payload(m) for m in Message.objects.filter(pk__in=ids)]
+        events.emit_events(account_id, "message.status", payloads)

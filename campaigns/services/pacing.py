@@ -1,0 +1,92 @@
+"""Throughput limits shared by every worker process: a slot-reservation clock per key.
+
+Reserving ``n`` sends at ``rate``/s moves the key's "next free slot" forward by n/rate
+and tells the caller how long to wait before its slot starts. One short write per chunk,
+no polling. On Redis (REDIS_URL) it is one Lua call; otherwise one locked row."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from campaigns.models import EngineClock
+
+_LUA = """
+local now = tonumber(ARGV[1])
+local span = tonumber(ARGV[2])
+local start = tonumber(redis.call('GET', KEYS[1]) or '0')
+if start < now then start = now end
+redis.call('SET', KEYS[1], tostring(start + span), 'EX', 3600)
+return tostring(start)
+"""
+_LUA_PUSH = """
+local until_ = tonumber(ARGV[1])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cur < until_ then redis.call('SET', KEYS[1], tostring(until_), 'EX', 3600) end
+return 1
+"""
+
+
+@cache
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def _use_redis() -> bool:
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def reserve(key: str, n: int, rate: float) -> float:
+    """Reserve ``n`` sends under ``rate`` per second; returns seconds to wait (>= 0)."""
+    if rate <= 0 or n <= 0:
+        return 0.0
+    span = n / rate
+    now = time.time()
+    if _use_redis():
+        start = float(_redis().eval(_LUA, 1, f"portal:{key}", repr(now), repr(span)))
+    else:
+        start = _reserve_db(key, now, span)
+    return max(0.0, start - now)
+
+
+def _reserve_db(key: str, now: float, span: float) -> float:
+    with transaction.atomic():
+        qs = EngineClock.objects.filter(key=key)
+        if connection.features.has_select_for_update:
+            qs = qs.select_for_update()
+        current = qs.values_list("value", flat=True).first()
+        if current is None:
+            EngineClock.objects.get_or_create(key=key, defaults={"value": 0.0})
+            current = 0.0
+        start = max(current, now)
+        EngineClock.objects.filter(key=key).update(value=start + span)
+    return start
+
+
+def push_back(key: str, seconds: float) -> None:
+    """Nobody sends on ``key`` for the next ``seconds`` (the provider said 429)."""
+    until = time.time() + max(seconds, 0.0)
+    if _use_redis():
+        _redis().eval(_LUA_PUSH, 1, f"portal:{key}", repr(until))
+        return
+    with transaction.atomic():
+        EngineClock.objects.get_or_create(key=key, defaults={"value": 0.0})
+        EngineClock.objects.filter(key=key, value__lt=until).update(value=until)
+
+
+def connection_key(connection_id: int) -> str:
+    return f"rate:conn:{connection_id}"
+
+
+def campaign_key(campaign_id: int) -> str:
+    return f"rate:campaign:{campaign_id}"
+
+
+def wait_for_slot(keys_rates: list[tuple[str, float]], n: int) -> float:
+    """Reserve on every (key, rate) and return the longest wait."""
+    return max([reserve(key, n, rate) for key, rate in keys_rates if rate > 0] or [0.0])

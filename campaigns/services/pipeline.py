@@ -1,0 +1,432 @@
+"""The send pipeline: start (materialize the audience as pending messages), batch tasks
+(claim, check, pace, send, record) and completion.
+
+Task payloads carry ids or id ranges, never bodies. Nothing is claimed by two workers
+(compare-and-set pending -> queued); a claimed message is sent at most once: after a
+crash its fate is `unknown`, never a second submission."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
+
+from campaigns.encoding import analyze
+from campaigns.models import Campaign, Message, StatusCount, UssdSession
+from campaigns.rendering import placeholders, render
+from campaigns.services import clock, ledger
+from campaigns.services.audience import audience_summary, recipients
+from campaigns.services.counts import campaign_counts
+from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
+from campaigns.services.outcomes import record_results
+from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
+from campaigns.services.transitions import apply_status, claim
+from campaigns.services.windows import next_window_start
+from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
+from providers.base import MessageStatus as S
+from providers.registry import backend_for
+
+log = logging.getLogger(__name__)
+
+CREATE_BATCH = 2000
+TASK_SPAN = 2000  # messages one batch task covers
+TASK_BUDGET = 240.0  # seconds a batch task runs before handing its rest to a new task
+RETRY_WAIT_IN_TASK = 20.0  # a task waits for retries due this soon instead of leaving them
+
+
+# --- start ---------------------------------------------------------------------
+
+
+def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
+    """scheduled -> running, materialize the audience, enqueue the batches. With
+    ``recover``, finish the materialization of a running campaign whose start task died."""
+    now = timezone.now()
+    if recover:
+        campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.RUNNING).first()
+        if campaign is None:
+            return 0
+    else:
+        if not Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SCHEDULED).update(
+            status=Campaign.Status.RUNNING, started_at=now, status_reason=""
+        ):
+            return 0
+        campaign = Campaign.objects.get(pk=campaign_id)
+    created = materialize(campaign)
+    if not enqueue_batches(campaign):
+        maybe_complete(campaign.pk)
+    return created
+
+
+def materialize(campaign: Campaign) -> int:
+    """Create one pending message per recipient, in bulk; count what was dropped."""
+    clock.beat(clock.campaign_beat_key(campaign.pk))
+    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
+    qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
+    if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
+        qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
+    builder = MessageBuilder(campaign)
+    created = 0
+    batch: list[Message] = []
+    for row in qs.values_list("id", "phone", "first_name", "last_name", "attributes").iterator(chunk_size=CREATE_BATCH):
+        batch.append(builder.build(*row))
+        if len(batch) >= CREATE_BATCH:
+            created += _save(campaign, batch)
+            batch = []
+            clock.beat(clock.campaign_beat_key(campaign.pk))
+    created += _save(campaign, batch)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        recipients=summary.recipients,
+        dropped_suppressed=summary.suppressed,
+        dropped_invalid=summary.invalid,
+        dropped_duplicate=summary.duplicate,
+    )
+    _settle_reservation(campaign)
+    return created
+
+
+class MessageBuilder:
+    """Renders a campaign's content for one contact into an unsaved pending Message."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.book = PriceBook(campaign.account_id, campaign.channel)
+        self.text = message_text(campaign)
+        self.personal = bool(placeholders(self.text))
+        self.info = analyze(self.text)
+        self.sender = campaign.sender.value if campaign.sender_id else ""
+        self.seconds = voice_seconds(campaign)
+        self.payload = _channel_payload(campaign)
+        self.personal_payload = "{{" in str(self.payload)
+        self.steps = (campaign.content or {}).get("steps") or []
+
+    def build(self, contact_id: int, phone: str, first_name: str, last_name: str, attributes: dict) -> Message:
+        values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
+        text = render(self.text, values) if self.personal else self.text
+        info = analyze(text) if self.personal else self.info
+        payload = _render_payload(self.payload, values) if self.personal_payload else dict(self.payload)
+        if self.campaign.channel == Channel.USSD:
+            payload.update(session_id=uuid.uuid4().hex[:20], op="fin" if len(self.steps) <= 1 else "init", step=0)
+        price = self.book.lookup(phone)
+        units = units_for(self.campaign.channel, price, info.segments, self.seconds)
+        c = self.campaign
+        return Message(
+            account_id=c.account_id,
+            subaccount_id=c.subaccount_id,
+            campaign_id=c.pk,
+            contact_id=contact_id,
+            connection_id=c.connection_id,
+            channel=c.channel,
+            sender=self.sender,
+            to=phone,
+            text=text,
+            payload=payload,
+            flash=c.flash,
+            encoding=info.encoding,
+            segments=units,
+            price=price.amount if price else Decimal("0"),
+            status=S.PENDING,
+        )
+
+
+def _channel_payload(campaign: Campaign) -> dict:
+    content = dict(campaign.content or {})
+    content.pop("steps", None)
+    return content
+
+
+def _render_payload(payload, values):
+    if isinstance(payload, str):
+        return render(payload, values)
+    if isinstance(payload, dict):
+        return {k: _render_payload(v, values) for k, v in payload.items()}
+    if isinstance(payload, list):
+        return [_render_payload(v, values) for v in payload]
+    return payload
+
+
+def _save(campaign: Campaign, batch: list[Message]) -> int:
+    if not batch:
+        return 0
+    with transaction.atomic():
+        created = Message.objects.bulk_create(batch, batch_size=CREATE_BATCH)
+        StatusCount.objects.create(account_id=campaign.account_id, campaign_id=campaign.pk, status=S.PENDING, count=len(created))
+        if campaign.channel == Channel.USSD:
+            UssdSession.objects.bulk_create(
+                [
+                    UssdSession(
+                        account_id=campaign.account_id,
+                        campaign_id=campaign.pk,
+                        message_id=m.pk,
+                        contact_id=m.contact_id,
+                        phone=m.to,
+                        session_id=m.payload["session_id"],
+                    )
+                    for m in created
+                ]
+            )
+    return len(created)
+
+
+def _settle_reservation(campaign: Campaign) -> None:
+    """Make the campaign's reservation match what its pending messages will cost."""
+    from django.db.models import F, Sum
+
+    needed = Message.objects.filter(campaign=campaign, status=S.PENDING).aggregate(s=Sum(F("price") * F("segments")))["s"] or Decimal("0")
+    needed = Decimal(needed).quantize(Decimal("0.0001"))
+    held = Campaign.objects.values_list("reserved_amount", flat=True).get(pk=campaign.pk)
+    if needed > held and not ledger.reserve(campaign.account_id, needed - held, campaign.pk):
+        pause(campaign.pk, "Balance too low for this campaign: top up, then resume.")
+    elif needed < held:
+        ledger.release(campaign.account_id, held - needed, campaign.pk)
+
+
+def pause(campaign_id: int, reason: str) -> bool:
+    return bool(
+        Campaign.objects.filter(pk=campaign_id, status__in=[Campaign.Status.RUNNING, Campaign.Status.SCHEDULED]).update(
+            status=Campaign.Status.PAUSED, status_reason=reason[:300]
+        )
+    )
+
+
+# --- batches --------------------------------------------------------------------
+
+
+def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
+    """Queue batch tasks over the campaign's pending messages (id ranges). Returns how many."""
+    from django_q.tasks import async_task
+
+    qs = Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING)
+    if due_only:
+        qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    span = task_span(campaign)
+    ranges = [(ids[i], ids[min(i + span, len(ids)) - 1]) for i in range(0, len(ids), span)]
+    for lo, hi in ranges:
+        async_task("campaigns.tasks.run_batch", campaign.pk, lo, hi, group=f"campaign-{campaign.pk}", q_options={"timeout": 600})
+    return len(ranges)
+
+
+def task_span(campaign: Campaign) -> int:
+    try:
+        bulk = campaign.connection.backend_class().bulk_size
+    except Exception:
+        bulk = 1
+    return max(TASK_SPAN, bulk * 2)
+
+
+def chunk_size(backend, mps: int) -> int:
+    if backend.bulk_size > 1:
+        return backend.bulk_size
+    size = max(backend.concurrency * 12, 50)
+    return max(1, min(size, mps)) if mps else size
+
+
+def run_batch(campaign_id: int, lo: int, hi: int) -> int:
+    """Send the campaign's pending messages with ids in [lo, hi]. Returns how many were
+    handed to the provider. Re-checks the campaign before every chunk."""
+    from django_q.tasks import async_task
+
+    started = time.monotonic()
+    campaign = Campaign.objects.select_related("connection", "account").get(pk=campaign_id)
+    backend = backend_for(campaign.connection)
+    rates = [(connection_key(campaign.connection_id), float(campaign.connection.mps or 0))]
+    if campaign.mps:
+        rates.append((campaign_key(campaign.pk), float(campaign.mps)))
+    size = chunk_size(backend, min(r for _, r in rates) if any(r for _, r in rates) else 0)
+    recent: deque[bool] = deque(maxlen=200)
+    cursor, sent = lo, 0
+    while True:
+        if not _may_send(campaign):
+            break
+        now = timezone.now()
+        ids = list(
+            Message.objects.filter(campaign_id=campaign_id, pk__gte=cursor, pk__lte=hi, status=S.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            if _wait_for_retries(campaign, lo, hi, started):
+                cursor = lo
+                continue
+            break
+        if time.monotonic() - started > TASK_BUDGET:
+            async_task("campaigns.tasks.run_batch", campaign_id, ids[0], hi, group=f"campaign-{campaign_id}")
+            return sent
+        if not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
+            break
+        outcome = send_chunk(backend, ids, campaign)
+        sent += outcome.attempted
+        recent.extend(outcome.flags)
+        clock.beat(clock.campaign_beat_key(campaign_id))
+        if outcome.pause_reason or _error_rate_exceeded(recent, campaign):
+            pause(campaign_id, outcome.pause_reason or "Paused automatically: too many recent sends failed.")
+            break
+        cursor = ids[-1] + 1
+    maybe_complete(campaign_id)
+    return sent
+
+
+def _may_send(campaign: Campaign) -> bool:
+    """Running, not expired (else expire what is left), inside allowed hours (else defer)."""
+    status, expires_at = Campaign.objects.values_list("status", "expires_at").get(pk=campaign.pk)
+    if status != Campaign.Status.RUNNING:
+        return False
+    now = timezone.now()
+    if expires_at and now >= expires_at:
+        expire_pending(campaign)
+        return False
+    opens = next_window_start(campaign, now)
+    if opens is not None:
+        Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=opens)
+        ).update(next_attempt_at=opens)
+        return False
+    return True
+
+
+def _wait_for_retries(campaign: Campaign, lo: int, hi: int, started: float) -> bool:
+    soon = timezone.now() + timedelta(seconds=RETRY_WAIT_IN_TASK)
+    due = (
+        Message.objects.filter(campaign_id=campaign.pk, pk__gte=lo, pk__lte=hi, status=S.PENDING, next_attempt_at__lte=soon)
+        .aggregate(m=Min("next_attempt_at"))
+        .get("m")
+    )
+    if due is None or time.monotonic() - started > TASK_BUDGET:
+        return False
+    return _sleep_unless_stopped(campaign.pk, max(0.0, (due - timezone.now()).total_seconds()))
+
+
+def _sleep_unless_stopped(campaign_id: int | None, seconds: float) -> bool:
+    """Sleep, checking every second that the campaign still runs; False if it stopped."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        time.sleep(min(left, 1.0))
+        if campaign_id and Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).first() != Campaign.Status.RUNNING:
+            return False
+
+
+def _error_rate_exceeded(recent: deque, campaign: Campaign) -> bool:
+    if len(recent) < 20:
+        return False
+    threshold = float(campaign.account.error_pause_threshold or 0)
+    return threshold > 0 and (recent.count(False) / len(recent)) > threshold
+
+
+def expire_pending(campaign: Campaign) -> int:
+    """What was not sent by the expiry becomes expired; its reservation is released."""
+    total = 0
+    while True:
+        ids = list(Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).values_list("pk", flat=True)[:5000])
+        if not ids:
+            return total
+        with transaction.atomic():
+            rows = apply_status(
+                ids, S.EXPIRED, fields={"error_code": ErrorCode.EXPIRED, "error_message": "Not sent before the campaign expired."}
+            )
+            from campaigns.services.outcomes import release_rows
+
+            release_rows(rows)
+        total += len(rows)
+
+
+# --- one chunk --------------------------------------------------------------------
+
+
+class ChunkOutcome:
+    def __init__(self) -> None:
+        self.attempted = 0
+        self.flags: list[bool] = []  # True per message the provider took (or may have)
+        self.pause_reason = ""
+
+
+def send_chunk(backend, ids: Sequence[int], campaign: Campaign | None = None) -> ChunkOutcome:
+    """Claim ``ids`` (pending -> queued), send what we won, record every result."""
+    outcome = ChunkOutcome()
+    won = claim(ids)
+    if not won:
+        return outcome
+    rows = list(
+        Message.objects.filter(pk__in=won).values("id", "to", "channel", "sender", "text", "encoding", "segments", "flash", "payload")
+    )
+    outbound = [
+        OutboundMessage(
+            id=r["id"],
+            to=r["to"],
+            channel=Channel(r["channel"]),
+            sender=r["sender"],
+            text=r["text"],
+            encoding=r["encoding"],
+            segments=r["segments"],
+            flash=r["flash"],
+            payload=r["payload"] or {},
+            expires_at=campaign.expires_at if campaign else None,
+        )
+        for r in rows
+    ]
+    try:
+        results = backend.send_batch(outbound)
+    except Exception as exc:  # a backend bug: the request may have gone out, so never resend
+        log.exception("send_batch failed on connection %s", backend.config.id)
+        error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message=f"{exc.__class__.__name__}: {exc}"[:300])
+        results = [SendResult(message_id=m.id, status=S.UNKNOWN, error=error) for m in outbound]
+    finally:
+        try:
+            backend.http.flush()
+        except Exception:
+            log.exception("could not save the provider call log")
+    summary = record_results(results, won, campaign, backend)
+    outcome.attempted = len(won)
+    outcome.flags = summary.flags
+    outcome.pause_reason = summary.pause_reason
+    return outcome
+
+
+# --- completion ----------------------------------------------------------------------
+
+
+def maybe_complete(campaign_id: int) -> bool:
+    """running -> completed once nothing is pending or queued; releases what is left."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.status != Campaign.Status.RUNNING:
+        return False
+    counts = campaign_counts(campaign)
+    if counts[S.PENDING] or counts[S.QUEUED]:
+        return False
+    if not Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.RUNNING).update(
+        status=Campaign.Status.COMPLETED, finished_at=timezone.now()
+    ):
+        return False
+    ledger.release_all(campaign)
+    campaign.refresh_from_db()
+    _emit_finished(campaign)
+    return True
+
+
+def _emit_finished(campaign: Campaign) -> None:
+    try:
+        from campaigns.services.events import campaign_finished_payload, emit_event
+
+        emit_event(campaign.account_id, "campaign.finished", campaign_finished_payload(campaign))
+    except Exception:
+        log.exception("could not emit campaign.finished for %s", campaign.pk)
+
+
+def pending_due(campaign_id: int) -> bool:
+    now = timezone.now()
+    return (
+        Message.objects.filter(campaign_id=campaign_id, status=S.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exists()
+    )

@@ -1,0 +1,75 @@
+"""After a crash: claimed messages whose worker died have an unknown fate. They become
+`unknown` (never resent) and are reconciled through the provider's status query."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Message
+from campaigns.services.outcomes import emit_status_events
+from campaigns.services.reports import apply_updates
+from campaigns.services.transitions import apply_status
+from providers.base import Capability
+from providers.base import MessageStatus as S
+
+log = logging.getLogger(__name__)
+
+
+def stale_after() -> timedelta:
+    """A claim older than this has no live worker: longer than any provider call."""
+    default = max(120, int(settings.PROVIDER_HTTP_TIMEOUT * 4))
+    return timedelta(seconds=getattr(settings, "ENGINE_STALE_CLAIM_SECONDS", default))
+
+
+def mark_stale_claims(now=None) -> int:
+    cutoff = (now or timezone.now()) - stale_after()
+    total = 0
+    while True:
+        ids = list(Message.objects.filter(status=S.QUEUED, queued_at__lt=cutoff).values_list("pk", flat=True)[:2000])
+        if not ids:
+            return total
+        with transaction.atomic():
+            rows = apply_status(
+                ids,
+                S.UNKNOWN,
+                fields={"error_code": "unknown", "error_message": "The worker stopped during the provider call; not resent."},
+            )
+        emit_status_events(rows)
+        total += len(rows)
+
+
+def reconcile_unknown(limit: int = 2000) -> int:
+    """Ask providers that can tell (STATUS_QUERY) what became of `unknown` messages."""
+    from providers.models import ProviderConnection
+    from providers.registry import backend_for
+
+    applied = 0
+    conn_ids = list(Message.objects.filter(status=S.UNKNOWN).values_list("connection_id", flat=True).distinct()[:100])
+    for connection in ProviderConnection.objects.filter(pk__in=conn_ids):
+        try:
+            backend = backend_for(connection)
+        except Exception:
+            continue
+        if not backend.supports(Capability.STATUS_QUERY):
+            continue
+        pairs = list(
+            Message.objects.filter(connection=connection, status=S.UNKNOWN).order_by("pk").values_list("pk", "provider_message_id")[:limit]
+        )
+        for start in range(0, len(pairs), 100):
+            chunk = pairs[start : start + 100]
+            try:
+                updates = backend.query_status(chunk)
+            except Exception:
+                log.exception("status query failed on connection %s", connection.pk)
+                break
+            finally:
+                backend.http.flush()
+            updates = [u for u in updates if u.status != S.UNKNOWN]
+            outcomes = apply_updates(connection.pk, connection.account_id, updates)
+            applied += outcomes.count("applied")
+    return applied

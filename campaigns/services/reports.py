@@ -1,0 +1,121 @@
+"""Applying status reports (webhooks, status queries) to messages, in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from campaigns.models import Message
+from campaigns.services.outcomes import charge_accepted, charge_calls, emit_status_events, release_rows
+from campaigns.services.transitions import apply_status, error_fields, update_each
+from campaigns.status import ORDER
+from providers.base import MessageStatus as S
+from providers.base import StatusUpdate
+
+APPLIED, DUPLICATE, UNKNOWN = "applied", "duplicate", "unknown_message"
+ANSWERED = {"answered", "completed", "human", "machine"}
+
+
+def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[int | None]:
+    """Our message id for each update: by (connection, provider id), else by our own id
+    within the account. Two queries for any number of updates."""
+    provider_ids = {u.provider_message_id for u in updates if u.provider_message_id}
+    by_provider = (
+        dict(
+            Message.objects.filter(connection_id=connection_id, provider_message_id__in=provider_ids).values_list(
+                "provider_message_id", "id"
+            )
+        )
+        if provider_ids
+        else {}
+    )
+    own = {u.message_id for u in updates if u.message_id and u.provider_message_id not in by_provider}
+    known_own = set(Message.objects.filter(account_id=account_id, pk__in=own).values_list("id", flat=True)) if own else set()
+    found: list[int | None] = []
+    for u in updates:
+        if u.provider_message_id and u.provider_message_id in by_provider:
+            found.append(by_provider[u.provider_message_id])
+        elif u.message_id and u.message_id in known_own:
+            found.append(u.message_id)
+        else:
+            found.append(None)
+    return found
+
+
+def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[str]:
+    """Apply every update; returns each one's outcome: applied, duplicate or unknown_message."""
+    ids = find_messages(connection_id, account_id, updates)
+    outcomes = [UNKNOWN if pk is None else DUPLICATE for pk in ids]
+    by_status: dict[str, list[int]] = defaultdict(list)
+    for index, (update, pk) in enumerate(zip(updates, ids, strict=True)):
+        if pk is not None:
+            by_status[update.status].append(index)
+    changed_all = []
+    with transaction.atomic():
+        for status in sorted(by_status, key=lambda s: ORDER.index(s) if s in ORDER else 99):
+            indexes = by_status[status]
+            per_message = {ids[i]: _fields(updates[i]) for i in indexes}
+            changed = apply_status([ids[i] for i in indexes], status, per_message=per_message)
+            moved = {c.id for c in changed}
+            for i in indexes:
+                if ids[i] in moved:
+                    outcomes[i] = APPLIED
+            _extras_for_unmoved(updates, ids, indexes, moved)
+            _money(status, changed, [(ids[i], updates[i]) for i in indexes if ids[i] in moved])
+            changed_all += changed
+    emit_status_events(changed_all)
+    return outcomes
+
+
+def _fields(update: StatusUpdate) -> dict:
+    fields = error_fields(update.error) if update.status not in (S.SENT, S.DELIVERED, S.SUBMITTED) else {}
+    if update.network:
+        fields["network"] = update.network[:60]
+    if update.call_outcome:
+        fields["call_outcome"] = update.call_outcome[:20]
+    if update.dtmf:
+        fields["call_dtmf"] = update.dtmf[:40]
+    if update.duration_seconds is not None:
+        fields["call_duration"] = max(0, int(update.duration_seconds))
+    if update.provider_message_id:
+        fields["provider_message_id"] = update.provider_message_id[:80]
+    return fields
+
+
+def _extras_for_unmoved(updates, ids, indexes, moved) -> None:
+    """A report that does not move the status may still bring DTMF or a call outcome."""
+    extra = {}
+    for i in indexes:
+        u = updates[i]
+        if ids[i] in moved or not (u.dtmf or u.call_outcome or u.duration_seconds):
+            continue
+        fields = {k: v for k, v in _fields(u).items() if k.startswith("call_")}
+        if fields:
+            extra[ids[i]] = fields
+    update_each(extra)
+
+
+def _money(status: str, changed, moved_updates) -> None:
+    """SMS-like: charge what became accepted without a submit record (unknown/queued ->
+    accepted). Voice: charge answered pulses, release unanswered calls."""
+    if not changed:
+        return
+    voice = {c.id for c in changed if c.channel == "voice"}
+    other = [c.id for c in changed if c.id not in voice and c.old_status in (S.QUEUED, S.UNKNOWN)]
+    if other and status not in (S.FAILED,):
+        charge_accepted(other)
+    if not voice:
+        return
+    answered = []
+    for pk, update in moved_updates:
+        if pk not in voice:
+            continue
+        seconds = update.duration_seconds or 0
+        if (update.call_outcome or "").lower() in ANSWERED or (status == S.DELIVERED and seconds > 0):
+            answered.append((pk, max(seconds, 1)))
+    charge_calls(answered)
+    answered_ids = {pk for pk, _ in answered}
+    final_unanswered = [c for c in changed if c.id in voice and c.id not in answered_ids and status != S.SENT and status != S.SUBMITTED]
+    release_rows(final_unanswered)

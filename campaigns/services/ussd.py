@@ -1,0 +1,81 @@
+"""USSD menu campaigns: content {"steps": [{"text": "Pick 1) A 2) B", "options": {"1": "A"}}]}.
+
+Step 0 goes out with the campaign (mt-init); each answer (mo-cont) is recorded on the
+UssdSession and the next step is queued as its own message (mt-cont, the last mt-fin)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from campaigns.models import Campaign, UssdSession
+from providers.base import InboundItem
+
+
+def steps_of(campaign: Campaign) -> list[dict]:
+    return [s for s in (campaign.content or {}).get("steps") or [] if isinstance(s, dict)]
+
+
+def op_for(step: int, total: int) -> str:
+    if step >= total - 1:
+        return "fin"
+    return "init" if step == 0 else "cont"
+
+
+def record_answer(connection, item: InboundItem, inbound=None) -> UssdSession | None:
+    """Record the answer to the session's current step and queue the next step."""
+    with transaction.atomic():
+        session = (
+            UssdSession.objects.select_for_update()
+            .select_related("campaign")
+            .filter(account_id=connection.account_id, session_id=item.session_id, state=UssdSession.State.OPEN)
+            .first()
+        )
+        if session is None:
+            return None
+        steps = steps_of(session.campaign)
+        if (item.ussd_op or "").endswith("abort") or (item.ussd_op or "").endswith("fin"):
+            session.state = UssdSession.State.ABANDONED
+            session.save(update_fields=["state", "updated_at"])
+            return session
+        current = steps[session.step] if session.step < len(steps) else {}
+        answer = (item.text or "").strip()
+        options = current.get("options") or {}
+        session.answers = [
+            *session.answers,
+            {"step": session.step, "question": current.get("text", ""), "answer": answer, "choice": options.get(answer, "")},
+        ]
+        session.step += 1
+        done = session.step >= len(steps)
+        session.state = UssdSession.State.COMPLETED if done else UssdSession.State.OPEN
+        session.save(update_fields=["answers", "step", "state", "updated_at"])
+    if not done:
+        _queue_step(session.pk, session.step)
+    return session
+
+
+def _queue_step(session_id: int, step: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("campaigns.tasks.send_ussd_step", session_id, step, group="ussd")
+
+
+def send_step(session_pk: int, step: int) -> int | None:
+    """Task: create the step's message and send it (mt-cont, or mt-fin for the last)."""
+    from campaigns.services.messaging import send_single
+
+    session = UssdSession.objects.select_related("campaign", "campaign__connection", "campaign__account").get(pk=session_pk)
+    steps = steps_of(session.campaign)
+    if step >= len(steps) or session.step != step:
+        return None
+    campaign = session.campaign
+    message = send_single(
+        account=campaign.account,
+        connection=campaign.connection,
+        channel="ussd",
+        to=session.phone,
+        text=str(steps[step].get("text", "")),
+        payload={"session_id": session.session_id, "op": "fin" if step >= len(steps) - 1 else "cont", "step": step},
+        subaccount=campaign.subaccount,
+        idempotency_key=f"ussd:{session.pk}:{step}",
+    )
+    return message.pk

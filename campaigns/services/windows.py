@@ -1,0 +1,40 @@
+"""Allowed sending hours in the campaign's timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from campaigns.models import Campaign
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def inside(start: time, end: time, t: time) -> bool:
+    if start == end:
+        return True
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end  # overnight window, e.g. 20:00-06:00
+
+
+def next_window_start(campaign: Campaign, now: datetime) -> datetime | None:
+    """None when ``now`` is inside the allowed hours (or there are none), else the
+    moment they next open (aware, UTC-comparable)."""
+    start, end = campaign.allowed_start, campaign.allowed_end
+    if start is None or end is None:
+        return None
+    local = now.astimezone(zone(campaign.timezone))
+    if inside(start, end, local.time().replace(tzinfo=None)):
+        return None
+    candidate = local.replace(hour=start.hour, minute=start.minute, second=start.second, microsecond=0)
+    if candidate <= local:
+        candidate += timedelta(days=1)
+    # Re-anchor in the zone so a DST change in between is honoured.
+    naive = candidate.replace(tzinfo=None)
+    return naive.replace(tzinfo=zone(campaign.timezone))

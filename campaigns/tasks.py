@@ -1,0 +1,51 @@
+"""django-q2 task entry points (thin: the work lives in campaigns/services)."""
+
+from __future__ import annotations
+
+
+def start_campaign(campaign_id: int) -> int:
+    from campaigns.services.pipeline import start_campaign as start
+
+    return start(campaign_id)
+
+
+def run_batch(campaign_id: int, lo: int, hi: int) -> int:
+    from campaigns.services.pipeline import run_batch as run
+
+    return run(campaign_id, lo, hi)
+
+
+def send_messages(ids: list[int]) -> int:
+    from campaigns.services.messaging import send_messages as send
+
+    return send(ids)
+
+
+def send_ussd_step(session_id: int, step: int) -> int | None:
+    from campaigns.services.ussd import send_step
+
+    return send_step(session_id, step)
+
+
+def apply_webhooks() -> int:
+    from providers.intake import apply_received
+
+    return apply_received()
+
+
+def tick() -> dict:
+    from campaigns.services.maintenance import tick as run
+
+    return run()
+
+
+def squash() -> int:
+    from campaigns.services.maintenance import squash as run
+
+    return run()
+
+
+def retention() -> dict:
+    from campaigns.services.maintenance import retention as run
+
+    return run()

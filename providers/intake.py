@@ -1,0 +1,263 @@
+"""Webhook intake: store the raw body first, parse it, answer fast; apply in bulk.
+
+The request costs one INSERT (the connection is cached per process). Parsing happens in
+the request too, only to answer a malformed body with 400 and to build the provider's ack.
+A task applies stored events in bulk (statuses: a few queries per hundreds of reports);
+under Q_SYNC (tests) that task runs inline, so the report is applied before the answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from providers.base import MalformedWebhook, ProviderBackend, WebhookRequest, WebhookResult
+from providers.models import ProviderConnection, WebhookEvent
+
+log = logging.getLogger(__name__)
+
+CACHE_TTL = 30.0
+APPLY_BATCH = 1000
+ENQUEUE_EVERY = 0.5  # seconds between apply tasks queued by one process
+CLAIM_STALE = timedelta(minutes=5)
+RECEIVED = WebhookEvent.Outcome.RECEIVED
+
+
+@dataclass
+class Intake:
+    connection: ProviderConnection
+    backend: ProviderBackend
+    expires: float
+
+
+_cache: dict[tuple[str, str], Intake] = {}
+_cache_lock = threading.Lock()
+_last_enqueue = 0.0
+
+
+def intake_for(provider: str, token: str) -> Intake | None:
+    """The connection (and a backend to parse with) for a webhook URL, cached briefly;
+    misses are not cached, so a new connection works at once."""
+    key = (provider, token)
+    now = time.monotonic()
+    entry = _cache.get(key)
+    if entry is not None and entry.expires > now:
+        return entry
+    connection = ProviderConnection.objects.filter(provider=provider, webhook_token=token, is_active=True).first()
+    if connection is None:
+        with _cache_lock:
+            _cache.pop(key, None)
+        return None
+    from providers.registry import UnknownProvider, backend_for
+
+    try:
+        entry = Intake(connection, backend_for(connection), now + CACHE_TTL)
+    except UnknownProvider:
+        return None
+    with _cache_lock:
+        if len(_cache) > 10000:
+            _cache.clear()
+        _cache[key] = entry
+    return entry
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def webhook_request(request: HttpRequest, kind: str) -> WebhookRequest:
+    return WebhookRequest(
+        method=request.method or "POST",
+        kind=kind or "",
+        content_type=request.content_type or request.META.get("CONTENT_TYPE", ""),
+        body=request.body,
+        query={k: v for k, v in request.GET.items()},
+        headers={k.lower(): v for k, v in request.headers.items()},
+    )
+
+
+def receive(request: HttpRequest, provider: str, token: str, kind: str = "") -> HttpResponse:
+    intake = intake_for(provider, token)
+    if intake is None:
+        return HttpResponse("not found", status=404, content_type="text/plain")
+    hook = webhook_request(request, kind)
+    event = WebhookEvent.objects.create(
+        connection_id=intake.connection.pk,
+        account_id=intake.connection.account_id,
+        provider=provider,
+        kind=kind[:40],
+        method=hook.method[:8],
+        content_type=hook.content_type[:200],
+        query=hook.query,
+        body=hook.body.decode("utf-8", "replace"),
+    )
+    result = parse(intake.backend, hook, event)
+    if result is not None:
+        schedule_apply()
+    ack = intake.backend.webhook_ack(hook, result)
+    return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
+
+
+def parse(backend: ProviderBackend, hook: WebhookRequest, event: WebhookEvent) -> WebhookResult | None:
+    """The parsed body, or None after recording why it could not be understood."""
+    try:
+        return backend.parse_webhook(hook)
+    except MalformedWebhook as exc:
+        outcome, detail = WebhookEvent.Outcome.MALFORMED, str(exc) or "malformed body"
+    except Exception as exc:  # a parser bug must not become a 500: keep the body, say why
+        log.exception("webhook parser of %s failed on event %s", backend.slug, event.pk)
+        outcome, detail = WebhookEvent.Outcome.ERROR, f"{exc.__class__.__name__}: {exc}"
+    WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome, detail=detail[:2000], processed_at=timezone.now())
+    return None
+
+
+def schedule_apply() -> None:
+    """Queue the bulk apply task, at most every ENQUEUE_EVERY seconds per process (the
+    task re-checks after it empties the backlog, so nothing waits for the next tick)."""
+    global _last_enqueue
+    from django_q.tasks import async_task
+
+    sync = settings.Q_CLUSTER.get("sync", False)
+    now = time.monotonic()
+    if not sync and now - _last_enqueue < ENQUEUE_EVERY:
+        return
+    _last_enqueue = now
+    async_task("campaigns.tasks.apply_webhooks", group="webhooks")
+
+
+# --- applying -----------------------------------------------------------------------
+
+
+def claim_received(limit: int = APPLY_BATCH) -> list[WebhookEvent]:
+    ids = list(WebhookEvent.objects.filter(outcome=RECEIVED, processed_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(WebhookEvent.objects.filter(pk__in=ids, processed_at__isnull=True).values_list("pk", flat=True))
+        WebhookEvent.objects.filter(pk__in=claimed).update(processed_at=now)
+    return list(WebhookEvent.objects.filter(pk__in=claimed).select_related("connection").order_by("pk"))
+
+
+def apply_received(max_seconds: float = 50.0, linger: float | None = None) -> int:
+    """Apply stored events in bulk until none is left (then look once more after
+    ``linger`` seconds, covering events whose request skipped queueing a task)."""
+    sync = settings.Q_CLUSTER.get("sync", False)
+    linger = (0.0 if sync else 1.0) if linger is None else linger
+    started, total, lingered = time.monotonic(), 0, False
+    while time.monotonic() - started < max_seconds:
+        events = claim_received()
+        if not events:
+            if lingered or linger <= 0:
+                break
+            time.sleep(linger)
+            lingered = True
+            continue
+        lingered = False
+        total += apply_events(events)
+    return total
+
+
+def apply_events(events: list[WebhookEvent]) -> int:
+    """Parse again and apply: statuses grouped per connection (bulk), then inbound items
+    and provider events. Every event ends with an outcome."""
+    from campaigns.services.inbound import apply_events as apply_provider_events
+    from campaigns.services.inbound import apply_inbound
+    from campaigns.services.reports import apply_updates
+
+    parsed: dict[int, tuple[WebhookEvent, WebhookResult]] = {}
+    outcomes: dict[int, list[str]] = defaultdict(list)
+    final: dict[int, tuple[str, str]] = {}
+    for event in events:
+        result = _reparse(event)
+        if isinstance(result, tuple):
+            final[event.pk] = result
+        else:
+            parsed[event.pk] = (event, result)
+    by_connection: dict[int, list[tuple[int, object]]] = defaultdict(list)
+    for pk, (event, result) in parsed.items():
+        for update in result.statuses:
+            by_connection[event.connection_id].append((pk, update))
+    for conn_id, items in by_connection.items():
+        conn = parsed[items[0][0]][0].connection
+        try:
+            results = apply_updates(conn_id, conn.account_id, [u for _, u in items])
+        except Exception as exc:
+            log.exception("applying %d status reports failed", len(items))
+            results = [f"error:{exc.__class__.__name__}"] * len(items)
+        for (pk, _), outcome in zip(items, results, strict=True):
+            outcomes[pk].append(outcome)
+    for pk, (event, result) in parsed.items():
+        try:
+            if result.inbound:
+                outcomes[pk] += apply_inbound(event.connection, result.inbound)
+            if result.events:
+                outcomes[pk] += apply_provider_events(event.connection, result.events)
+        except Exception as exc:
+            log.exception("applying webhook event %s failed", pk)
+            outcomes[pk].append(f"error:{exc.__class__.__name__}")
+        final[pk] = summarize(outcomes[pk])
+    _save_outcomes(final)
+    return len(final)
+
+
+def _reparse(event: WebhookEvent) -> WebhookResult | tuple[str, str]:
+    if event.connection is None:
+        return (WebhookEvent.Outcome.IGNORED, "the connection was deleted")
+    try:
+        from providers.registry import backend_for
+
+        backend = backend_for(event.connection)
+        hook = WebhookRequest(
+            method=event.method, kind=event.kind, content_type=event.content_type, body=event.body.encode("utf-8"), query=event.query or {}
+        )
+        return backend.parse_webhook(hook)
+    except MalformedWebhook as exc:
+        return (WebhookEvent.Outcome.MALFORMED, str(exc))
+    except Exception as exc:
+        return (WebhookEvent.Outcome.ERROR, f"{exc.__class__.__name__}: {exc}")
+
+
+def summarize(outcomes: list[str]) -> tuple[str, str]:
+    """One outcome for an event from its items' outcomes."""
+    out = WebhookEvent.Outcome
+    if not outcomes:
+        return (out.IGNORED, "nothing to apply")
+    errors = [o for o in outcomes if o.startswith("error")]
+    applied = outcomes.count("applied")
+    detail = ", ".join(f"{outcomes.count(o)} {o}" for o in sorted(set(outcomes)))
+    if errors and not applied:
+        return (out.ERROR, detail)
+    if applied == len(outcomes):
+        return (out.APPLIED, detail)
+    if applied:
+        return (out.PARTIAL, detail)
+    if "unknown_message" in outcomes:
+        return (out.UNKNOWN_MESSAGE, detail)
+    if "duplicate" in outcomes:
+        return (out.DUPLICATE, detail)
+    return (out.IGNORED, detail)
+
+
+def _save_outcomes(final: dict[int, tuple[str, str]]) -> None:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, key in final.items():
+        groups[key].append(pk)
+    now = timezone.now()
+    for (outcome, detail), ids in groups.items():
+        WebhookEvent.objects.filter(pk__in=ids).update(outcome=outcome, detail=detail[:2000], processed_at=now)
+
+
+def reset_stale_claims() -> int:
+    """Events claimed by an apply task that died go back to the backlog."""
+    cutoff = timezone.now() - CLAIM_STALE
+    return WebhookEvent.objects.filter(outcome=RECEIVED, processed_at__lt=cutoff).update(processed_at=None)
