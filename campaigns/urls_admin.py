@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import connections, http_log, senders
+from campaigns.views.admin import connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("connections/<int:pk>/edit/", connections.connection_edit, name="connection_edit"),
     path("connections/<int:pk>/test/", connections.connection_test, name="connection_test"),
     path("connections/<int:pk>/check-status/", connections.connection_check_status, name="connection_check_status"),
+    path("users/", users.user_list, name="users"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/<int:pk>/", users.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", users.user_set_active, name="user_set_active"),
+    path("subaccounts/", subaccounts.subaccount_list, name="subaccounts"),
+    path("subaccounts/new/", subaccounts.subaccount_new, name="subaccount_new"),
+    path("subaccounts/<int:pk>/", subaccounts.subaccount_edit, name="subaccount_edit"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
 ]
