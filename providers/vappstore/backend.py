@@ -72,6 +72,7 @@ TEXT, FLASH, BINARY = "0", "240", "245"
 USSD_ENCODING = "440"
 USSD_OPS = {"init": "mt-init", "cont": "mt-cont", "fin": "mt-fin"}
 JSON_TYPE = "application/json;charset=utf-8"
+DEFAULT_OTP_AMOUNT = "1.00"
 ALREADY_IN_STATE = {"1": "E1351", "0": "E1356"}  # subscribe twice / unsubscribe a stranger
 
 
@@ -112,7 +113,7 @@ class VAppstoreBackend(ProviderBackend):
         SettingField(
             "otp_amount",
             "OTP charge amount (FJD)",
-            default="1.00",
+            default=DEFAULT_OTP_AMOUNT,
             help_text="What each CaaS OTP charges the subscriber; empty disables OTP.",
         ),
         SettingField("otp_payment_instrument", "OTP payment instrument", default="Mobile Account"),
@@ -266,7 +267,7 @@ class VAppstoreBackend(ProviderBackend):
         )
 
     def otp_generate(self, to: str, **options: Any) -> OtpResult:
-        amount = _amount(options.get("amount") or self.config.settings.get("otp_amount"))
+        amount = _amount(options.get("amount") or self._setting("otp_amount", DEFAULT_OTP_AMOUNT))
         if amount is None:
             error = ProviderError(
                 ErrorCode.BAD_REQUEST, ErrorClass.PERMANENT, message="V-Appstore OTP charges the subscriber: set an amount."
@@ -309,6 +310,11 @@ class VAppstoreBackend(ProviderBackend):
         kind = subscription_event_kind(word)
         data = {"status": word.rstrip("."), "status_code": reply.code, "status_detail": pick(reply.data, "statusDetail")}
         return ProviderEvent(kind=kind, phone=phone, data=data)
+
+    def _setting(self, name: str, default: Any) -> Any:
+        """A connection setting; one never set (None) takes its default, "" stays empty."""
+        value = self.config.settings.get(name)
+        return default if value is None else value
 
     # --- HTTP --------------------------------------------------------------
     def _auth(self) -> dict[str, str]:

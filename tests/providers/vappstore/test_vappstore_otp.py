@@ -124,8 +124,13 @@ def test_verify_reply_echoing_the_request_as_the_document_shows_is_not_success()
     assert result.error.error_class == ErrorClass.AMBIGUOUS
 
 
-def test_without_an_amount_no_charge_is_asked(recorder):
-    result = make_backend(recorder).otp_generate(NUMBER)
+def test_an_unset_amount_charges_the_default(recorder):
+    assert make_backend(recorder, otp_amount=None).otp_generate(NUMBER).ok
+    assert sent_json(recorder.requests[0])["amount"] == "1.00"
+
+
+def test_an_emptied_amount_disables_the_charge(recorder):
+    result = make_backend(recorder, otp_amount="").otp_generate(NUMBER)
     assert not result.ok
     assert result.error.code == ErrorCode.BAD_REQUEST
     assert "amount" in result.error.message
