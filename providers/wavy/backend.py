@@ -74,7 +74,8 @@ class WavyBackend(ProviderBackend):
     notes = (
         "SMS only over HTTPS; the SMPP and SFTP interfaces are not used. No sender ID: Wavy sends from its short codes. "
         "Callback and DLR URLs are set in Wavy's portal (API settings), MO push through Wavy support: point them at this "
-        "connection's webhook URL. Provider-side scheduling needs more than 30 minutes of notice. Carrier lookups are billed "
+        "connection's webhook URL. Wavy bills a message when the carrier accepts it (sent status 2), not when it is "
+        "submitted. Provider-side scheduling needs more than 30 minutes of notice. Carrier lookups are billed "
         "separately by Wavy. Status queries are limited to 1 request per second. Wavy bills any character outside printable ASCII "
         "(accents included) at 70 characters per SMS, and accents must be enabled by Wavy support."
     )
