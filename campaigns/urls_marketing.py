@@ -1,7 +1,70 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from campaigns.views import dashboard
+from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, suppressions, templates
+
+
+class ActionConverter:
+    regex = "pause|resume|cancel|duplicate|resend-failed"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ActionConverter, "any_action")
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
+    # Campaigns
+    path("campaigns/", campaigns.campaign_index, name="campaigns"),
+    path("campaigns/new/", composer.compose_new, name="compose_new"),
+    path("campaigns/compose/analyze.json", composer.analyze_text, name="compose_analyze"),
+    path("campaigns/compose/preview.json", composer.preview_text, name="compose_preview"),
+    path("campaigns/compose/audience.json", composer.audience_count, name="compose_audience"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/<slug:step>/", composer.compose_step, name="compose_step"),
+    path("campaigns/<int:pk>/test/", composer.compose_test, name="compose_test"),
+    path("campaigns/<int:pk>/launch/", composer.compose_launch, name="compose_launch"),
+    path("campaigns/<int:pk>/counts.json", campaigns.campaign_counts_json, name="campaign_counts"),
+    path("campaigns/<int:pk>/stats.json", campaigns.campaign_stats_json, name="campaign_stats"),
+    path("campaigns/<int:pk>/messages.csv", campaigns.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path("campaigns/<int:pk>/<any_action:action>/", campaigns.campaign_action, name="campaign_action"),
+    # Contacts
+    path("contacts/", contacts.contact_list, name="contacts"),
+    path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("contacts/import/", imports.import_upload, name="import_upload"),
+    path("contacts/import/<int:pk>/map/", imports.import_map, name="import_map"),
+    path("contacts/import/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("contacts/import/<int:pk>/progress.json", imports.import_progress, name="import_progress"),
+    path("contacts/import/<int:pk>/rejects.csv", imports.import_rejects, name="import_rejects"),
+    # Lists
+    path("lists/", lists.list_index, name="lists"),
+    path("lists/new/", lists.list_create, name="list_create"),
+    path("lists/<int:pk>/", lists.list_detail, name="list_detail"),
+    path("lists/<int:pk>/edit/", lists.list_edit, name="list_edit"),
+    path("lists/<int:pk>/delete/", lists.list_delete, name="list_delete"),
+    path("lists/<int:pk>/members/", lists.list_add_member, name="list_add_member"),
+    path("lists/<int:pk>/members/<int:contact_pk>/remove/", lists.list_remove_member, name="list_remove_member"),
+    # Templates, recordings, inbox
+    path("templates/", templates.template_index, name="templates"),
+    path("templates/new/", templates.template_create, name="template_create"),
+    path("templates/sync/", templates.template_sync, name="template_sync"),
+    path("templates/<int:pk>/edit/", templates.template_edit, name="template_edit"),
+    path("templates/<int:pk>/delete/", templates.template_delete, name="template_delete"),
+    path("recordings/", recordings.recording_index, name="recordings"),
+    path("recordings/new/", recordings.recording_upload, name="recording_upload"),
+    path("recordings/<int:pk>/", recordings.recording_detail, name="recording_detail"),
+    path("recordings/<int:pk>/audio/", recordings.recording_audio, name="recording_audio"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    # Suppressions
+    path("suppressions/", suppressions.suppression_index, name="suppressions"),
+    path("suppressions/new/", suppressions.suppression_add, name="suppression_add"),
+    path("suppressions/<int:pk>/remove/", suppressions.suppression_remove, name="suppression_remove"),
 ]

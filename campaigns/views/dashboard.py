@@ -1,9 +1,28 @@
+"""The account overview: balance, delivery rate, recent campaigns with their progress."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from portal.tenancy import member_required
+from campaigns.models import Campaign, Contact, InboundMessage
+from campaigns.services.counts import account_counts, empty_counts
+from campaigns.views.marketing.campaigns import counts_for, progress
+from campaigns.views.marketing.paging import capped_count
+from portal.tenancy import member_required, scoped
 
 
 @member_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/home.html", {})
+    account = request.account
+    recent = list(scoped(request, Campaign.objects.select_related("connection")).filter(is_test=False).order_by("-id")[:8])
+    counts = counts_for([c.pk for c in recent])
+    rows = [{"campaign": c, **progress(counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
+    contacts, capped = capped_count(Contact.objects.filter(account=account))
+    context = {
+        "rows": rows,
+        "overall": progress(account_counts(account)),
+        "active": scoped(request, Campaign.objects.filter(status__in=["running", "scheduled", "paused"])).count(),
+        "contacts": contacts,
+        "contacts_capped": capped,
+        "replies": scoped(request, InboundMessage.objects.select_related("contact"), subaccount_field=None)[:5],
+    }
+    return render(request, "dashboard/home.html", context)

@@ -1,0 +1,404 @@
+"""The campaign composer's steps: channel and connection, sender, content, audience,
+schedule. Each step is a small form over the draft campaign; only what the chosen
+connection can do is accepted."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaigns.encoding import analyze
+from campaigns.forms.phones import PhoneError, normalize_phone
+from campaigns.models import Campaign, ContactList, SenderID, Template, VoiceRecording
+from campaigns.models.senders import CHANNEL_CHOICES
+from campaigns.rendering import placeholders
+from providers.base import Capability as C
+from providers.models import ProviderConnection
+
+MAX_SMS_SEGMENTS = 10
+
+# What a channel option needs from the connection, shown and checked alike.
+VOICE_KINDS = [("call", "Voice call with a recording", C.VOICE_CALL), ("otp", "Voice OTP (text read out)", C.VOICE_OTP)]
+WHATSAPP_TYPES = [
+    ("template", "Template message", C.WHATSAPP_TEMPLATE),
+    ("text", "Text (only inside a 24 h session)", C.WHATSAPP_TEXT),
+    ("image", "Image", C.WHATSAPP_MEDIA),
+    ("video", "Video", C.WHATSAPP_MEDIA),
+    ("audio", "Audio", C.WHATSAPP_MEDIA),
+    ("document", "Document", C.WHATSAPP_MEDIA),
+]
+CHANNEL_NEEDS = {"sms": C.SMS, "voice": None, "whatsapp": None, "ussd": C.USSD}
+
+
+def connection_offers(connection: ProviderConnection) -> dict[str, Any]:
+    """What a connection offers the composer: channels, flash, voice kinds, WhatsApp types."""
+    caps = connection.capabilities()
+    return {
+        "channels": [c for c, _ in CHANNEL_CHOICES if connection.serves(c)],
+        "flash": C.SMS_FLASH in caps,
+        "voice": [k for k, _, cap in VOICE_KINDS if cap in caps],
+        "whatsapp": [k for k, _, cap in WHATSAPP_TYPES if cap in caps],
+        "notes": connection.backend_class().notes,
+    }
+
+
+class ChannelStepForm(forms.Form):
+    name = forms.CharField(max_length=150, help_text="For you and your reports; recipients never see it.")
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, widget=forms.RadioSelect)
+    connection = forms.ModelChoiceField(queryset=ProviderConnection.objects.none(), empty_label=None)
+    flash = forms.BooleanField(required=False, label="Flash SMS (shown on screen, not stored)")
+    voice_kind = forms.ChoiceField(choices=[(k, label) for k, label, _ in VOICE_KINDS], required=False, widget=forms.RadioSelect)
+    whatsapp_type = forms.ChoiceField(choices=[(k, label) for k, label, _ in WHATSAPP_TYPES], required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, connections: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["connection"].queryset = connections
+
+    def clean(self) -> dict:
+        data = super().clean()
+        conn, channel = data.get("connection"), data.get("channel")
+        if not conn or not channel:
+            return data
+        offers = connection_offers(conn)
+        if channel not in offers["channels"]:
+            self.add_error("connection", f"{conn.name} does not offer {dict(CHANNEL_CHOICES)[channel]}.")
+            return data
+        if channel == "sms" and data.get("flash") and not offers["flash"]:
+            self.add_error("flash", f"{conn.name} does not offer flash SMS.")
+        if channel == "voice":
+            self._check_option(data, "voice_kind", offers["voice"], dict((k, lbl) for k, lbl, _ in VOICE_KINDS), conn)
+        if channel == "whatsapp":
+            self._check_option(data, "whatsapp_type", offers["whatsapp"], dict((k, lbl) for k, lbl, _ in WHATSAPP_TYPES), conn)
+        return data
+
+    def _check_option(self, data: dict, field: str, offered: list[str], labels: dict, conn: ProviderConnection) -> None:
+        value = data.get(field) or (offered[0] if offered else "")
+        if value not in offered:
+            self.add_error(field, f"{conn.name} does not offer “{labels.get(value, value)}”.")
+        data[field] = value
+
+    def apply(self, campaign: Campaign) -> None:
+        data = self.cleaned_data
+        if campaign.channel != data["channel"] or campaign.connection_id != data["connection"].pk:
+            campaign.sender = None  # a sender belongs to one channel (and maybe one connection)
+            campaign.content = {}
+        campaign.name, campaign.channel, campaign.connection = data["name"], data["channel"], data["connection"]
+        campaign.flash = data["channel"] == "sms" and data.get("flash", False)
+        content = dict(campaign.content or {})
+        content.pop("kind", None)
+        content.pop("type", None)
+        if data["channel"] == "voice":
+            content["kind"] = data["voice_kind"]
+        if data["channel"] == "whatsapp":
+            content["type"] = data["whatsapp_type"]
+        campaign.content = content
+
+
+def senders_for(campaign: Campaign, scoped_senders: QuerySet) -> QuerySet:
+    """Approved senders of the campaign's channel, usable on its connection."""
+    return scoped_senders.filter(channel=campaign.channel, status=SenderID.Status.APPROVED).filter(
+        Q(connection__isnull=True) | Q(connection_id=campaign.connection_id)
+    )
+
+
+class SenderStepForm(forms.Form):
+    sender = forms.ModelChoiceField(queryset=SenderID.objects.none(), required=False, empty_label="Choose a sender…")
+
+    def __init__(self, *args, senders: QuerySet, required: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].queryset = senders
+        self.fields["sender"].required = required
+        self.fields["sender"].help_text = "Only sender IDs your admin approved for this channel are listed."
+
+    def apply(self, campaign: Campaign) -> None:
+        campaign.sender = self.cleaned_data.get("sender")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ContentStepForm(forms.Form):
+    """Every channel's content fields; the page shows the ones of the campaign's channel."""
+
+    template = forms.ModelChoiceField(queryset=Template.objects.none(), required=False, empty_label="No template (free text)")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Message")
+    variables = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Template variables",
+        help_text="One per line, in order; placeholders allowed.",
+    )
+    media_url = forms.URLField(required=False, label="Media link (https://…)", assume_scheme="https")
+    caption = forms.CharField(required=False, max_length=1000)
+    filename = forms.CharField(required=False, max_length=200, label="File name (documents)")
+    recording = forms.ModelChoiceField(queryset=VoiceRecording.objects.none(), required=False, empty_label="Choose a recording…")
+    call_parameters = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Call parameters", help_text="var1, var2… one per line, in order."
+    )
+    max_voice_repeat = forms.IntegerField(required=False, min_value=0, max_value=5, initial=1, label="Repeat the recording")
+    max_call_attempts = forms.IntegerField(required=False, min_value=1, max_value=5, initial=1, label="Call attempts")
+    ussd_steps = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Menu steps",
+        help_text="Each step's text; separate steps with a line holding only ---. The last step ends the session.",
+    )
+
+    def __init__(self, *args, campaign: Campaign, templates: QuerySet, recordings: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        kind = {"sms": "sms", "whatsapp": "whatsapp", "voice": "voice"}.get(campaign.channel, "sms")
+        tpl = templates.filter(kind=kind)
+        if kind == "whatsapp":
+            tpl = tpl.filter(connection_id=campaign.connection_id)
+        self.fields["template"].queryset = tpl
+        self.fields["recording"].queryset = recordings.filter(status=VoiceRecording.Status.APPROVED)
+        if campaign.channel == "voice" and self.option == "call":
+            self.fields["template"].label = "Call template"
+            self.fields["template"].empty_label = "No call template"
+
+    @property
+    def option(self) -> str:
+        content = self.campaign.content or {}
+        return content.get("kind") or content.get("type") or ""
+
+    @classmethod
+    def initial_for(cls, campaign: Campaign) -> dict[str, Any]:
+        content = campaign.content or {}
+        media = content.get("media") or {}
+        steps = content.get("steps") or []
+        return {
+            "template": campaign.template_id,
+            "text": campaign.text,
+            "variables": "\n".join(content.get("variables") or []),
+            "media_url": media.get("link", ""),
+            "caption": media.get("caption", ""),
+            "filename": media.get("filename", ""),
+            "recording": content.get("recording_id"),
+            "call_parameters": "\n".join((content.get("call_parameters") or {}).values()),
+            "max_voice_repeat": content.get("max_voice_repeat", 1),
+            "max_call_attempts": content.get("max_call_attempts", 1),
+            "ussd_steps": "\n---\n".join(s.get("text", "") if isinstance(s, dict) else str(s) for s in steps),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        check = getattr(self, f"_clean_{self.campaign.channel}", None)
+        if check:
+            check(data)
+        return data
+
+    def _clean_sms(self, data: dict) -> None:
+        template = data.get("template")
+        if template and not data.get("text"):
+            data["text"] = template.body
+        text = data.get("text", "")
+        if not text.strip():
+            self.add_error("text", "Write the message (or choose a template).")
+            return
+        info = analyze(text)
+        if info.segments > MAX_SMS_SEGMENTS:
+            self.add_error("text", f"Too long: {info.segments} SMS segments; at most {MAX_SMS_SEGMENTS} are allowed.")
+
+    def _clean_voice(self, data: dict) -> None:
+        if self.option == "otp":
+            if not data.get("text", "").strip():
+                self.add_error("text", "Write the text to read out (e.g. Your code is {{ code }}).")
+            return
+        if not data.get("recording"):
+            self.add_error("recording", "Choose an approved recording (upload one under Recordings).")
+
+    def _clean_whatsapp(self, data: dict) -> None:
+        option = self.option
+        if option == "template":
+            template = data.get("template")
+            if not template:
+                self.add_error("template", "Choose a WhatsApp template (sync them under Templates).")
+                return
+            given, needed = len(_lines(data.get("variables", ""))), len(template.variables or [])
+            if needed and given != needed:
+                self.add_error("variables", f"This template has {needed} variable(s); you gave {given}.")
+            if template.has_media and not data.get("media_url"):
+                self.add_error("media_url", "This template shows media: give its link.")
+        elif option == "text":
+            if not data.get("text", "").strip():
+                self.add_error("text", "Write the message.")
+        elif not data.get("media_url"):
+            self.add_error("media_url", f"Give the link to the {option}.")
+
+    def _clean_ussd(self, data: dict) -> None:
+        steps = self.split_steps(data.get("ussd_steps", ""))
+        if not steps:
+            self.add_error("ussd_steps", "Write at least one menu step.")
+        for n, step in enumerate(steps, start=1):
+            if len(step) > 182:
+                self.add_error("ussd_steps", f"Step {n} has {len(step)} characters; a USSD screen holds 182.")
+
+    @staticmethod
+    def split_steps(text: str) -> list[str]:
+        blocks = [b.strip() for b in (text or "").replace("\r\n", "\n").split("\n---\n")]
+        return [b for b in blocks if b]
+
+    def apply(self, campaign: Campaign) -> None:
+        data = self.cleaned_data
+        content = {k: v for k, v in (campaign.content or {}).items() if k in ("kind", "type")}
+        campaign.template = data.get("template")
+        campaign.text = data.get("text", "") if campaign.channel in ("sms", "voice", "whatsapp") else ""
+        if campaign.channel == "whatsapp":
+            content["variables"] = _lines(data.get("variables", ""))
+            if data.get("template"):
+                content["template_id"] = data["template"].provider_template_id
+            if data.get("media_url"):
+                content["media_urls"] = [data["media_url"]]
+                content["media"] = {"link": data["media_url"], "caption": data.get("caption", ""), "filename": data.get("filename", "")}
+        elif campaign.channel == "voice" and self.option == "call":
+            recording = data["recording"]
+            content.update(
+                recording_id=recording.pk,
+                recording=recording.provider_reference,
+                call_parameters={f"var{i}": v for i, v in enumerate(_lines(data.get("call_parameters", "")), start=1)},
+                max_voice_repeat=data.get("max_voice_repeat") or 1,
+                max_call_attempts=data.get("max_call_attempts") or 1,
+            )
+            if data.get("template"):
+                content["call_template"] = data["template"].provider_template_id
+        elif campaign.channel == "ussd":
+            content["steps"] = [{"text": s} for s in self.split_steps(data.get("ussd_steps", ""))]
+        campaign.content = content
+
+    def used_placeholders(self) -> list[str]:
+        return placeholders(self.cleaned_data.get("text", ""))
+
+
+class AudienceStepForm(forms.Form):
+    lists = forms.ModelMultipleChoiceField(queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, label="Send to")
+    exclude_lists = forms.ModelMultipleChoiceField(
+        queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Leave out anyone on"
+    )
+
+    def __init__(self, *args, lists: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = lists
+        self.fields["exclude_lists"].queryset = lists
+        self.fields["lists"].error_messages["required"] = "Choose at least one list."
+
+    def apply(self, campaign: Campaign) -> None:
+        campaign.audience = {
+            "lists": [cl.pk for cl in self.cleaned_data["lists"]],
+            "exclude_lists": [cl.pk for cl in self.cleaned_data["exclude_lists"]],
+        }
+
+
+COMMON_ZONES = [
+    "UTC",
+    "Asia/Karachi",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Riyadh",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Cairo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Los_Angeles",
+]
+
+
+def timezone_choices(extra: str = "") -> list[tuple[str, str]]:
+    zones = list(dict.fromkeys([extra, *COMMON_ZONES] if extra else COMMON_ZONES))
+    others = sorted(z for z in zoneinfo.available_timezones() if z not in zones and "/" in z and not z.startswith("Etc"))
+    return [(z, z.replace("_", " ")) for z in zones + others]
+
+
+class ScheduleStepForm(forms.Form):
+    when = forms.ChoiceField(
+        choices=[("now", "As soon as I launch"), ("later", "At a date and time")], widget=forms.RadioSelect, initial="now"
+    )
+    send_at = forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Send at")
+    timezone = forms.ChoiceField(label="Time zone", help_text="For the send time, the allowed hours and the expiry.")
+    allowed_start = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="Send only after")
+    allowed_end = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="...and before")
+    expires_at = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label="Give up at",
+        help_text="What is not sent by then expires.",
+    )
+    mps = forms.IntegerField(required=False, min_value=1, label="At most messages per second", help_text="Empty: the connection's limit.")
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["timezone"].choices = timezone_choices(campaign.timezone)
+        if campaign.connection:
+            self.fields["mps"].help_text = f"Empty: the connection's limit ({campaign.connection.mps}/s)."
+
+    @classmethod
+    def initial_for(cls, campaign: Campaign) -> dict[str, Any]:
+        tz = zoneinfo.ZoneInfo(campaign.timezone or "UTC")
+        local = lambda dt: dt.astimezone(tz).replace(tzinfo=None) if dt else None  # noqa: E731
+        return {
+            "when": "later" if campaign.send_at else "now",
+            "send_at": local(campaign.send_at),
+            "timezone": campaign.timezone,
+            "allowed_start": campaign.allowed_start,
+            "allowed_end": campaign.allowed_end,
+            "expires_at": local(campaign.expires_at),
+            "mps": campaign.mps,
+        }
+
+    def _aware(self, value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=tz) if timezone.is_naive(value) else timezone.make_naive(value, tz).replace(tzinfo=tz)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        tz = zoneinfo.ZoneInfo(data.get("timezone") or "UTC")
+        now = timezone.now()
+        send_at = self._aware(data.get("send_at"), tz) if data.get("when") == "later" else None
+        if data.get("when") == "later" and send_at is None and "send_at" not in self.errors:
+            self.add_error("send_at", "Choose the date and time to send.")
+        elif send_at and send_at < now:
+            self.add_error("send_at", "This time has passed.")
+        expires = self._aware(data.get("expires_at"), tz)
+        if expires and expires <= (send_at or now):
+            self.add_error("expires_at", "The expiry must be after the send time.")
+        if bool(data.get("allowed_start")) != bool(data.get("allowed_end")):
+            self.add_error("allowed_end", "Give both ends of the allowed hours, or neither.")
+        elif data.get("allowed_start") and data["allowed_start"] == data["allowed_end"]:
+            self.add_error("allowed_end", "The allowed hours are empty (start equals end).")
+        data["send_at_aware"], data["expires_at_aware"] = send_at, expires
+        return data
+
+    def clean_mps(self) -> int | None:
+        mps = self.cleaned_data.get("mps")
+        conn = self.campaign.connection
+        if mps and conn and mps > conn.mps:
+            raise forms.ValidationError(f"The connection allows at most {conn.mps} messages per second.")
+        return mps
+
+    def apply(self, campaign: Campaign) -> None:
+        data = self.cleaned_data
+        campaign.send_at, campaign.expires_at = data["send_at_aware"], data["expires_at_aware"]
+        campaign.timezone = data["timezone"]
+        campaign.allowed_start, campaign.allowed_end = data.get("allowed_start"), data.get("allowed_end")
+        campaign.mps = data.get("mps")
+
+
+class TestSendForm(forms.Form):
+    to = forms.CharField(max_length=30, label="Send a test to", help_text="Your own number, with the country code.")
+
+    def clean_to(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["to"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc))

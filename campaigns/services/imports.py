@@ -1,0 +1,291 @@
+"""Contact import from CSV or XLSX, in the background and in bulk.
+
+The upload is stored on an ImportJob; the marketer maps its columns; ``run_import`` then
+reads the file in chunks of CHUNK rows, normalizes the phones, merges duplicates (the later
+row's non-empty fields win), writes contacts with bulk_create / bulk_update (a few queries
+per chunk, never one per row), records progress on the job, and keeps a CSV of the rejected
+rows with reasons."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from campaigns.forms.phones import PhoneError, normalize_phone
+from campaigns.models import Contact, ContactField, ImportJob, ListMembership
+
+log = logging.getLogger(__name__)
+
+CHUNK = 2000
+PHONE_HEADERS = {"phone", "phone_number", "mobile", "msisdn", "number", "cell", "telephone", "tel", "whatsapp", "mobile_number"}
+FIRST_HEADERS = {"first_name", "firstname", "first", "given_name", "name"}
+LAST_HEADERS = {"last_name", "lastname", "last", "surname", "family_name"}
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as a table; the message says why, for a person."""
+
+
+# --- reading files ---------------------------------------------------------------
+
+
+def _is_xlsx(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_text_stream(path: Path) -> io.TextIOWrapper:
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    try:
+        head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return open(path, encoding=encoding, errors="replace", newline="")
+
+
+def _csv_dialect(path: Path) -> type[csv.Dialect] | csv.Dialect:
+    with _csv_text_stream(path) as fh:
+        sample = fh.read(8192)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def iter_table(path: Path, name: str) -> Iterator[list[str]]:
+    """Every row of the file (the header row first) as a list of strings."""
+    if _is_xlsx(name):
+        yield from _iter_xlsx(path)
+        return
+    dialect = _csv_dialect(path)
+    with _csv_text_stream(path) as fh:
+        for row in csv.reader(fh, dialect):
+            yield [c.strip() for c in row]
+
+
+def _iter_xlsx(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(f"This is not a readable Excel (.xlsx) file ({exc.__class__.__name__}).")
+    try:
+        for row in book.active.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in row]
+    finally:
+        book.close()
+
+
+def read_preview(path: Path, name: str, rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """The header row and the first few data rows, for the mapping screen."""
+    try:
+        table = iter_table(path, name)
+        headers = next(table, None)
+        sample = [r for _, r in zip(range(rows), table, strict=False)]
+    except (csv.Error, UnicodeError) as exc:
+        raise ImportFileError(f"This file cannot be read as CSV: {exc}.")
+    if not headers or not any(headers):
+        raise ImportFileError("The file is empty: its first row should name the columns (phone, first_name, ...).")
+    return headers, sample
+
+
+def count_rows(path: Path, name: str) -> int:
+    if _is_xlsx(name):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            declared = book.active.max_row
+        finally:
+            book.close()
+        if declared:
+            return max(declared - 1, 0)
+    return max(sum(1 for _ in iter_table(path, name)) - 1, 0)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """phone / first_name / last_name by the usual header names; the rest become attributes."""
+    mapping: dict[str, str] = {}
+    for i, header in enumerate(headers):
+        key = slugify(header).replace("-", "_")
+        if key in PHONE_HEADERS and "phone" not in mapping.values():
+            mapping[header] = "phone"
+        elif key in FIRST_HEADERS and "first_name" not in mapping.values():
+            mapping[header] = "first_name"
+        elif key in LAST_HEADERS and "last_name" not in mapping.values():
+            mapping[header] = "last_name"
+        else:
+            mapping[header] = "attribute:" + (key or f"column_{i + 1}")
+    return mapping
+
+
+# --- running an import -------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    phone: str
+    first_name: str = ""
+    last_name: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, later: Record) -> None:
+        self.first_name = later.first_name or self.first_name
+        self.last_name = later.last_name or self.last_name
+        self.attributes.update({k: v for k, v in later.attributes.items() if v != ""})
+
+
+@dataclass
+class Totals:
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+
+def _record_from_row(row: list[str], columns: list[tuple[int, str]], region: str) -> Record:
+    values: dict[str, str] = {}
+    attributes: dict[str, str] = {}
+    for index, target in columns:
+        value = row[index].strip() if index < len(row) else ""
+        if target.startswith("attribute:"):
+            if value:
+                attributes[target.split(":", 1)[1]] = value
+        else:
+            values[target] = value
+    phone = normalize_phone(values.get("phone", ""), region or None)
+    return Record(phone, values.get("first_name", "")[:100], values.get("last_name", "")[:100], attributes)
+
+
+def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
+    """Create the new contacts and merge into the existing ones; returns (created, updated)."""
+    existing = {c.phone: c for c in Contact.objects.filter(account_id=job.account_id, phone__in=list(records))}
+    now = timezone.now()
+    for phone, contact in existing.items():
+        rec = records[phone]
+        contact.first_name = rec.first_name or contact.first_name
+        contact.last_name = rec.last_name or contact.last_name
+        contact.attributes = {**(contact.attributes or {}), **rec.attributes}
+        contact.updated_at = now
+    new = [
+        Contact(account_id=job.account_id, phone=p, first_name=r.first_name, last_name=r.last_name, attributes=r.attributes)
+        for p, r in records.items()
+        if p not in existing
+    ]
+    with transaction.atomic():
+        if existing:
+            Contact.objects.bulk_update(list(existing.values()), ["first_name", "last_name", "attributes", "updated_at"], batch_size=500)
+        if new:
+            Contact.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        if job.contact_list_id:
+            ids = Contact.objects.filter(account_id=job.account_id, phone__in=list(records)).values_list("id", flat=True)
+            ListMembership.objects.bulk_create(
+                [ListMembership(contact_list_id=job.contact_list_id, contact_id=i) for i in ids], batch_size=500, ignore_conflicts=True
+            )
+    return len(new), len(existing)
+
+
+def _register_fields(job: ImportJob) -> None:
+    for target in job.mapping.values():
+        if target.startswith("attribute:"):
+            key = target.split(":", 1)[1]
+            ContactField.objects.get_or_create(account_id=job.account_id, key=key[:60], defaults={"label": key.replace("_", " ").title()})
+
+
+def _columns(job: ImportJob, headers: list[str]) -> list[tuple[int, str]]:
+    mapping = job.mapping or {}
+    return [(i, mapping[h]) for i, h in enumerate(headers) if mapping.get(h, "ignore") != "ignore"]
+
+
+def _process(job: ImportJob, rejects: csv.writer) -> Totals:
+    path = Path(job.file.path)
+    table = iter_table(path, job.original_name or job.file.name)
+    headers = next(table, [])
+    rejects.writerow(["row", "reason", *headers])
+    columns, region = _columns(job, headers), job.mapping.get("__region__", "")
+    totals, chunk = Totals(), {}
+    for row_number, row in enumerate(table, start=2):
+        if not any(row):
+            continue
+        totals.processed += 1
+        try:
+            rec = _record_from_row(row, columns, region)
+        except PhoneError as exc:
+            totals.rejected += 1
+            rejects.writerow([row_number, str(exc), *row])
+        else:
+            if rec.phone in chunk:
+                chunk[rec.phone].merge(rec)
+            else:
+                chunk[rec.phone] = rec
+        if totals.processed % CHUNK == 0:
+            _flush(job, chunk, totals)
+            chunk = {}
+    _flush(job, chunk, totals)
+    return totals
+
+
+def _flush(job: ImportJob, chunk: dict[str, Record], totals: Totals) -> None:
+    if chunk:
+        created, updated = _write_chunk(job, chunk)
+        totals.created += created
+        totals.updated += updated
+    ImportJob.objects.filter(pk=job.pk).update(
+        processed_rows=totals.processed, created_count=totals.created, updated_count=totals.updated, rejected_count=totals.rejected
+    )
+
+
+def run_import(job_id: int) -> None:
+    """The background task: import every row of the job's file."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.RUNNING):
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    try:
+        _register_fields(job)
+        with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as buffer:
+            totals = _process(job, csv.writer(buffer))
+            buffer.seek(0)
+            job.refresh_from_db()
+            if totals.rejected:
+                job.rejects_file.save(f"rejects-{job.pk}.csv", File(buffer), save=False)
+        job.status = ImportJob.Status.DONE
+    except (ImportFileError, csv.Error, UnicodeError, OSError) as exc:
+        job.refresh_from_db()
+        job.status, job.error = ImportJob.Status.FAILED, str(exc)
+    except Exception as exc:
+        log.exception("import %s failed", job_id)
+        job.refresh_from_db()
+        job.status, job.error = ImportJob.Status.FAILED, f"The import stopped on an unexpected error ({exc.__class__.__name__})."
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", "rejects_file"])
+
+
+def start_import(job: ImportJob) -> None:
+    """Count the rows (for the progress bar) and queue the background task."""
+    from django_q.tasks import async_task
+
+    job.total_rows = count_rows(Path(job.file.path), job.original_name or job.file.name)
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["total_rows", "status", "mapping", "contact_list"])
+    async_task("campaigns.services.imports.run_import", job.pk, task_name=f"import-{job.pk}")

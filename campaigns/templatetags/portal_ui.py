@@ -1,0 +1,50 @@
+"""Small template helpers for the portal's screens (navigation, status badges, query strings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: dict[str, Any], href: str, label: str, exact: bool = False) -> str:
+    """A navigation link marked aria-current when the page is inside its area."""
+    path = context["request"].path
+    current = path == href if exact else path.startswith(href)
+    if current:
+        return format_html('<a href="{}" aria-current="page">{}</a>', href, label)
+    return format_html('<a href="{}">{}</a>', href, label)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def badge(status: str) -> str:
+    return format_html('<span class="badge badge-{}">{}</span>', status, str(status).replace("_", " "))
+
+
+@register.filter
+def percent(part: int | float | None, whole: int | float | None) -> str:
+    if not whole:
+        return "–"
+    return f"{100 * (part or 0) / whole:.1f}%"
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> Any:
+    return (mapping or {}).get(key, "")

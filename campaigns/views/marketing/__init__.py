@@ -1,0 +1,1 @@
+"""Marketer screens, one module per area."""

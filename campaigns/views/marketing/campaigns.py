@@ -1,0 +1,257 @@
+"""Campaign list and campaign page: live counts, charts, messages, actions, CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncHour, TruncMinute
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign, Message, StatusCount, UssdSession
+from campaigns.services import campaigns as service
+from campaigns.services.counts import campaign_counts, empty_counts
+from campaigns.status import FINAL
+from campaigns.views.marketing.paging import keyset_page
+from portal.tenancy import get_scoped, member_required, scoped, sender_required
+from providers.base import MessageStatus as S
+
+REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
+FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
+
+
+def progress(counts: dict[str, int]) -> dict[str, Any]:
+    """Done share and delivery rate from a campaign's status counts."""
+    total = counts.get("total", 0)
+    final = sum(counts.get(str(s), 0) for s in FINAL)
+    delivered = counts.get(S.DELIVERED, 0)
+    return {
+        "total": total,
+        "final": final,
+        "percent": round(100 * final / total) if total else 0,
+        "delivered": delivered,
+        "delivery_rate": round(100 * delivered / final, 1) if final else None,
+        "failed": sum(counts.get(str(s), 0) for s in FAILED),
+    }
+
+
+def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Status counts of many campaigns in one query over the delta rows."""
+    found: dict[int, dict[str, int]] = defaultdict(empty_counts)
+    rows = StatusCount.objects.filter(campaign_id__in=campaign_ids).values("campaign_id", "status").annotate(n=Sum("count"))
+    for row in rows:
+        found[row["campaign_id"]][row["status"]] = int(row["n"] or 0)
+    for counts in found.values():
+        counts["total"] = sum(v for k, v in counts.items() if k != "total")
+    return found
+
+
+def _campaigns(request: HttpRequest) -> QuerySet:
+    return scoped(request, Campaign.objects.select_related("connection", "sender"))
+
+
+@member_required
+def campaign_index(request: HttpRequest) -> HttpResponse:
+    qs = _campaigns(request).filter(is_test=False)
+    status = request.GET.get("status", "")
+    if status in Campaign.Status.values:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    page = keyset_page(request, qs, size=25)
+    counts = counts_for([c.pk for c in page.items])
+    rows = [{"campaign": c, **progress(counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
+    context = {"rows": rows, "status": status, "q": q, "statuses": Campaign.Status.choices, **page.context()}
+    return render(request, "campaigns/index.html", context)
+
+
+@member_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped(request, Campaign.objects.select_related("connection", "sender", "template", "created_by"), pk=pk)
+    counts = campaign_counts(campaign)
+    msgs = Message.objects.filter(campaign=campaign).only(
+        "id",
+        "to",
+        "status",
+        "error_code",
+        "error_raw",
+        "error_message",
+        "provider_message_id",
+        "network",
+        "cost",
+        "created_at",
+        "call_outcome",
+        "call_dtmf",
+    )
+    status_filter = request.GET.get("status", "")
+    if status_filter in S._value2member_map_:
+        msgs = msgs.filter(status=status_filter)
+    page = keyset_page(request, msgs, size=50)
+    context = {
+        "campaign": campaign,
+        "counts": counts,
+        "progress": progress(counts),
+        "status_filter": status_filter,
+        "statuses": [str(s) for s in S],
+        "live": campaign.is_active,
+        **page.context(),
+    }
+    return render(request, "campaigns/detail.html", context)
+
+
+@member_required
+def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
+    campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
+    counts = campaign_counts(campaign)
+    return JsonResponse(
+        {
+            "status": campaign.status,
+            "status_label": campaign.get_status_display(),
+            "status_reason": campaign.status_reason,
+            "active": campaign.is_active,
+            "counts": counts,
+            "progress": progress(counts),
+            "recipients": campaign.recipients,
+            "dropped": {
+                "suppressed": campaign.dropped_suppressed,
+                "invalid": campaign.dropped_invalid,
+                "duplicate": campaign.dropped_duplicate,
+            },
+            "spent": str(campaign.spent),
+        }
+    )
+
+
+def _grouped(qs: QuerySet, field: str, limit: int = 12) -> list[list[Any]]:
+    rows = qs.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n")[:limit]
+    return [[row[field], row["n"]] for row in rows]
+
+
+def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
+    """Deliveries per minute (short campaigns) or per hour."""
+    span = (campaign.finished_at or campaign.updated_at) - (campaign.started_at or campaign.created_at)
+    trunc = TruncMinute if span.total_seconds() < 6 * 3600 else TruncHour
+    rows = qs.filter(delivered_at__isnull=False).annotate(t=trunc("delivered_at")).values("t").annotate(n=Count("id")).order_by("t")[:500]
+    return [[row["t"].isoformat(), row["n"]] for row in rows]
+
+
+def _ussd_answers(campaign: Campaign) -> list[list[Any]]:
+    tally: Counter = Counter()
+    for answers in UssdSession.objects.filter(campaign=campaign).values_list("answers", flat=True)[:20000]:
+        for item in answers or []:
+            tally[(item.get("step", 0), str(item.get("answer", "")))] += 1
+    return [[f"Step {step + 1}: {answer}", n] for (step, answer), n in tally.most_common(20)]
+
+
+def campaign_stats(campaign: Campaign) -> dict[str, Any]:
+    """The chart data of a campaign page (cached briefly: it reads the messages)."""
+    key = f"campaign-stats:{campaign.pk}:{campaign.status}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    qs = Message.objects.filter(campaign=campaign)
+    counts = campaign_counts(campaign)
+    stats = {
+        "funnel": [
+            ["Recipients", counts["total"]],
+            ["Submitted", sum(counts[str(s)] for s in REACHED)],
+            ["Sent", sum(counts[str(s)] for s in REACHED - {S.SUBMITTED})],
+            ["Delivered", counts[S.DELIVERED]],
+        ],
+        "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
+        "over_time": _over_time(qs, campaign),
+        "errors": _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code"),
+        "networks": _grouped(qs, "network"),
+        "cost_by_network": [
+            [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
+        ],
+        "voice_outcomes": _grouped(qs, "call_outcome") if campaign.channel == "voice" else [],
+        "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
+        "ussd_answers": _ussd_answers(campaign) if campaign.channel == "ussd" else [],
+        "cost": float(campaign.spent),
+    }
+    cache.set(key, stats, 5 if campaign.is_active else 300)
+    return stats
+
+
+@member_required
+def campaign_stats_json(request: HttpRequest, pk: int) -> JsonResponse:
+    campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
+    return JsonResponse(campaign_stats(campaign))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(qs: QuerySet) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    header = ["id", "to", "status", "error_code", "provider_error", "error_message", "provider_message_id", "network", "segments", "cost"]
+    yield writer.writerow([*header, "call_outcome", "dtmf", "created_at", "submitted_at", "delivered_at"])
+    fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", "created_at", "submitted_at", "delivered_at"]
+    fields[4] = "error_raw"
+    for row in qs.values_list(*fields).iterator(chunk_size=2000):
+        yield writer.writerow(["" if v is None else v for v in row])
+
+
+@member_required
+def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
+    qs = Message.objects.filter(campaign=campaign).order_by("id")
+    response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-messages.csv"'
+    return response
+
+
+def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run a lifecycle action of the engine, with a clear message either way."""
+    campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
+    try:
+        if action == "pause":
+            service.pause(campaign, reason=f"Paused by {request.user.get_username()}")
+        elif action == "resume":
+            service.resume(campaign)
+        elif action == "cancel":
+            service.cancel(campaign)
+        elif action == "duplicate":
+            copy = service.duplicate(campaign, request.user)
+            messages.success(request, "A new draft was made from this campaign.")
+            return redirect("compose_step", pk=copy.pk, step="review")
+        elif action == "resend_failed":
+            copy = service.resend_failed(campaign, request.user)
+            messages.success(request, "A draft to the failed recipients was made; review and launch it.")
+            return redirect("compose_step", pk=copy.pk, step="review")
+    except service.LaunchError as exc:
+        messages.error(request, " ".join(exc.errors))
+    except (service.CampaignStateError, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, {"pause": "Campaign paused.", "resume": "Campaign resumed.", "cancel": "Campaign cancelled."}[action])
+    return redirect("campaign_detail", pk=pk)
+
+
+@sender_required
+@require_POST
+def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, pk, action.replace("-", "_"))
+
+
+@sender_required
+@require_POST
+def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
+    if campaign.status != Campaign.Status.DRAFT:
+        messages.error(request, "Only a draft can be deleted; cancel a launched campaign instead.")
+        return redirect("campaign_detail", pk=pk)
+    campaign.delete()
+    messages.success(request, "Draft deleted.")
+    return redirect("campaigns")

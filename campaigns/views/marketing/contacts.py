@@ -1,0 +1,122 @@
+"""Contacts: search, keyset paging, add (duplicates merged), edit, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns.forms.contacts import ContactForm
+from campaigns.models import Contact, ContactField, ContactList, ListMembership, Suppression
+from campaigns.views.marketing.paging import keyset_page, with_count
+from portal.tenancy import get_scoped, member_required, scoped, sender_required
+
+
+def account_contacts(request: HttpRequest) -> QuerySet:
+    # Contacts belong to the whole account (no subaccount): one address book per customer.
+    return scoped(request, Contact.objects.all(), subaccount_field=None)
+
+
+def search_contacts(qs: QuerySet, q: str) -> QuerySet:
+    """Phone prefix (with or without +) or a name fragment."""
+    q = q.strip()
+    if not q:
+        return qs
+    digits = q.replace(" ", "").replace("-", "").lstrip("+")
+    if digits.isdigit():
+        return qs.filter(phone__startswith="+" + digits) if len(digits) >= 2 else qs.filter(phone__contains=digits)
+    terms = Q()
+    for word in q.split()[:3]:
+        terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return qs.filter(terms)
+
+
+@member_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    qs = search_contacts(account_contacts(request), q)
+    list_id = request.GET.get("list", "")
+    if list_id.isdigit():
+        qs = qs.filter(memberships__contact_list_id=int(list_id))
+    page = with_count(keyset_page(request, qs), qs)
+    lists = scoped(request, ContactList.objects.all())
+    return render(request, "contacts/list.html", {"q": q, "lists": lists, "list_id": list_id, **page.context()})
+
+
+def _list_queryset(request: HttpRequest) -> QuerySet:
+    return scoped(request, ContactList.objects.all())
+
+
+def _save_contact(form: ContactForm, request: HttpRequest, contact: Contact | None) -> tuple[Contact, bool]:
+    """Save the form; a new contact whose number exists is merged into the existing one."""
+    data = form.cleaned_data
+    merged = False
+    if contact is None:
+        contact = Contact.objects.filter(account=request.account, phone=data["phone"]).first()
+        merged = contact is not None
+        contact = contact or Contact(account=request.account, phone=data["phone"])
+    contact.phone = data["phone"]
+    contact.first_name = data["first_name"] or (contact.first_name if merged else "")
+    contact.last_name = data["last_name"] or (contact.last_name if merged else "")
+    attributes = data["custom_fields"]
+    contact.attributes = {**(contact.attributes or {}), **attributes} if merged else attributes
+    with transaction.atomic():
+        contact.save()
+        for key in attributes:
+            ContactField.objects.get_or_create(account=request.account, key=key, defaults={"label": key.replace("_", " ").title()})
+        chosen = {cl.pk for cl in data["lists"]}
+        allowed = set(_list_queryset(request).values_list("pk", flat=True))
+        current = set(contact.memberships.values_list("contact_list_id", flat=True)) & allowed
+        if not merged:
+            ListMembership.objects.filter(contact=contact, contact_list_id__in=current - chosen).delete()
+        ListMembership.objects.bulk_create(
+            [ListMembership(contact=contact, contact_list_id=i) for i in chosen - current], ignore_conflicts=True
+        )
+    return contact, merged
+
+
+@sender_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None, account=request.account, list_queryset=_list_queryset(request))
+    if request.method == "POST" and form.is_valid():
+        contact, merged = _save_contact(form, request, None)
+        note = "This number was already a contact: the details were merged into it." if merged else "Contact added."
+        messages.success(request, note)
+        return redirect("contact_detail", pk=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "title": "Add a contact"})
+
+
+@sender_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped(request, Contact.objects.all(), subaccount_field=None, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact, account=request.account, list_queryset=_list_queryset(request))
+    if request.method == "POST" and form.is_valid():
+        _save_contact(form, request, contact)
+        messages.success(request, "Contact saved.")
+        return redirect("contact_detail", pk=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "contact": contact, "title": f"Edit {contact}"})
+
+
+@member_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped(request, Contact.objects.all(), subaccount_field=None, pk=pk)
+    context = {
+        "contact": contact,
+        "lists": _list_queryset(request).filter(memberships__contact=contact),
+        "suppression": Suppression.objects.filter(account=request.account, phone=contact.phone).first(),
+        "recent_messages": scoped(request, contact.messages.select_related("campaign"))[:10],
+        "replies": contact.inbound_messages.filter(account=request.account)[:10],
+    }
+    return render(request, "contacts/detail.html", context)
+
+
+@sender_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_scoped(request, Contact.objects.all(), subaccount_field=None, pk=pk)
+    contact.delete()
+    messages.success(request, f"Contact {contact.phone} deleted.")
+    return redirect("contacts")

@@ -1,0 +1,160 @@
+// Composer pages: connection options per channel, live counter + preview, audience count.
+(function () {
+  "use strict";
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function debounce(fn, ms) { var t; return function () { clearTimeout(t); t = setTimeout(fn, ms); }; }
+  function csrf() { var el = $("input[name=csrfmiddlewaretoken]"); return el ? el.value : ""; }
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  function charName(ch) {
+    var cp = ch.codePointAt(0).toString(16).toUpperCase();
+    return "“" + ch + "” (U+" + ("0000" + cp).slice(-Math.max(4, cp.length)) + ")";
+  }
+
+  // --- step 1: channel and connection ------------------------------------------------
+  var offersEl = $("#connection-offers");
+  if (offersEl) {
+    var offers = JSON.parse(offersEl.textContent);
+    var channelName = { sms: "SMS", voice: "voice", whatsapp: "WhatsApp", ussd: "USSD" };
+    var connSelect = $("#id_connection");
+    function channel() { var c = $("input[name=channel]:checked"); return c ? c.value : "sms"; }
+    function refresh() {
+      var ch = channel();
+      $all("option", connSelect).forEach(function (opt) {
+        var o = offers[opt.value];
+        var ok = o && o.channels.indexOf(ch) !== -1;
+        opt.disabled = !ok;
+        opt.textContent = opt.getAttribute("data-name") + (ok ? "" : " — no " + channelName[ch]);
+      });
+      if (connSelect.selectedOptions.length && connSelect.selectedOptions[0].disabled) {
+        var first = $all("option", connSelect).filter(function (o) { return !o.disabled; })[0];
+        if (first) connSelect.value = first.value;
+      }
+      var none = $all("option", connSelect).every(function (o) { return o.disabled; });
+      $("#no-connection").hidden = !none;
+      var o = offers[connSelect.value] || { channels: [], voice: [], whatsapp: [], flash: false, notes: "" };
+      $all("[data-for-channel]").forEach(function (el) { el.hidden = el.getAttribute("data-for-channel") !== ch; });
+      var flash = $("#id_flash");
+      if (flash) {
+        flash.disabled = !o.flash;
+        if (!o.flash) flash.checked = false;
+        $("#flash-note").textContent = o.flash ? "" : "This connection does not offer flash SMS.";
+      }
+      [["voice_kind", o.voice], ["whatsapp_type", o.whatsapp]].forEach(function (pair) {
+        $all("input[name=" + pair[0] + "]").forEach(function (input) {
+          var ok = pair[1].indexOf(input.value) !== -1;
+          input.disabled = !ok;
+          var label = input.closest("label");
+          if (label) {
+            label.classList.toggle("unavailable", !ok);
+            var note = label.querySelector(".na");
+            if (!note) { note = document.createElement("span"); note.className = "na small muted"; label.appendChild(note); }
+            note.textContent = ok ? "" : " — not offered by this connection";
+          }
+          if (!ok && input.checked) input.checked = false;
+        });
+        var enabled = $all("input[name=" + pair[0] + "]:not(:disabled)");
+        if (enabled.length && !$("input[name=" + pair[0] + "]:checked")) enabled[0].checked = true;
+      });
+      $("#connection-notes").textContent = o.notes || "";
+    }
+    $all("option", connSelect).forEach(function (opt) { opt.setAttribute("data-name", opt.textContent); });
+    $all("input[name=channel]").forEach(function (r) { r.addEventListener("change", refresh); });
+    connSelect.addEventListener("change", refresh);
+    refresh();
+  }
+
+  // --- step 3: content: counter and preview -------------------------------------------
+  var text = $("[data-sms-text]");
+  if (text) {
+    var counter = $("#sms-counter"), warn = $("#ucs2-warning"), preview = $("#preview-text"), unknown = $("#unknown-placeholders");
+    var previewInfo = $("#preview-info");
+    var isSms = text.getAttribute("data-sms-text") === "sms";
+    function describe(info) {
+      return (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + ", " + info.units + (info.encoding === "gsm7" ? " characters, " : " UTF-16 units, ") +
+        info.segments + " segment" + (info.segments === 1 ? "" : "s");
+    }
+    function showCount(info, source) {
+      counter.setAttribute("data-source", source);
+      if (!isSms) { counter.innerHTML = "<span><strong>" + Array.from(text.value).length + "</strong> characters</span>"; return; }
+      counter.innerHTML =
+        "<span>Encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
+        "<span><strong data-units>" + info.units + "</strong> " + (info.encoding === "gsm7" ? "characters" : "UTF-16 units") + "</span>" +
+        "<span><strong data-segments>" + info.segments + "</strong> segment" + (info.segments === 1 ? "" : "s") + "</span>" +
+        "<span><strong>" + info.remaining + "</strong> left in this segment</span>";
+      if (info.ucs2_chars.length) {
+        var plain = window.SmsCounter.gsm7Segments(text.value);
+        var extra = info.segments - plain;
+        warn.hidden = false;
+        warn.innerHTML = "<strong>Unicode needed:</strong> " + info.ucs2_chars.map(function (c) { return esc(charName(c)); }).join(", ") +
+          (info.ucs2_chars.length === 1 ? " is" : " are") + " not in the GSM-7 alphabet, so a segment holds 70 characters instead of 160" +
+          (extra > 0 ? " — this costs <strong>" + extra + " extra segment" + (extra === 1 ? "" : "s") + "</strong> per recipient (" + info.segments + " instead of " + plain + ")." : ".");
+      } else {
+        warn.hidden = true;
+      }
+    }
+    var fetchPreview = debounce(function () {
+      var body = new URLSearchParams({ text: text.value, campaign: text.getAttribute("data-campaign") || "" });
+      fetch(text.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (data.text_info.segments !== window.SmsCounter.analyze(text.value).segments && window.console) console.warn("counter disagrees with the server", data.text_info);
+          showCount(data.text_info, "server");
+          if (preview) preview.textContent = data.rendered || "";
+          if (previewInfo) previewInfo.textContent = isSms && data.rendered ? "For " + data.sample + ": " + describe(data.rendered_info) + "." : "";
+          if (unknown) {
+            unknown.hidden = !data.unknown_placeholders.length;
+            unknown.textContent = data.unknown_placeholders.length ? "Unknown placeholder(s): " + data.unknown_placeholders.join(", ") + " — no contact has them, so they will be empty." : "";
+          }
+        });
+    }, 300);
+    text.addEventListener("input", function () { showCount(window.SmsCounter.analyze(text.value), "browser"); fetchPreview(); });
+    $all("[data-insert]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var token = "{{ " + btn.getAttribute("data-insert") + " }}";
+        var s = text.selectionStart, e = text.selectionEnd;
+        text.value = text.value.slice(0, s) + token + text.value.slice(e);
+        text.focus();
+        text.selectionStart = text.selectionEnd = s + token.length;
+        text.dispatchEvent(new Event("input"));
+      });
+    });
+    var tpl = $("#id_template");
+    if (tpl && isSms) {
+      tpl.addEventListener("change", function () {
+        var body = tpl.selectedOptions[0] && tpl.selectedOptions[0].getAttribute("data-body");
+        if (body && (!text.value || window.confirm("Replace the message with this template?"))) { text.value = body; text.dispatchEvent(new Event("input")); }
+      });
+    }
+    showCount(window.SmsCounter.analyze(text.value), "browser");
+    fetchPreview();
+  }
+
+  // --- step 4: audience count ------------------------------------------------------
+  var audience = $("#audience-summary");
+  if (audience) {
+    var refreshAudience = debounce(function () {
+      var params = new URLSearchParams();
+      $all("input[name=lists]:checked").forEach(function (i) { params.append("lists", i.value); });
+      $all("input[name=exclude_lists]:checked").forEach(function (i) { params.append("exclude_lists", i.value); });
+      if (!params.has("lists")) { audience.innerHTML = "Choose at least one list."; return; }
+      audience.textContent = "Counting…";
+      fetch(audience.getAttribute("data-url") + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          audience.innerHTML = "<strong data-recipients>" + s.recipients.toLocaleString() + "</strong> recipients " +
+            "<span class='muted'>(" + s.total.toLocaleString() + " on the lists; left out: " + s.suppressed + " suppressed, " + s.invalid +
+            " invalid, " + s.duplicate + " duplicates" + (s.excluded ? ", " + s.excluded + " excluded" : "") + ")</span>";
+        });
+    }, 250);
+    $all("input[name=lists], input[name=exclude_lists]").forEach(function (i) { i.addEventListener("change", refreshAudience); });
+  }
+
+  // --- step 5: schedule: show the date only for "later" --------------------------------
+  var later = $all("input[name=when]");
+  if (later.length) {
+    var toggle = function () { var box = $("#send-at-box"); if (box) box.hidden = ($("input[name=when]:checked") || {}).value !== "later"; };
+    later.forEach(function (r) { r.addEventListener("change", toggle); });
+    toggle();
+  }
+})();
