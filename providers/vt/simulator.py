@@ -107,10 +107,10 @@ class Simulator(ProviderSimulator):
         if problem:
             return sms_error(problem, number)
         message_id = self.next_id()
-        self.count_submission(number)
         voice_otp = str(params.get("sendernum") or "") == VOICE_OTP_SENDER
         sender = str(params.get("sendernum") or "Default")
         self.emit(key, self.report(key, number, sender, message_id, "VOICE" if voice_otp else "SMS", voice_otp=voice_otp, text=text))
+        self.count_submission(number)  # after queuing its report: a resolver failure counts nothing
         return SimResponse.json(success_body(number, MESSAGE_ID=message_id))
 
     # --- /v3/sendcall ---------------------------------------------------------
@@ -126,8 +126,8 @@ class Simulator(ProviderSimulator):
         if problem:
             return sms_error(problem, number)
         call_id = int(self.next_id(), 16)  # numeric, like the document's 83922
-        self.count_submission(number)
         self.emit_call_events(key, number, caller_id or "Default", call_id, template=str(params.get("call_template") or "2"))
+        self.count_submission(number)
         return SimResponse.json(success_body(number, CALL_ID=call_id))
 
     def emit_call_events(self, key: str, number: str, caller_id: str, call_id: int, *, template: str) -> None:
@@ -153,8 +153,8 @@ class Simulator(ProviderSimulator):
         if whatsapp_body_problem(params):
             return wa_error("User End Violation")
         message_id = self.next_id("wa")
-        self.count_submission("+" + to)
         self.emit(key, self.report(key, "+" + to, "WhatsApp", message_id, "WHATSAPP"))
+        self.count_submission("+" + to)
         return SimResponse.json({**success_body("+" + to, MESSAGE_ID=message_id), "MESSAGE": "Message has been queued"})
 
     def upload_media(self, key: str, params: dict[str, Any]) -> SimResponse:

@@ -46,3 +46,10 @@ CALL_STATUSES: dict[str, Meaning] = {
     # The call could not be placed. Not our FAILED, which means "the API refused it".
     "FAILED": Meaning(S.UNDELIVERED, ErrorCode.NOT_DELIVERED, "failed"),
 }
+
+# A voice OTP is reported through DELIVERY_STATUS alone: the document says an answered call
+# gives a successful report and an unanswered one "undelivered" (and only answered is billed).
+VOICE_DELIVERY_STATUSES: dict[str, Meaning] = {
+    "DELIVRD": Meaning(S.DELIVERED, call_outcome="answered"),
+    "UNDELIV": Meaning(S.UNDELIVERED, ErrorCode.NO_ANSWER, "unanswered"),
+}

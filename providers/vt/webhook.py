@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from providers.base import ErrorClass, MalformedWebhook, ProviderError, StatusUpdate, WebhookRequest, WebhookResult
-from providers.vt.statuses import CALL_STATUSES, DELIVERY_STATUSES, Meaning
+from providers.vt.statuses import CALL_STATUSES, DELIVERY_STATUSES, VOICE_DELIVERY_STATUSES, Meaning
 
 CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"'})
 
@@ -73,6 +73,8 @@ def event_updates(event: dict[str, Any]) -> list[StatusUpdate]:
     delivery_word = text_of(event, "DELIVERY_STATUS").upper()
     is_call = bool(call_word) and medium in ("VOICE", "")
     word, meaning = (call_word, call_meaning(call_word)) if is_call else (delivery_word, delivery_meaning(delivery_word))
+    if medium == "VOICE" and not is_call:
+        meaning = VOICE_DELIVERY_STATUSES.get(word, meaning)
     ids = provider_ids(event, medium)
     our_id = text_of(event, "MESSAGE_REF")
     if not ids and not our_id.isdigit():

@@ -135,9 +135,19 @@ def test_every_documented_call_word_is_mapped(seed_doc):
     assert set(words) == set(CALL_STATUSES) == set(EXPECTED_CALL)
 
 
-def test_voice_otp_report_without_call_status_uses_delivery_status(backend):
-    (update,) = parse(backend, {**SMS_EVENT, "MEDIUM": "VOICE", "DELIVERY_STATUS": "UNDELIV"})
-    assert update.status == S.UNDELIVERED
+@pytest.mark.parametrize(
+    "word, status, outcome, code",
+    [
+        ("DELIVRD", S.DELIVERED, "answered", None),
+        ("UNDELIV", S.UNDELIVERED, "unanswered", ErrorCode.NO_ANSWER),
+        ("EXPIRED", S.EXPIRED, "", ErrorCode.EXPIRED),
+    ],
+)
+def test_voice_otp_report_without_call_status_uses_delivery_status(backend, word, status, outcome, code):
+    # Only an answered voice OTP is billed, so the outcome must say "answered".
+    (update,) = parse(backend, {**SMS_EVENT, "MEDIUM": "VOICE", "DELIVERY_STATUS": word})
+    assert (update.status, update.call_outcome) == (status, outcome)
+    assert (update.error.code if update.error else None) == code
     assert update.provider_message_id == SMS_EVENT["MESSAGE_ID"]
 
 
