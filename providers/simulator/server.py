@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ class SimulatorApp:
         self.webhooks_sent = 0
         self.webhooks_failed = 0
         self.pending: set[asyncio.Task] = set()
+        self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sim")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -36,7 +38,11 @@ class SimulatorApp:
         if scope["type"] != "http":
             return
         body = await self._read_body(receive)
-        response = self.dispatch(scope, body)
+        # Handlers may look up webhook URLs in the database (sync ORM): run them off the loop.
+        loop = asyncio.get_running_loop()
+        response, webhooks = await loop.run_in_executor(self.executor, self.dispatch, scope, body)
+        for webhook in webhooks:
+            self._schedule(webhook)
         headers = [(b"content-type", response.content_type.encode()), (b"content-length", str(len(response.body)).encode())]
         headers += [(k.lower().encode(), v.encode()) for k, v in response.headers.items()]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
@@ -61,6 +67,7 @@ class SimulatorApp:
     async def shutdown(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+        self.executor.shutdown(wait=False)
 
     @staticmethod
     async def _read_body(receive: Any) -> bytes:
@@ -74,14 +81,15 @@ class SimulatorApp:
             if not message.get("more_body"):
                 return b"".join(chunks)
 
-    def dispatch(self, scope: dict[str, Any], body: bytes) -> SimResponse:
+    def dispatch(self, scope: dict[str, Any], body: bytes) -> tuple[SimResponse, list[OutgoingWebhook]]:
+        """Answer one request; returns the response and the webhooks it queued."""
         path: str = scope["path"]
         slug, _, rest = path.lstrip("/").partition("/")
         if slug == "_sim":
-            return self._control(rest, scope["method"])
+            return self._control(rest, scope["method"]), []
         simulator = self.simulators.get(slug)
         if simulator is None:
-            return SimResponse.json({"error": f"no simulator at /{slug}/"}, status=404)
+            return SimResponse.json({"error": f"no simulator at /{slug}/"}, status=404), []
         from urllib.parse import parse_qsl
 
         request = SimRequest(
@@ -97,9 +105,7 @@ class SimulatorApp:
         except Exception:  # a simulator bug must not kill the server
             log.exception("simulator %s failed on %s %s", slug, request.method, request.path)
             response = SimResponse.json({"error": "simulator error"}, status=500)
-        for webhook in simulator.drain():
-            self._schedule(webhook)
-        return response
+        return response, simulator.drain()
 
     def _control(self, rest: str, method: str) -> SimResponse:
         if rest.startswith("stats"):
