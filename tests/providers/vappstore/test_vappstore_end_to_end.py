@@ -3,14 +3,17 @@ and a USSD menu campaign whose answers the simulated users give, recorded per co
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
-from campaigns.models import Campaign, Message, Price, SenderID, UssdSession
+from campaigns.models import Campaign, InboundMessage, Message, Price, SenderID, Suppression, UssdSession
 from campaigns.services.campaigns import launch
 from campaigns.services.counts import campaign_counts
 from campaigns.services.ledger import top_up
+from providers.registry import backend_for
+from providers.simulator.base import SimRequest
 from tests.conftest import make_connection
 from tests.engine.conftest import add_contacts
 
@@ -76,3 +79,27 @@ def test_ussd_menu_campaign_records_each_answer(vapp, simulators, client):
     finals = Message.objects.filter(channel="ussd", payload__op="fin")
     assert finals.count() == 2
     assert {m.status for m in finals} == {"submitted"}
+
+
+def user_texts(simulators, number: str, text: str) -> None:
+    body = json.dumps({"applicationId": "APP_E2E", "from": number, "message": text}).encode()
+    simulators["vappstore"].handle(SimRequest("POST", "/_user/sms", body=body))
+
+
+def test_mo_stop_becomes_an_inbound_message_and_a_suppression(vapp, simulators, client):
+    user_texts(simulators, "+6792870941", "STOP")
+    assert simulators.deliver(client) == [200]
+    inbound = InboundMessage.objects.get(connection=vapp.connection)
+    assert (inbound.from_number, inbound.text, inbound.kind) == ("+6792870941", "STOP", "sms")
+    assert Suppression.objects.filter(account=vapp.account, phone="+6792870941").exists()
+
+
+def test_unsubscription_notify_suppresses_and_subscription_lifts_it(vapp, simulators, client):
+    backend = backend_for(vapp.connection)
+    backend.set_subscription("+6792870941", True)
+    backend.set_subscription("+6792870941", False)
+    assert simulators.deliver(client) == [200, 200]
+    assert Suppression.objects.filter(account=vapp.account, phone="+6792870941").exists()
+    backend.set_subscription("+6792870941", True)
+    assert simulators.deliver(client) == [200]
+    assert not Suppression.objects.filter(account=vapp.account, phone="+6792870941").exists()
