@@ -52,9 +52,11 @@ class VTBackend(ProviderBackend):
         SettingField(
             "whatsapp_base_url",
             "WhatsApp API base URL",
-            default=DEFAULT_WHATSAPP_BASE_URL,
-            help_text="VT serves WhatsApp from its own host. Leave empty for wa-api.veevotech.com "
-            "(or, when the base URL is not VT's own, the same host as the base URL).",
+            # Empty rather than VT's host: a form pre-filled with wa-api.veevotech.com would send
+            # the WhatsApp of a connection pointed at a simulator or proxy to the real VT.
+            default="",
+            help_text="VT serves WhatsApp from its own host. Empty means https://wa-api.veevotech.com when the "
+            "base URL is VT's own, else the base URL itself (a simulator or proxy serving both).",
         ),
     )
     capabilities = frozenset(

@@ -108,7 +108,7 @@ def test_declared_capabilities_and_settings():
     assert [f.name for f in VTBackend.credential_fields] == ["apikey"]
     assert VTBackend.credential_fields[0].secret
     assert [f.name for f in VTBackend.setting_fields] == ["whatsapp_base_url"]
-    assert VTBackend.setting_fields[0].default == "https://wa-api.veevotech.com"
+    assert VTBackend.setting_fields[0].default == ""  # empty: wa-api.veevotech.com, see test_whatsapp_host
     assert VTBackend.supports(Capability.VOICE_CALL) and VTBackend.supports(Capability.WHATSAPP_MEDIA)
     for missing in (Capability.SMS_FLASH, Capability.USSD, Capability.STATUS_QUERY, Capability.BALANCE):
         assert not VTBackend.supports(missing)
