@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import billing, connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("subaccounts/", subaccounts.subaccount_list, name="subaccounts"),
     path("subaccounts/new/", subaccounts.subaccount_new, name="subaccount_new"),
     path("subaccounts/<int:pk>/", subaccounts.subaccount_edit, name="subaccount_edit"),
+    path("billing/", billing.billing_home, name="billing"),
+    path("billing/top-up/", billing.topup_create, name="topup"),
+    path("billing/prices/new/", billing.price_new, name="price_new"),
+    path("billing/prices/<int:pk>/", billing.price_edit, name="price_edit"),
+    path("billing/prices/<int:pk>/delete/", billing.price_delete, name="price_delete"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
 ]

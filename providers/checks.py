@@ -16,8 +16,9 @@ log = logging.getLogger(__name__)
 
 def run_check(connection: ProviderConnection) -> ConnectionCheck:
     """The backend's verdict; a provider error or a crash becomes a failed check."""
+    backend = backend_for(connection)
     try:
-        return backend_for(connection).test_connection()
+        return backend.test_connection()
     except ProviderException as exc:
         error = exc.error
         detail = f" ({error.raw_code})" if error.raw_code else ""
@@ -25,6 +26,15 @@ def run_check(connection: ProviderConnection) -> ConnectionCheck:
     except Exception as exc:  # a bug or an unexpected reply must still reach the admin
         log.exception("connection check crashed for connection %s", connection.pk)
         return ConnectionCheck(ok=False, message=f"The check failed unexpectedly: {exc.__class__.__name__}: {exc}")
+    finally:
+        flush_http_log(backend)
+
+
+def flush_http_log(backend) -> None:
+    """Save the ProviderCall rows the backend's HTTP seam collected (it buffers them)."""
+    http = getattr(backend, "http", None)
+    if http is not None:
+        http.flush()
 
 
 def check_connection(connection_id: int) -> bool | None:

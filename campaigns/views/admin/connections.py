@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_q.tasks import async_task, fetch
 
 from campaigns.forms.admin_connections import ConnectionForm
+from campaigns.services.stats import connection_stats as engine_connection_stats
 from portal.tenancy import admin_required, get_scoped, scoped
 from providers import registry
 from providers.base import Capability, ProviderBackend
@@ -27,13 +28,9 @@ def backend_or_404(slug: str) -> type[ProviderBackend]:
         raise Http404(f"No provider called {slug!r} is installed.") from exc
 
 
-def connection_stats(account) -> dict[int, Any]:
-    """Queue depth, send rate and error rate per connection, from the engine's stats service."""
-    try:
-        from campaigns.services.stats import connection_stats as engine_stats
-    except ImportError:  # the engine's module has not landed in this checkout
-        return {}
-    return engine_stats(account)
+def connection_stats(account) -> dict[int, dict[str, Any]]:
+    """Queue depth, send rate and error rate per connection id, from the engine's stats service."""
+    return {row["connection_id"]: row for row in engine_connection_stats(account)}
 
 
 def provider_info(backend: type[ProviderBackend]) -> dict[str, Any]:

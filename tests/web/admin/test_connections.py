@@ -189,3 +189,14 @@ def test_detail_shows_webhook_url_capabilities_and_what_is_missing(vt_connection
         assert cap.value in page
     if backend.notes:
         assert backend.notes.split(".")[0][:40] in page.replace("&#x27;", "'")
+
+
+def test_detail_and_list_show_the_engines_queue_depth(world, vt_connection, admin_client):
+    from campaigns.models import Message
+
+    for n in range(3):
+        Message.objects.create(account=world.account, connection=vt_connection, to=f"+92300123456{n}", status="pending")
+    page = admin_client.get(f"/admin/connections/{vt_connection.pk}/").content.decode()
+    assert '<div class="label">Queue depth</div><div class="value">3</div>' in page
+    page = admin_client.get("/admin/connections/").content.decode()
+    assert '<td class="num">3</td>' in page
