@@ -29,7 +29,7 @@ from providers.base import (
     transport_error,
 )
 from providers.vt import payloads, webhook
-from providers.vt.replies import Reply, charged, nested_id, read_reply
+from providers.vt.replies import Reply, charged, first_text, nested_id, read_reply
 from providers.vt.templates import remote_templates
 
 DEFAULT_BASE_URL = "https://api.veevotech.com"
@@ -134,6 +134,8 @@ class VTBackend(ProviderBackend):
             return ConnectionCheck(ok=False, message=f"VT refused the connection: {reply.error.message}")
         if reply.error.error_class == ErrorClass.RETRYABLE:
             return ConnectionCheck(ok=False, message=f"VT could not answer now: {reply.error.message}")
+        if not is_json(response):
+            return ConnectionCheck(ok=False, message=f"The answer (HTTP {response.status_code}) is not VT's JSON: check the base URLs.")
         return ConnectionCheck(
             ok=True, message=f"Not checkable: VT has no balance endpoint and template sync answered {reply.error.message!r}."
         )
@@ -144,8 +146,8 @@ class VTBackend(ProviderBackend):
 
     def upload_media(self, url: str, mime_type: str) -> str:
         data = self.account_call("POST", self.whatsapp_url(WA_MEDIA), json={"hash": self.apikey(), "url": url, "mimeType": mime_type})
-        lowered = {str(k).upper(): v for k, v in data.items()} if isinstance(data, dict) else {}
-        media_id = Reply(None, lowered).text("MEDIA_ID", "ID", "MEDIAID") or nested_id(lowered)
+        fields = {str(k).upper(): v for k, v in data.items()} if isinstance(data, dict) else {}
+        media_id = first_text(fields, "MEDIA_ID", "ID", "MEDIAID") or nested_id(fields)
         if not media_id:
             raise ProviderException(ProviderError(ErrorCode.PROVIDER_ERROR, ErrorClass.RETRYABLE, message="VT's media reply held no id"))
         return media_id

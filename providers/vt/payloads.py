@@ -38,6 +38,8 @@ def is_voice_otp(message: OutboundMessage) -> bool:
 
 
 def sms_body(apikey: str, message: OutboundMessage) -> dict[str, Any]:
+    if message.flash:
+        raise InvalidMessage("VT has no flash SMS; send it as a normal SMS or through another connection.")
     if not message.text:
         raise InvalidMessage("The message text is empty.", ErrorCode.CONTENT_INVALID)
     sender = VOICE_OTP_SENDER if is_voice_otp(message) else (message.sender or DEFAULT_SENDER)

@@ -25,11 +25,16 @@ class Reply:
         return self.error is None
 
     def text(self, *keys: str) -> str:
-        for key in keys:
-            value = self.data.get(key)
-            if value is not None and str(value).strip():
-                return str(value).strip()
-        return ""
+        return first_text(self.data, *keys)
+
+
+def first_text(data: dict[str, Any], *keys: str) -> str:
+    """The first of ``keys`` with a non-blank value, as text."""
+    for key in keys:
+        value = data.get(key)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return ""
 
 
 def read_reply(response: httpx.Response) -> Reply:

@@ -127,6 +127,12 @@ def test_connection_check_fails_on_a_server_error():
     assert not check.ok and "could not answer" in check.message
 
 
+def test_connection_check_fails_on_a_page_that_is_not_vt():
+    backend, _ = routed("GET", "/wa/sync", httpx.Response(200, text="<html>Welcome to nginx</html>"))
+    check = backend.test_connection()
+    assert not check.ok and "not VT's JSON" in check.message
+
+
 def test_connection_check_says_not_checkable_otherwise():
     # e.g. an account without WhatsApp: the key may well be fine for SMS.
     backend, _ = routed("GET", "/wa/sync", httpx.Response(200, json={"STATUS": "ERROR", "ERROR_FILTER": "User End Violation"}))

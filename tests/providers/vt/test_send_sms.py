@@ -82,6 +82,21 @@ def test_empty_text_fails_without_calling_vt():
     assert not route.called
 
 
+def test_flash_is_refused_rather_than_sent_as_a_normal_sms():
+    router = respx.Router()
+    route = router.post(SEND_URL).mock(return_value=httpx.Response(200, json=SAMPLE_REPLY))
+    message = OutboundMessage(1, "+923001234567", Channel.SMS, text="hi", flash=True)
+    result = make_backend(httpx.MockTransport(router.handler)).send_one(message)
+    assert (result.status, result.error.code) == (MessageStatus.FAILED, "bad_request")
+    assert "flash" in result.error.message
+    assert not route.called
+
+
+def test_unoffered_channel_is_a_recorded_failure():
+    result = make_backend(httpx.MockTransport(lambda r: httpx.Response(500))).send_one(OutboundMessage(1, "+923001234567", Channel.USSD))
+    assert (result.status, result.error.code) == (MessageStatus.FAILED, "bad_request")
+
+
 def test_the_key_is_redacted_in_the_http_log():
     _, _, backend = send(OutboundMessage(1, "+923001234567", Channel.SMS, text="hi"))
     (call,) = backend.http.calls
