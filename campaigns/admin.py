@@ -1,0 +1,212 @@
+"""Django admin (/django-admin/) for superusers only: every model, secrets never shown.
+
+Big tables use raw id inputs and skip the full count so a page stays fast with
+millions of rows."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from campaigns import models as m
+
+
+def superuser_only(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superuser_only
+admin.site.site_header = "Campaign portal: operator admin"
+
+
+class BigTableAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(m.Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "currency", "balance", "reserved", "is_active", "created_at")
+    list_filter = ("is_active", "currency")
+    search_fields = ("name", "slug")
+    readonly_fields = ("balance", "reserved")  # moved only through the ledger
+
+
+@admin.register(m.Subaccount)
+class SubaccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "credit_limit", "is_active")
+    list_filter = ("is_active", "account")
+    search_fields = ("name",)
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "account", "role", "subaccount")
+    list_filter = ("role", "account")
+    search_fields = ("user__email", "user__username")
+    raw_id_fields = ("user",)
+
+
+@admin.register(m.SenderID)
+class SenderIDAdmin(admin.ModelAdmin):
+    list_display = ("value", "channel", "account", "status", "connection", "decided_at")
+    list_filter = ("status", "channel", "account")
+    search_fields = ("value",)
+    raw_id_fields = ("requested_by", "decided_by")
+
+
+@admin.register(m.Template)
+class TemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "account", "connection", "provider_template_id", "provider_status")
+    list_filter = ("kind", "account")
+    search_fields = ("name", "provider_template_id")
+
+
+@admin.register(m.VoiceRecording)
+class VoiceRecordingAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "status", "duration_seconds", "provider_reference", "created_at")
+    list_filter = ("status", "account")
+    raw_id_fields = ("uploaded_by",)
+
+
+@admin.register(m.Contact)
+class ContactAdmin(BigTableAdmin):
+    list_display = ("phone", "first_name", "last_name", "account", "created_at")
+    list_filter = ("account",)
+    search_fields = ("=phone", "last_name")
+
+
+@admin.register(m.ContactList)
+class ContactListAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "subaccount", "created_at")
+    list_filter = ("account",)
+    search_fields = ("name",)
+
+
+@admin.register(m.ListMembership)
+class ListMembershipAdmin(BigTableAdmin):
+    list_display = ("contact_list", "contact", "added_at")
+    raw_id_fields = ("contact_list", "contact")
+
+
+@admin.register(m.ContactField)
+class ContactFieldAdmin(admin.ModelAdmin):
+    list_display = ("key", "label", "account")
+    list_filter = ("account",)
+
+
+@admin.register(m.Suppression)
+class SuppressionAdmin(BigTableAdmin):
+    list_display = ("phone", "account", "reason", "source", "created_at")
+    list_filter = ("reason", "source", "account")
+    search_fields = ("=phone",)
+
+
+@admin.register(m.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "account", "status", "total_rows", "processed_rows", "rejected_count", "created_at")
+    list_filter = ("status", "account")
+    raw_id_fields = ("created_by", "contact_list")
+
+
+@admin.register(m.Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "channel", "status", "recipients", "spent", "created_at")
+    list_filter = ("status", "channel", "account")
+    search_fields = ("name",)
+    raw_id_fields = ("created_by", "sender", "template", "connection")
+    date_hierarchy = "created_at"
+
+
+@admin.register(m.Message)
+class MessageAdmin(BigTableAdmin):
+    list_display = ("id", "to", "channel", "status", "error_code", "provider_message_id", "campaign", "created_at")
+    list_filter = ("status", "channel")
+    search_fields = ("=to", "=provider_message_id")
+    raw_id_fields = ("campaign", "contact", "connection", "subaccount")
+    list_select_related = ("campaign",)
+
+
+@admin.register(m.StatusCount)
+class StatusCountAdmin(BigTableAdmin):
+    list_display = ("campaign", "status", "count", "is_squashed")
+    list_filter = ("status", "is_squashed")
+    raw_id_fields = ("campaign",)
+
+
+@admin.register(m.InboundMessage)
+class InboundMessageAdmin(BigTableAdmin):
+    list_display = ("from_number", "kind", "text", "account", "is_opt_out", "received_at")
+    list_filter = ("kind", "is_opt_out", "account")
+    search_fields = ("=from_number", "text")
+    raw_id_fields = ("contact", "campaign", "message", "connection")
+
+
+@admin.register(m.UssdSession)
+class UssdSessionAdmin(BigTableAdmin):
+    list_display = ("phone", "campaign", "step", "state", "updated_at")
+    list_filter = ("state",)
+    raw_id_fields = ("campaign", "message", "contact")
+
+
+@admin.register(m.OtpRequest)
+class OtpRequestAdmin(BigTableAdmin):
+    list_display = ("to", "channel", "account", "attempts", "expires_at", "verified_at")
+    exclude = ("code_hash",)
+    raw_id_fields = ("connection", "message")
+
+
+@admin.register(m.Price)
+class PriceAdmin(admin.ModelAdmin):
+    list_display = ("account", "channel", "prefix", "unit", "amount")
+    list_filter = ("channel", "unit", "account")
+
+
+@admin.register(m.LedgerEntry)
+class LedgerEntryAdmin(BigTableAdmin):
+    list_display = ("created_at", "account", "kind", "amount", "balance_after", "subaccount", "description")
+    list_filter = ("kind", "account")
+    raw_id_fields = ("campaign", "message", "created_by")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the balance is the sum of the ledger: entries are never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(m.EngineClock)
+class EngineClockAdmin(admin.ModelAdmin):
+    list_display = ("key", "value")
+    search_fields = ("key",)
+
+
+@admin.register(m.ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "account", "read_only", "last_used_at", "revoked_at")
+    list_filter = ("read_only", "account")
+    exclude = ("key_hash",)
+    raw_id_fields = ("created_by",)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # keys are created in the portal, where the raw key is shown once
+
+
+@admin.register(m.EventSubscription)
+class EventSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("url", "account", "active", "created_at")
+    list_filter = ("active", "account")
+    exclude = ("secret",)
+
+
+@admin.register(m.EventDelivery)
+class EventDeliveryAdmin(BigTableAdmin):
+    list_display = ("kind", "subscription", "status", "attempts", "last_status_code", "created_at")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("subscription",)
+
+
+@admin.register(m.DeliveryAttempt)
+class DeliveryAttemptAdmin(BigTableAdmin):
+    list_display = ("delivery", "number", "status_code", "duration_ms", "created_at")
+    raw_id_fields = ("delivery",)
