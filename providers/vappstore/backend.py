@@ -287,6 +287,10 @@ class VAppstoreBackend(ProviderBackend):
         if reply.error is not None:
             return OtpResult(ok=False, error=reply.error)
         correlator = pick(reply.data, "requestCorrelator", "referenceNo")
+        if not correlator:  # nothing to verify against later
+            return OtpResult(
+                ok=False, error=ProviderError(ErrorCode.PROVIDER_ERROR, ErrorClass.PERMANENT, message="no requestCorrelator in the reply")
+            )
         return OtpResult(ok=True, reference=f"{correlator}:{address_key(to)}", message_id=pick(reply.data, "internalTrxId"))
 
     def otp_verify(self, reference: str, code: str, to: str = "") -> OtpResult:

@@ -152,3 +152,9 @@ def test_bad_credentials_are_an_account_error(sim):
     backend = make_backend(Recorder({"vappstore": sim}), credentials={"applicationId": "badapp", "password": "x"}, otp_amount="1")
     result = backend.otp_generate(NUMBER)
     assert (result.ok, result.error.error_class) == (False, ErrorClass.ACCOUNT)
+
+
+def test_a_reply_without_request_correlator_cannot_be_verified_later():
+    transport, _ = replying(httpx.Response(200, json={"statusCode": "P1003", "statusDetail": "OTP will send to user."}))
+    result = make_backend(transport).otp_generate(NUMBER, amount="1")
+    assert not result.ok and "requestCorrelator" in result.error.message
