@@ -44,9 +44,7 @@ def _apply_one(connection, item: InboundItem) -> str:
     ):
         return "duplicate"
     contact_id = Contact.objects.filter(account_id=account_id, phone=phone).values_list("id", flat=True).first()
-    last = (
-        Message.objects.filter(connection=connection, to=phone, campaign__isnull=False).order_by("-id").values("id", "campaign_id").first()
-    )
+    last = Message.objects.filter(connection=connection, to=phone).order_by("-id").values("id", "campaign_id").first()
     opt_out = item.kind == "sms" and is_opt_out(item.text)
     try:
         with transaction.atomic():

@@ -52,3 +52,36 @@ def make_campaign(world, contact_list=None, **kw) -> Campaign:
     }
     defaults.update(kw)
     return Campaign.objects.create(**defaults)
+
+
+@pytest.fixture
+def fake_provider(settings, world):
+    """The test-only "fake" provider registered beside the real ones, its simulator behind
+    the httpx seam, and a funded connection to it. Yields (connection, simulator)."""
+    from providers import registry
+    from providers.http import install_transport
+    from providers.intake import clear_cache
+    from providers.simulator.testing import SimulatorTransport
+    from tests.engine.fakeprovider.simulator import Simulator
+
+    settings.PROVIDER_BACKENDS = [*settings.PROVIDER_BACKENDS, "tests.engine.fakeprovider.backend.FakeBackend"]
+    registry.backends.cache_clear()
+    clear_cache()
+    sim = Simulator(seed=1, delay=0)
+    install_transport(SimulatorTransport({"fake": sim}))
+    conn = make_connection(world.account, "fake", base_url="http://fake.test/fake", credentials={"key": "k1"}, name="fake main", mps=0)
+    if not Price.objects.filter(account=world.account, channel="sms").exists():
+        Price.objects.create(account=world.account, channel="sms", prefix="", unit=Price.Unit.SEGMENT, amount=Decimal("0.01"))
+    top_up(world.account, Decimal("50"), description="fake provider tests")
+    yield conn, sim
+    install_transport(None)
+    settings.PROVIDER_BACKENDS = [p for p in settings.PROVIDER_BACKENDS if "fakeprovider" not in p]
+    registry.backends.cache_clear()
+    clear_cache()
+
+
+def post_hook(client, connection, body, kind: str = ""):
+    import json
+
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(connection.webhook_path(kind), data=data, content_type="application/json")

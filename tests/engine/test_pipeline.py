@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from campaigns.models import Account, LedgerEntry, Message
-from providers.models import ProviderCall
 from campaigns.services.campaigns import launch
 from campaigns.services.counts import campaign_counts
 from campaigns.services.ledger import ledger_sum
+from providers.models import ProviderCall
 from tests.engine.conftest import add_contacts, make_campaign
 
 

@@ -1,0 +1,124 @@
+"""Webhook intake: wrong token, raw body stored first, unknown ids, duplicates, malformed
+bodies, STOP replies, subscriptions, status reports applied to the right message."""
+
+from __future__ import annotations
+
+from campaigns.models import Contact, InboundMessage, Message, Suppression
+from campaigns.services.messaging import send_single
+from providers.models import WebhookEvent
+from tests.engine.conftest import post_hook
+
+
+def sent_message(world, connection, to="+923001234517") -> Message:
+    message = send_single(account=world.account, connection=connection, channel="sms", to=to, text="hi")
+    message.refresh_from_db()
+    assert message.status == "submitted"
+    return message
+
+
+def test_wrong_token_is_404_and_stores_nothing(fake_provider, client):
+    conn, _ = fake_provider
+    response = client.post("/webhooks/fake/not-the-token/", data="{}", content_type="application/json")
+    assert response.status_code == 404
+    response = client.post(f"/webhooks/vt/{conn.webhook_token}/", data="{}", content_type="application/json")
+    assert response.status_code == 404  # right token, wrong provider
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_report_applied_and_raw_body_kept(fake_provider, client, world):
+    conn, _ = fake_provider
+    message = sent_message(world, conn)
+    body = {"statuses": [{"id": message.provider_message_id, "status": "delivered"}]}
+    response = post_hook(client, conn, body)
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert event.outcome == "applied" and message.provider_message_id in event.body
+    assert event.connection == conn and event.account == world.account
+    message.refresh_from_db()
+    assert message.status == "delivered" and message.delivered_at is not None
+
+
+def test_report_found_by_our_own_id(fake_provider, client, world):
+    conn, _ = fake_provider
+    message = sent_message(world, conn)
+    post_hook(client, conn, {"statuses": [{"ref": message.pk, "status": "sent"}]})
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+
+def test_unknown_message_is_200_and_recorded(fake_provider, client):
+    conn, _ = fake_provider
+    response = post_hook(client, conn, {"statuses": [{"id": "nope", "status": "delivered"}]})
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get().outcome == "unknown_message"
+
+
+def test_other_accounts_message_is_unknown(fake_provider, client, world):
+    conn, _ = fake_provider
+    from tests.conftest import make_connection
+
+    other_conn = make_connection(world.other_account, "fake", base_url="http://fake.test/fake", credentials={"key": "k2"}, name="o")
+    from campaigns.services.ledger import top_up
+
+    top_up(world.other_account, 10)
+    theirs = sent_message(world.__class__(**{**world.__dict__, "account": world.other_account}), other_conn)
+    post_hook(client, conn, {"statuses": [{"ref": theirs.pk, "status": "delivered"}]})
+    theirs.refresh_from_db()
+    assert theirs.status == "submitted"
+    assert WebhookEvent.objects.get().outcome == "unknown_message"
+
+
+def test_duplicate_report_is_200_and_changes_nothing(fake_provider, client, world):
+    conn, _ = fake_provider
+    message = sent_message(world, conn)
+    body = {"statuses": [{"id": message.provider_message_id, "status": "delivered"}]}
+    post_hook(client, conn, body)
+    delivered_at = Message.objects.get(pk=message.pk).delivered_at
+    response = post_hook(client, conn, body)
+    assert response.status_code == 200
+    assert WebhookEvent.objects.order_by("pk").last().outcome == "duplicate"
+    assert Message.objects.get(pk=message.pk).delivered_at == delivered_at
+
+
+def test_malformed_body_is_400_and_kept(fake_provider, client):
+    conn, _ = fake_provider
+    response = post_hook(client, conn, b"this is not json")
+    assert response.status_code == 400
+    event = WebhookEvent.objects.get()
+    assert event.outcome == "malformed" and event.body == "this is not json"
+
+
+def test_stop_reply_suppresses_the_number(fake_provider, client, world):
+    conn, _ = fake_provider
+    message = sent_message(world, conn, to="+923001234527")
+    body = {"inbound": [{"from": "+923001234527", "text": "Stop please", "id": "mo-1"}]}
+    assert post_hook(client, conn, body).status_code == 200
+    assert post_hook(client, conn, body).status_code == 200  # the provider retried
+    inbound = InboundMessage.objects.get()
+    assert inbound.is_opt_out and inbound.message == message
+    suppression = Suppression.objects.get(account=world.account, phone="+923001234527")
+    assert suppression.reason == "opt_out" and suppression.source == "inbound"
+    assert WebhookEvent.objects.order_by("pk").last().outcome == "duplicate"
+
+
+def test_ordinary_reply_is_not_an_opt_out(fake_provider, client, world):
+    conn, _ = fake_provider
+    post_hook(client, conn, {"inbound": [{"from": "+923001234537", "text": "Is the shop open?", "id": "mo-2"}]})
+    assert not InboundMessage.objects.get().is_opt_out
+    assert not Suppression.objects.exists()
+
+
+def test_subscription_events(fake_provider, client, world):
+    conn, _ = fake_provider
+    post_hook(client, conn, {"events": [{"kind": "subscription", "phone": "+923001234547"}]})
+    assert Contact.objects.filter(account=world.account, phone="+923001234547").exists()
+    post_hook(client, conn, {"events": [{"kind": "unsubscription", "phone": "+923001234547"}]})
+    assert Suppression.objects.filter(account=world.account, phone="+923001234547").exists()
+
+
+def test_get_webhooks_are_accepted(fake_provider, client):
+    conn, _ = fake_provider
+    response = client.get(conn.webhook_path("dlr"), {"x": "1"})
+    assert response.status_code == 400  # empty body: malformed for this provider, but kept
+    event = WebhookEvent.objects.get()
+    assert event.method == "GET" and event.kind == "dlr" and event.query == {"x": "1"}
