@@ -77,11 +77,12 @@ def event_updates(event: dict[str, Any]) -> list[StatusUpdate]:
         meaning = VOICE_DELIVERY_STATUSES.get(word, meaning)
     ids = provider_ids(event, medium)
     our_id = text_of(event, "MESSAGE_REF")
-    if not ids and not our_id.isdigit():
+    our_id = our_id if our_id.isdigit() and len(our_id) <= 18 else ""  # a bigint primary key
+    if not ids and not our_id:
         raise MalformedWebhook("VT webhook without MESSAGE_ID or CALL_ID")
     common = {
         "status": meaning.status,
-        "message_id": int(our_id) if our_id.isdigit() else None,
+        "message_id": int(our_id) if our_id else None,
         "error": failure(meaning, word),
         "raw_status": word,
         "occurred_at": parse_time(text_of(event, "TIME")),

@@ -210,6 +210,7 @@ def test_bad_time_does_not_reject_the_report(backend):
         b"garbage",
         b"=x",
         json.dumps({k: v for k, v in SMS_EVENT.items() if k != "MESSAGE_ID"}).encode(),
+        json.dumps({**{k: v for k, v in SMS_EVENT.items() if k != "MESSAGE_ID"}, "MESSAGE_REF": "9" * 30}).encode(),
         json.dumps({k: v for k, v in SMS_EVENT.items() if k != "DELIVERY_STATUS"}).encode(),
         json.dumps({**SMS_EVENT, "DELIVERY_STATUS": "TELEPORTED"}).encode(),
         json.dumps({**CALL_EVENT, "CALL_STATUS": "HUMMING"}).encode(),
