@@ -16,19 +16,26 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
         raise PhoneError("The phone number is missing.")
     if text.startswith("00"):
         text = "+" + text[2:]
-    if not text.startswith("+") and not region and text.isdigit() and len(text) > 9:
+    no_country = not text.startswith("+") and not region and not any(c.isalpha() for c in text)
+    if no_country and text.isdigit() and len(text) > 9:
         text = "+" + text  # digits only, long enough to carry a country code (as exports often do)
     try:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
-        if not region and not text.startswith("+"):
-            raise PhoneError("Add the country code, e.g. +923001234567.")
-        raise PhoneError("This is not a phone number.")
-    if not phonenumbers.is_possible_number(number):
-        raise PhoneError("This number has the wrong length for its country.")
-    if not phonenumbers.is_valid_number(number):
-        raise PhoneError("This is not a valid number for its country.")
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
+        raise PhoneError(_why_invalid(number, no_country))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _why_invalid(number: phonenumbers.PhoneNumber | None, no_country: bool) -> str:
+    if no_country:
+        return "Add the country code, e.g. +923001234567."
+    if number is None:
+        return "This is not a phone number."
+    if not phonenumbers.is_possible_number(number):
+        return "This number has the wrong length for its country."
+    return "This is not a valid number for its country."
 
 
 def region_choices() -> list[tuple[str, str]]:
