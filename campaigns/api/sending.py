@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from campaigns.api.auth import Scope
 from campaigns.api.errors import ApiError
-from campaigns.models import Message, SenderID
+from campaigns.models import IdempotencyClaim, Message, SenderID
 from providers.models import ProviderConnection
 
 MAX_IDEMPOTENCY_KEY = 120
+# A claim without a message this old belongs to a request that died mid-way: it is released.
+STALE_CLAIM = timedelta(minutes=2)
 
 
 @dataclass
@@ -57,38 +65,53 @@ def choose_sender(scope: Scope, channel: str, value: str, connection: ProviderCo
     return first.value if first else ""
 
 
-def same_request(message: Message, wanted: dict) -> bool:
-    return all(getattr(message, name) == value for name, value in wanted.items())
+def fingerprint(wanted: dict) -> str:
+    canonical = json.dumps(wanted, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def send_idempotent(scope: Scope, key: str, wanted: dict, send) -> SendOutcome:
-    """``send()`` creates the message; with a key, a repeat returns the first message and a
-    concurrent twin that loses the unique-constraint race returns the winner's."""
-    if key:
-        existing = _existing(scope, key)
-        if existing is not None:
-            return _replay(scope, existing, wanted)
+def send_idempotent(scope: Scope, key: str, wanted: dict, send: Callable[[], Message]) -> SendOutcome:
+    """Without a key: send. With one: claim the key first (a unique row), so of two
+    concurrent twins exactly one sends; the other gets the same message or a 409 to retry."""
+    if not key:
+        return SendOutcome(send(), True)
+    digest = fingerprint(wanted)
+    claim = _claim(scope, key, digest)
+    if claim is None:
+        return _replay(scope, key, digest)
+    try:
+        message = send()
+    except Exception:
+        claim.delete()  # nothing was sent: the key may be used again
+        raise
+    IdempotencyClaim.objects.filter(pk=claim.pk).update(message=message)
+    return SendOutcome(message, message.idempotency_key == key and message.created_at >= claim.created_at)
+
+
+def _claim(scope: Scope, key: str, digest: str) -> IdempotencyClaim | None:
+    """Our new claim, or None when another request holds the key."""
+    stale = timezone.now() - STALE_CLAIM
+    IdempotencyClaim.objects.filter(account=scope.account, key=key, message__isnull=True, created_at__lt=stale).delete()
     try:
         with transaction.atomic():
-            return SendOutcome(send(), True)
+            return IdempotencyClaim.objects.create(account=scope.account, key=key, fingerprint=digest)
     except IntegrityError:
-        existing = _existing(scope, key) if key else None
-        if existing is None:
-            raise
-        return _replay(scope, existing, wanted)
+        return None
 
 
-def _existing(scope: Scope, key: str) -> Message | None:
-    return Message.objects.filter(account=scope.account, idempotency_key=key).first()
-
-
-def _replay(scope: Scope, message: Message, wanted: dict) -> SendOutcome:
-    other_subaccount = scope.subaccount is not None and message.subaccount_id != scope.subaccount_id
-    if other_subaccount or not same_request(message, wanted):
+def _replay(scope: Scope, key: str, digest: str) -> SendOutcome:
+    claim = IdempotencyClaim.objects.filter(account=scope.account, key=key).select_related("message").first()
+    if claim is None:  # the holder failed and let go of the key meanwhile
+        raise ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key just failed; retry.")
+    message = claim.message or Message.objects.filter(account=scope.account, idempotency_key=key).first()
+    other_subaccount = scope.subaccount is not None and message is not None and message.subaccount_id != scope.subaccount_id
+    if claim.fingerprint != digest or other_subaccount:
         raise ApiError(
             409,
             "idempotency_key_reused",
             "This Idempotency-Key was already used for a different request; use a new key for a new message.",
             {"Idempotency-Key": ["already used with a different body"]},
         )
+    if message is None:
+        raise ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry shortly.")
     return SendOutcome(message, False)

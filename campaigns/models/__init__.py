@@ -1,4 +1,4 @@
-from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription
+from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import EngineClock
@@ -18,6 +18,7 @@ __all__ = [
     "EngineClock",
     "EventDelivery",
     "EventSubscription",
+    "IdempotencyClaim",
     "ImportJob",
     "InboundMessage",
     "LedgerEntry",

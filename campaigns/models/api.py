@@ -145,3 +145,18 @@ class DeliveryAttempt(models.Model):
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class IdempotencyClaim(models.Model):
+    """The first request with an Idempotency-Key claims it (unique per account) before
+    sending, with a fingerprint of its body: a repeat gets the same message, a different
+    body is refused, a twin arriving while the first is still sending is told to retry."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)
+    fingerprint = models.CharField(max_length=64)
+    message = models.ForeignKey("campaigns.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="idempotency_claim_once")]

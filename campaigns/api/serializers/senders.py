@@ -69,8 +69,17 @@ class TemplateSerializer(ScopedModelSerializer):
             "language", "category", "has_media", "provider_status", "synced_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["provider_status", "synced_at", "created_at", "updated_at"]
+        validators = []  # the remote-id uniqueness is partial (non-empty ids); checked in validate()
 
     def validate(self, attrs: dict) -> dict:
+        connection = attrs.get("connection", getattr(self.instance, "connection", None))
+        remote_id = attrs.get("provider_template_id", getattr(self.instance, "provider_template_id", ""))
+        if remote_id and connection is not None:
+            clash = Template.objects.filter(connection=connection, provider_template_id=remote_id)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise serializers.ValidationError({"provider_template_id": ["This connection already has a template with this id."]})
         kind = attrs.get("kind", getattr(self.instance, "kind", Template.Kind.SMS))
         body = attrs.get("body", getattr(self.instance, "body", ""))
         if kind == Template.Kind.SMS and not body.strip():

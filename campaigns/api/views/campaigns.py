@@ -11,6 +11,7 @@ from campaigns.api.errors import ApiError
 from campaigns.api.serializers.campaigns import CampaignSerializer, CampaignStatsSerializer, PauseSerializer
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Campaign
+from campaigns.services.campaigns import CampaignStateError
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -67,7 +68,10 @@ class CampaignViewSet(CrudScopedViewSet):
         campaign = self.get_object()
         if campaign.status != Campaign.Status.PAUSED:
             raise ApiError(409, "invalid_state", f"Only a paused campaign can be resumed; this one is {campaign.status}.")
-        resume(campaign)
+        try:
+            resume(campaign)
+        except CampaignStateError as exc:
+            raise ApiError(409, "invalid_state", str(exc))
         return self._current(campaign)
 
     @extend_schema(request=None, responses={200: CampaignSerializer})
@@ -105,7 +109,7 @@ class CampaignViewSet(CrudScopedViewSet):
             raise ApiError(409, "invalid_state", f"A {campaign.status} campaign cannot become {target}.")
         try:
             change(campaign)
-        except ValueError as exc:
+        except CampaignStateError as exc:
             raise ApiError(409, "invalid_state", str(exc) or f"The campaign cannot become {target}.")
         return self._current(campaign)
 

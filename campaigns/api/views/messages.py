@@ -64,7 +64,12 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         payload = dict(data["payload"]) or ({"kind": "otp"} if channel == "voice" else {})
         _check_content(channel, data["text"], payload)
         subaccount = self.scope.subaccount or data.get("subaccount")
-        wanted = {"channel": channel, "to": data["to"], "text": data["text"], "connection_id": connection.pk, "sender": sender}
+        wanted = {
+            **{name: data[name] for name in ("channel", "to", "text", "sender", "flash")},
+            "payload": payload,
+            "connection": connection.pk,
+            "subaccount": getattr(subaccount, "pk", None),
+        }
 
         def send():
             return send_single(
