@@ -358,7 +358,9 @@ class ScheduleStepForm(forms.Form):
     def _aware(self, value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=tz) if timezone.is_naive(value) else timezone.make_naive(value, tz).replace(tzinfo=tz)
+        # The form read the wall-clock time in the server's zone; it means that time in ``tz``.
+        naive = value if timezone.is_naive(value) else timezone.make_naive(value)
+        return naive.replace(tzinfo=tz)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -1,0 +1,121 @@
+"""The campaign page: live counts JSON, chart data, messages table, CSV export, and the
+lifecycle buttons (pause, resume, cancel, duplicate, resend to failed) with their roles."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from campaigns.models import Campaign, Contact, ListMembership, Message, Price
+from campaigns.services.campaigns import launch
+from campaigns.services.ledger import top_up
+
+
+@pytest.fixture
+def launched(world, simulators, draft, contact_list):
+    """The draft sent to 5 contacts plus one whose number the simulator reports undelivered."""
+    failing = Contact.objects.create(account=world.account, phone="+923001234529", first_name="Fail")
+    ListMembership.objects.create(contact_list=contact_list, contact=failing)
+    Price.objects.create(account=world.account, channel="sms", prefix="", amount=Decimal("0.01"))
+    top_up(world.account, Decimal("10"))
+    draft.connection.set_credentials({"apikey": "acme-key"})
+    draft.connection.save()
+    launch(draft, world.marketer)
+    simulators.deliver(Client())
+    draft.refresh_from_db()
+    return draft
+
+
+def test_counts_json_and_page(marketer_client, launched):
+    data = marketer_client.get(f"/campaigns/{launched.pk}/counts.json").json()
+    assert data["counts"]["delivered"] == 5 and data["counts"]["undelivered"] == 1 and data["counts"]["total"] == 6
+    assert data["progress"] == {"total": 6, "final": 6, "percent": 100, "delivered": 5, "delivery_rate": 83.3, "failed": 1}
+    page = marketer_client.get(f"/campaigns/{launched.pk}/")
+    html = page.content.decode()
+    assert "+923001234529" in html and "undelivered" in html
+    assert "Resend to failed (1)" in html and "chart.js-4.6.1/chart.umd.min.js" in html
+    listed = marketer_client.get("/campaigns/").content.decode()
+    assert launched.name in listed and "83.3%" in listed
+
+
+def test_messages_table_filters_by_status(marketer_client, launched):
+    page = marketer_client.get(f"/campaigns/{launched.pk}/", {"status": "undelivered"})
+    assert [m.to for m in page.context["page"].items] == ["+923001234529"]
+    message = page.context["page"].items[0]
+    assert message.provider_message_id and message.error_code
+
+
+def test_stats_json_feeds_the_charts(marketer_client, launched):
+    stats = marketer_client.get(f"/campaigns/{launched.pk}/stats.json").json()
+    assert stats["funnel"][0] == ["Recipients", 6] and stats["funnel"][-1] == ["Delivered", 5]
+    assert sum(n for _, n in stats["over_time"]) == 5
+    assert [n for _, n in stats["errors"]] == [1]
+    assert set(stats) >= {"networks", "cost_by_network", "voice_outcomes", "dtmf", "ussd_answers", "statuses"}
+
+
+def test_csv_export_streams_every_message(marketer_client, launched):
+    response = marketer_client.get(f"/campaigns/{launched.pk}/messages.csv")
+    assert response.streaming and response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 6
+    assert {r["status"] for r in rows} == {"delivered", "undelivered"}
+    assert all(r["provider_message_id"] for r in rows)
+
+
+def test_pause_resume_cancel(marketer_client, world, draft):
+    Campaign.objects.filter(pk=draft.pk).update(status="running")
+    marketer_client.post(f"/campaigns/{draft.pk}/pause/")
+    draft.refresh_from_db()
+    assert draft.status == "paused" and "marketer@acme.test" in draft.status_reason
+    marketer_client.post(f"/campaigns/{draft.pk}/resume/")
+    draft.refresh_from_db()
+    assert draft.status in ("running", "scheduled", "completed")
+    Campaign.objects.filter(pk=draft.pk).update(status="paused")
+    marketer_client.post(f"/campaigns/{draft.pk}/cancel/")
+    draft.refresh_from_db()
+    assert draft.status == "cancelled"
+    response = marketer_client.post(f"/campaigns/{draft.pk}/pause/", follow=True)
+    assert "cannot be paused" in response.content.decode()
+
+
+def test_duplicate_and_resend_failed(marketer_client, launched):
+    response = marketer_client.post(f"/campaigns/{launched.pk}/duplicate/")
+    copy = Campaign.objects.exclude(pk=launched.pk).get(name__startswith="Copy of")
+    assert response["Location"] == f"/campaigns/{copy.pk}/edit/review/" and copy.status == "draft" and copy.text == launched.text
+    marketer_client.post(f"/campaigns/{launched.pk}/resend-failed/")
+    resend = Campaign.objects.get(name__startswith="Resend failed")
+    summary = marketer_client.get(f"/campaigns/{resend.pk}/edit/review/").context["summary"]
+    assert summary.recipients == 1
+
+
+def test_viewer_reads_but_cannot_act(viewer_client, launched):
+    assert viewer_client.get(f"/campaigns/{launched.pk}/").status_code == 200
+    assert viewer_client.get(f"/campaigns/{launched.pk}/counts.json").status_code == 200
+    assert viewer_client.get(f"/campaigns/{launched.pk}/messages.csv").status_code == 200
+    for action in ("pause", "resume", "cancel", "duplicate", "resend-failed", "delete"):
+        assert viewer_client.post(f"/campaigns/{launched.pk}/{action}/").status_code == 403
+    html = viewer_client.get(f"/campaigns/{launched.pk}/").content.decode()
+    assert "pause-button" not in html and "Duplicate" not in html
+
+
+def test_other_account_gets_404(outsider_client, marketer_client, launched, foreign):
+    for path in ("/", "/counts.json", "/stats.json", "/messages.csv"):
+        assert outsider_client.get(f"/campaigns/{launched.pk}{path}").status_code == 404
+    assert outsider_client.post(f"/campaigns/{launched.pk}/pause/").status_code == 404
+    assert marketer_client.get(f"/campaigns/{foreign['campaign'].pk}/").status_code == 404
+    assert Message.objects.filter(campaign=launched).count() == 6
+
+
+def test_actions_need_post(marketer_client, draft):
+    assert marketer_client.get(f"/campaigns/{draft.pk}/pause/").status_code == 405
+
+
+def test_delete_only_drafts(marketer_client, draft):
+    Campaign.objects.filter(pk=draft.pk).update(status="completed")
+    marketer_client.post(f"/campaigns/{draft.pk}/delete/")
+    assert Campaign.objects.filter(pk=draft.pk).exists()
+    Campaign.objects.filter(pk=draft.pk).update(status="draft")
+    marketer_client.post(f"/campaigns/{draft.pk}/delete/")
+    assert not Campaign.objects.filter(pk=draft.pk).exists()

@@ -1,0 +1,190 @@
+"""The composer: steps over a draft, options limited by the connection's capabilities,
+the live counter/preview/audience endpoints, test send and launch (through the engine
+and the simulators), launch errors shown, roles."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from campaigns.encoding import analyze
+from campaigns.models import Campaign, Message, Price, SenderID, Suppression
+from campaigns.services.counts import campaign_counts
+from campaigns.services.ledger import top_up
+from tests.conftest import make_connection
+
+
+@pytest.fixture
+def funded(world):
+    Price.objects.create(account=world.account, channel="sms", prefix="", amount=Decimal("0.01"))
+    top_up(world.account, Decimal("50"))
+    return world
+
+
+def walk(client, campaign_id: int, steps: dict) -> None:
+    for step, data in steps.items():
+        response = client.post(f"/campaigns/{campaign_id}/edit/{step}/", data)
+        assert response.status_code == 302, (step, response.context and response.context["form"].errors)
+
+
+def test_compose_test_send_and_launch_sms(marketer_client, funded, simulators, contact_list, contacts):
+    conn = make_connection(funded.account, "vt", credentials={"apikey": "acme-key"})
+    sender = SenderID.objects.create(account=funded.account, channel="sms", value="ACME", status="approved", connection=conn)
+    Suppression.objects.create(account=funded.account, phone=contacts[0].phone)
+
+    response = marketer_client.post("/campaigns/new/", {"name": "Spring", "channel": "sms", "connection": conn.pk})
+    campaign = Campaign.objects.get(name="Spring")
+    assert response["Location"] == f"/campaigns/{campaign.pk}/edit/sender/"
+    assert campaign.subaccount == funded.subaccount and campaign.status == "draft"
+    walk(
+        marketer_client,
+        campaign.pk,
+        {
+            "sender": {"sender": sender.pk},
+            "content": {"text": "Hi {{ first_name }}, spring sale!"},
+            "audience": {"lists": [contact_list.pk]},
+            "schedule": {"when": "now", "timezone": "Asia/Karachi"},
+        },
+    )
+    review = marketer_client.get(f"/campaigns/{campaign.pk}/edit/review/")
+    assert review.context["summary"].recipients == 4 and review.context["summary"].suppressed == 1
+    assert review.context["estimate"].cost == Decimal("0.04")
+    assert "Hi Name" in review.content.decode()
+
+    marketer_client.post(f"/campaigns/{campaign.pk}/test/", {"to": "+923001234561"})
+    test_message = Message.objects.get(to="+923001234561")
+    assert test_message.text == "Hi , spring sale!" and test_message.campaign_id in (None, campaign.pk)
+
+    response = marketer_client.post(f"/campaigns/{campaign.pk}/launch/")
+    assert response["Location"] == f"/campaigns/{campaign.pk}/"
+    campaign.refresh_from_db()
+    assert campaign.status in ("running", "completed")
+    assert Message.objects.filter(campaign=campaign).count() == 4
+    simulators.deliver(Client())
+    counts = marketer_client.get(f"/campaigns/{campaign.pk}/counts.json").json()
+    assert counts["counts"]["total"] == 4
+    assert counts["counts"]["delivered"] + counts["counts"]["undelivered"] + counts["counts"]["rejected"] + counts["counts"]["expired"] == 4
+    assert counts["progress"]["percent"] == 100
+    assert counts == marketer_client.get(f"/campaigns/{campaign.pk}/counts.json").json()
+    assert campaign_counts(campaign)["total"] == 4
+
+
+def test_launch_errors_are_shown(marketer_client, world, draft):
+    draft.text = ""
+    draft.save()
+    response = marketer_client.post(f"/campaigns/{draft.pk}/launch/", follow=True)
+    page = response.content.decode()
+    assert "The campaign was not launched" in page and "message text is empty" in page
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_only_what_the_connection_offers(marketer_client, world, vt_connection):
+    response = marketer_client.post("/campaigns/new/", {"name": "F", "channel": "sms", "connection": vt_connection.pk, "flash": "on"})
+    assert "does not offer flash SMS" in response.content.decode()
+    response = marketer_client.post("/campaigns/new/", {"name": "U", "channel": "ussd", "connection": vt_connection.pk})
+    assert "does not offer USSD" in response.content.decode()
+    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    response = marketer_client.post("/campaigns/new/", {"name": "W", "channel": "whatsapp", "connection": vapp.pk})
+    assert "does not offer WhatsApp" in response.content.decode()
+    marketer_client.post("/campaigns/new/", {"name": "Flash", "channel": "sms", "connection": vapp.pk, "flash": "on"})
+    assert Campaign.objects.get(name="Flash").flash is True
+    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "connection": vt_connection.pk, "voice_kind": "call"})
+    assert Campaign.objects.get(name="Call").content == {"kind": "call"}
+    page = marketer_client.get("/campaigns/new/").content.decode()
+    assert "Not offered" in page and "connection-offers" in page
+
+
+def test_senders_offered_are_approved_ones_of_the_channel(marketer_client, world, draft, vt_connection):
+    SenderID.objects.create(account=world.account, channel="sms", value="PENDING", status="requested", connection=vt_connection)
+    SenderID.objects.create(account=world.account, channel="voice", value="+923001110000", status="approved", connection=vt_connection)
+    page = marketer_client.get(f"/campaigns/{draft.pk}/edit/sender/")
+    assert [s.value for s in page.context["form"].fields["sender"].queryset] == ["ACME"]
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/sender/", {"sender": ""})
+    assert response.status_code == 200 and response.context["form"].errors["sender"]
+
+
+def test_content_errors(marketer_client, draft):
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/content/", {"text": "   "})
+    assert "Write the message" in response.context["form"].errors["text"][0]
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/content/", {"text": "x" * 1600})
+    assert "at most 10" in response.context["form"].errors["text"][0]
+
+
+def test_ussd_and_voice_content(marketer_client, world):
+    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    menu = Campaign.objects.get(name="Menu")
+    marketer_client.post(f"/campaigns/{menu.pk}/edit/sender/", {})
+    marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick 1) A 2) B\n---\nThanks!"})
+    menu.refresh_from_db()
+    assert menu.content["steps"] == [{"text": "Pick 1) A 2) B"}, {"text": "Thanks!"}]
+
+
+def test_schedule_validation_and_timezone(marketer_client, draft):
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/schedule/", {"when": "later", "timezone": "Asia/Karachi"})
+    assert "Choose the date" in response.context["form"].errors["send_at"][0]
+    response = marketer_client.post(
+        f"/campaigns/{draft.pk}/edit/schedule/", {"when": "later", "send_at": "2020-01-01T10:00", "timezone": "UTC"}
+    )
+    assert "passed" in response.context["form"].errors["send_at"][0]
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/schedule/", {"when": "now", "timezone": "UTC", "allowed_start": "09:00"})
+    assert response.context["form"].errors["allowed_end"]
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/schedule/", {"when": "now", "timezone": "UTC", "mps": "100000"})
+    assert "at most" in response.context["form"].errors["mps"][0]
+    marketer_client.post(
+        f"/campaigns/{draft.pk}/edit/schedule/",
+        {"when": "later", "send_at": "2099-01-01T10:00", "timezone": "Asia/Karachi", "allowed_start": "09:00", "allowed_end": "20:00"},
+    )
+    draft.refresh_from_db()
+    assert draft.send_at.isoformat() == "2099-01-01T05:00:00+00:00"
+    assert draft.timezone == "Asia/Karachi"
+
+
+@pytest.mark.parametrize("text", ["Hello", "x" * 161, "Grüße ç", "Price 10€ [sale]", "Hi 👋 there", "é" * 70 + "ą"])
+def test_analyze_endpoint_is_the_encoding_module(marketer_client, text):
+    data = marketer_client.post("/campaigns/compose/analyze.json", {"text": text}).json()
+    assert data == analyze(text).as_dict()
+
+
+def test_preview_renders_for_a_sample_contact(marketer_client, draft, contacts):
+    data = marketer_client.post(
+        "/campaigns/compose/preview.json", {"text": "Hi {{ first_name }} from {{ city }} {{ nope }} ą", "campaign": draft.pk}
+    ).json()
+    assert data["rendered"].startswith("Hi Name") and "from Lahore" in data["rendered"]
+    assert data["unknown_placeholders"] == ["city", "nope"] or data["unknown_placeholders"] == ["nope"]
+    assert data["text_info"]["encoding"] == "ucs2" and data["text_info"]["ucs2_chars"] == ["ą"]
+
+
+def test_audience_endpoint(marketer_client, world, contact_list, contacts):
+    Suppression.objects.create(account=world.account, phone=contacts[1].phone)
+    data = marketer_client.get("/campaigns/compose/audience.json", {"lists": [contact_list.pk]}).json()
+    assert (data["total"], data["suppressed"], data["recipients"]) == (5, 1, 4)
+
+
+def test_launched_campaign_cannot_be_edited(marketer_client, draft):
+    Campaign.objects.filter(pk=draft.pk).update(status="running")
+    response = marketer_client.get(f"/campaigns/{draft.pk}/edit/content/")
+    assert response["Location"] == f"/campaigns/{draft.pk}/"
+    assert marketer_client.post(f"/campaigns/{draft.pk}/launch/")["Location"] == f"/campaigns/{draft.pk}/"
+
+
+def test_viewer_cannot_compose_or_launch(viewer_client, draft, vt_connection):
+    assert viewer_client.get("/campaigns/new/").status_code == 403
+    assert viewer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": vt_connection.pk}).status_code == 403
+    assert viewer_client.get(f"/campaigns/{draft.pk}/edit/review/").status_code == 403
+    assert viewer_client.post(f"/campaigns/{draft.pk}/launch/").status_code == 403
+    assert viewer_client.post(f"/campaigns/{draft.pk}/test/", {"to": "+923001234561"}).status_code == 403
+    assert b"launch-button" not in viewer_client.get(f"/campaigns/{draft.pk}/").content
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_other_accounts_campaign_is_not_found(marketer_client, admin_client, foreign):
+    other = foreign["campaign"]
+    for client in (marketer_client, admin_client):
+        assert client.get(f"/campaigns/{other.pk}/edit/content/").status_code == 404
+        assert client.post(f"/campaigns/{other.pk}/launch/").status_code == 404
+        assert client.post("/campaigns/compose/preview.json", {"text": "x", "campaign": other.pk}).status_code == 404
+    response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": foreign["connection"].pk})
+    assert response.status_code == 200 and response.context["form"].errors["connection"]
