@@ -20,6 +20,31 @@ from providers.models import ProviderConnection
 
 CHECKS_SESSION_KEY = "connection_checks"
 
+CAPABILITY_LABELS = {
+    Capability.SMS: "SMS",
+    Capability.SMS_FLASH: "Flash SMS",
+    Capability.SMS_UNICODE: "Unicode SMS",
+    Capability.VOICE_OTP: "Voice OTP",
+    Capability.VOICE_CALL: "Voice calls (recordings)",
+    Capability.WHATSAPP_TEMPLATE: "WhatsApp templates",
+    Capability.WHATSAPP_TEXT: "WhatsApp text",
+    Capability.WHATSAPP_MEDIA: "WhatsApp media",
+    Capability.USSD: "USSD menus",
+    Capability.OTP: "Provider-side OTP",
+    Capability.STATUS_QUERY: "Status query (reconciling unknowns)",
+    Capability.CARRIER_LOOKUP: "Carrier lookup",
+    Capability.BALANCE: "Balance",
+    Capability.TEMPLATE_SYNC: "Template sync",
+    Capability.MEDIA_UPLOAD: "Media upload",
+    Capability.SCHEDULE: "Provider-side scheduling",
+    Capability.INBOUND: "Inbound replies (MO)",
+    Capability.SUBSCRIPTION: "Subscriptions",
+}
+
+
+def capability_label(cap: Capability) -> str:
+    return CAPABILITY_LABELS.get(cap, cap.value)
+
 
 def backend_or_404(slug: str) -> type[ProviderBackend]:
     try:
@@ -41,12 +66,13 @@ def provider_info(backend: type[ProviderBackend]) -> dict[str, Any]:
         "notes": backend.notes,
         "default_base_url": backend.default_base_url,
         "channels": [c.value for c in backend.channels()],
-        "capabilities": sorted(c.value for c in backend.capabilities),
+        "capabilities": [capability_label(c) for c in Capability if c in backend.capabilities],
+        "reports_balance": backend.supports(Capability.BALANCE),
     }
 
 
 def capability_rows(backend: type[ProviderBackend]) -> list[tuple[str, bool]]:
-    return [(cap.value, backend.supports(cap)) for cap in Capability]
+    return [(capability_label(cap), backend.supports(cap)) for cap in Capability]
 
 
 def webhook_urls(connection: ProviderConnection, backend: type[ProviderBackend]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from campaigns.views.admin.connections import capability_label
 from providers.models import ProviderConnection
 from providers.registry import backend_class
 from tests.conftest import make_connection
@@ -186,7 +187,7 @@ def test_detail_shows_webhook_url_capabilities_and_what_is_missing(vt_connection
     assert vt_connection.webhook_url() in page
     assert "not offered" in page  # every provider lacks something
     for cap in backend.capabilities:
-        assert cap.value in page
+        assert f'<li class="">{capability_label(cap)}<' in page
     if backend.notes:
         assert backend.notes.split(".")[0][:40] in page.replace("&#x27;", "'")
 
@@ -200,3 +201,16 @@ def test_detail_and_list_show_the_engines_queue_depth(world, vt_connection, admi
     assert '<div class="label">Queue depth</div><div class="value">3</div>' in page
     page = admin_client.get("/admin/connections/").content.decode()
     assert '<td class="num">3</td>' in page
+
+
+def test_balance_hint_depends_on_the_provider(world, admin_client):
+    from providers.base import Capability
+    from providers.registry import backends
+
+    for slug, backend in backends().items():
+        conn = make_connection(world.account, slug, name=f"{slug} conn", credentials={})
+        page = admin_client.get(f"/admin/connections/{conn.pk}/").content.decode()
+        if backend.supports(Capability.BALANCE):
+            assert "Test the connection to read it." in page
+        else:
+            assert "does not report a balance" in page
