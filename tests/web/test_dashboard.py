@@ -1,0 +1,26 @@
+"""Dashboard: balance, delivery rate and recent campaigns with progress, per account."""
+
+from decimal import Decimal
+
+from campaigns.models import StatusCount
+from campaigns.services.ledger import top_up
+
+
+def test_overview(marketer_client, world, draft):
+    top_up(world.account, Decimal("25.50"))
+    StatusCount.objects.create(account=world.account, campaign=draft, status="delivered", count=9)
+    StatusCount.objects.create(account=world.account, campaign=draft, status="undelivered", count=1)
+    response = marketer_client.get("/")
+    html = response.content.decode()
+    assert "25.50" in html and "90.0%" in html and draft.name in html
+    assert response.context["rows"][0]["percent"] == 100
+
+
+def test_other_account_sees_nothing(outsider_client, draft):
+    assert draft.name not in outsider_client.get("/").content.decode()
+
+
+def test_user_without_account_is_refused(client, django_user_model):
+    user = django_user_model.objects.create_user("lonely@x.test", password="x")
+    client.force_login(user)
+    assert client.get("/").status_code == 403
