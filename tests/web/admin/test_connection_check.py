@@ -68,3 +68,50 @@ def test_crash_in_a_backend_becomes_a_failed_check(world, monkeypatch):
 
 def test_missing_connection_is_ignored():
     assert check_connection(999999) is None
+
+
+def test_every_provider_check_runs_against_its_simulator_without_leaking_secrets(world, simulators, admin_client):
+    from providers.registry import backends
+
+    for slug, backend in backends().items():
+        creds = {spec.name: f"ok-{slug}-{spec.name}-secret" for spec in backend.credential_fields}
+        conn = make_connection(world.account, slug, name=f"{slug} sim", base_url=f"http://sim.test/{slug}", credentials=creds)
+        admin_client.post(f"/admin/connections/{conn.pk}/test/")
+        conn.refresh_from_db()
+        assert conn.last_check_ok is not None and conn.last_check_message, slug
+        page = admin_client.get(f"/admin/connections/{conn.pk}/").content.decode()
+        for spec in backend.credential_fields:
+            if spec.secret:
+                assert creds[spec.name] not in page, slug
+
+
+def test_vavasms_balance_is_read_through_its_simulator(world, simulators, admin_client):
+    conn = make_connection(
+        world.account, "vavasms", base_url="http://sim.test/vavasms", credentials={"username": "me@x.test", "password": "pw-good"}
+    )
+    admin_client.post(f"/admin/connections/{conn.pk}/test/")
+    conn.refresh_from_db()
+    assert conn.last_check_ok is True
+    assert conn.balance is not None
+    page = admin_client.get(f"/admin/connections/{conn.pk}/").content.decode()
+    assert f"{conn.balance:.2f}" in page
+
+
+def test_while_the_task_has_not_run_the_page_polls(world, vt_connection, admin_client, monkeypatch):
+    monkeypatch.setattr("campaigns.views.admin.connections.async_task", lambda *a, **kw: "0123456789abcdef0123456789abcdef")
+    admin_client.post(f"/admin/connections/{vt_connection.pk}/test/")
+    page = admin_client.get(f"/admin/connections/{vt_connection.pk}/").content.decode()
+    assert "Checking…" in page and "data-poll=" in page
+    status = admin_client.get(f"/admin/connections/{vt_connection.pk}/check-status/").json()
+    assert status["pending"] is True and status["ok"] is None
+    vt_connection.refresh_from_db()
+    assert vt_connection.last_check_ok is None  # nothing ran inside the request
+
+
+def test_per_kind_webhook_urls_are_listed_when_a_provider_declares_kinds(world, vt_connection, admin_client, monkeypatch):
+    from providers.registry import backend_class
+
+    monkeypatch.setattr(backend_class("vt"), "webhook_kinds", (("report", "Delivery reports"), "mo"), raising=False)
+    page = admin_client.get(f"/admin/connections/{vt_connection.pk}/").content.decode()
+    assert vt_connection.webhook_url("report") in page and "Delivery reports" in page
+    assert vt_connection.webhook_url("mo") in page
