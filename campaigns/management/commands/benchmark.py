@@ -1,0 +1,317 @@
+"""python manage.py benchmark [--recipients 100000]: send-engine figures on this machine.
+
+Builds a throwaway runtime (its own SQLite file; simulators, a 2-worker django-q2 cluster
+and gunicorn on 127.0.0.1), runs one campaign through a bulk provider (wavy, 1000 per
+request) and one through a single-message provider (vt), measures the same sends with a
+plain loop over the backend's HTTP (no database: the ceiling), then floods the webhook
+intake. Prints throughput, the workers' peak memory and the ratios. Internal phases run
+in the runtime's environment via --phase."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+PROVIDERS = {
+    # slug: credentials for the simulator
+    "wavy": {"username": "bench@example.com", "authenticationtoken": "bench-token"},
+    "vt": {"apikey": "bench-key"},
+}
+
+
+class Command(BaseCommand):
+    help = "Measure the send engine: bulk and single-message providers, the plain-loop ceiling, webhook intake."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--recipients", type=int, default=100_000)
+        parser.add_argument("--providers", default="wavy,vt")
+        parser.add_argument("--workers", type=int, default=2, help="django-q2 workers in the cluster")
+        parser.add_argument("--flood", type=int, default=20_000, help="webhook reports to post (0: skip)")
+        parser.add_argument("--flood-concurrency", type=int, default=32)
+        parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
+        parser.add_argument("--timeout", type=float, default=900)
+        # internal
+        parser.add_argument("--phase", default="", help="internal: seed | launch | counts | ceiling | bodies | intake")
+        parser.add_argument("--campaign", type=int, default=0)
+        parser.add_argument("--provider", default="")
+        parser.add_argument("--sim-url", default="")
+        parser.add_argument("--concurrency", type=int, default=1)
+        parser.add_argument("--out", default="")
+
+    def handle(self, *args, **opts) -> None:
+        phase = opts["phase"]
+        if phase:
+            result = getattr(self, f"phase_{phase}")(opts)
+            self.stdout.write(json.dumps(result, default=str))
+            return
+        self.orchestrate(opts)
+
+    # --- orchestration (the outer process touches no database) -------------------------
+    def orchestrate(self, opts) -> None:
+        from campaigns.services.sandbox import Sandbox, peak_rss_mb
+
+        root = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        n, providers = opts["recipients"], [p for p in opts["providers"].split(",") if p]
+        say = self.stdout.write
+        say(f"Benchmark: {n} recipients per campaign, providers {', '.join(providers)}, {opts['workers']} workers; runtime in {root}")
+        figures: dict = {}
+        with Sandbox(root) as box:
+            t = time.monotonic()
+            box.manage("migrate", "--noinput", "-v", "0")
+            box.start_simulators(delay=3600)  # reports are not posted during the send runs
+            ids = box.manage_json(
+                "benchmark", "--phase", "seed", "--recipients", str(n), "--providers", ",".join(providers), "--sim-url", box.sim_url
+            )
+            say(f"  setup (migrate, {n} contacts): {time.monotonic() - t:.1f} s")
+            cluster = box.start_cluster(workers=opts["workers"])
+            time.sleep(2)
+            for slug in providers:
+                figures[slug] = self.run_campaign(box, ids[slug], n, opts["timeout"])
+                rss = peak_rss_mb(cluster.pid)
+                figures[slug]["peak_rss_mb"] = max(rss.values()) if rss else 0
+                ceiling = box.manage_json(
+                    "benchmark", "--phase", "ceiling", "--provider", slug, "--recipients", str(n),
+                    "--sim-url", box.sim_url, "--concurrency", str(self.concurrency(slug, opts["workers"])),
+                )  # fmt: skip
+                figures[slug]["ceiling"] = ceiling["rate"]
+                figures[slug]["ratio"] = figures[slug]["rate"] / ceiling["rate"] if ceiling["rate"] else 0
+                self.print_send(slug, figures[slug], rss)
+            if opts["flood"] and "vt" in ids:
+                figures["intake"] = self.flood(box, ids["vt"], opts)
+                self.print_intake(figures["intake"])
+        if not opts["keep"]:
+            shutil.rmtree(root, ignore_errors=True)
+        self.print_summary(figures)
+
+    @staticmethod
+    def concurrency(slug: str, workers: int) -> int:
+        from providers.registry import backend_class
+
+        cls = backend_class(slug)
+        return workers * (1 if cls.bulk_size > 1 else cls.concurrency)
+
+    def run_campaign(self, box, campaign_id: int, n: int, timeout: float) -> dict:
+        started = time.monotonic()
+        box.manage("benchmark", "--phase", "launch", "--campaign", str(campaign_id))
+        counts = {}
+        while time.monotonic() - started < timeout:
+            counts = box.manage_json("benchmark", "--phase", "counts", "--campaign", str(campaign_id))
+            if counts["pending"] + counts["queued"] == 0 and counts["total"] >= n:
+                break
+            time.sleep(0.5)
+        seconds = time.monotonic() - started
+        done = counts.get("submitted", 0)
+        return {"seconds": seconds, "submitted": done, "rate": done / seconds if seconds else 0, "counts": counts}
+
+    def flood(self, box, campaign_id: int, opts) -> dict:
+        bodies_file = box.root / "bodies.jsonl"
+        box.manage(
+            "benchmark", "--phase", "bodies", "--campaign", str(campaign_id), "--recipients", str(opts["flood"]), "--out", str(bodies_file)
+        )
+        lines = [json.loads(x) for x in bodies_file.read_text().splitlines()]
+        box.start_web(workers=2)
+        started = time.monotonic()
+        codes = asyncio.run(post_all(lines, opts["flood_concurrency"], f"http://127.0.0.1:{box.web_port}"))
+        accepted_seconds = time.monotonic() - started
+        result = {}
+        while time.monotonic() - started < opts["timeout"]:
+            result = box.manage_json("benchmark", "--phase", "intake", "--campaign", str(campaign_id))
+            if result["received"] == 0:
+                break
+            time.sleep(0.5)
+        applied_seconds = time.monotonic() - started
+        ok = sum(1 for c in codes if c == 200)
+        return {
+            "posted": len(lines),
+            "ok": ok,
+            "accept_seconds": accepted_seconds,
+            "accept_rate": ok / accepted_seconds if accepted_seconds else 0,
+            "applied_seconds": applied_seconds,
+            "apply_rate": len(lines) / applied_seconds if applied_seconds else 0,
+            **result,
+        }
+
+    # --- output -----------------------------------------------------------------------
+    def print_send(self, slug: str, f: dict, rss: dict) -> None:
+        self.stdout.write(
+            f"  {slug}: {f['submitted']} submitted in {f['seconds']:.1f} s = {f['rate']:.0f} msg/s; "
+            f"plain loop {f['ceiling']:.0f} msg/s; ratio {f['ratio']:.2f}; "
+            f"cluster peak RSS per process (MB): {', '.join(f'{v:.0f}' for v in sorted(rss.values()))}"
+        )
+
+    def print_intake(self, f: dict) -> None:
+        self.stdout.write(
+            f"  webhook intake (gunicorn -w 2, SQLite): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
+            f"{f['accept_rate']:.0f}/s; all applied after {f['applied_seconds']:.1f} s; events stored {f['events']}, "
+            f"outcomes {f['outcomes']}, messages delivered {f['delivered']}"
+        )
+
+    def print_summary(self, figures: dict) -> None:
+        self.stdout.write("Summary (targets: bulk 100k < 60 s; >= 0.5 of the ceiling; workers < 300 MB; intake >= 1000/s):")
+        for slug, f in figures.items():
+            if slug == "intake":
+                self.stdout.write(
+                    f"  intake: {f['accept_rate']:.0f} reports/s accepted, {f['events']} stored, lost {f['posted'] - f['events']}"
+                )
+            else:
+                self.stdout.write(
+                    f"  {slug}: {f['rate']:.0f} msg/s ({f['seconds']:.1f} s), ceiling {f['ceiling']:.0f} msg/s, "
+                    f"ratio {f['ratio']:.2f}, worker peak {f['peak_rss_mb']:.0f} MB"
+                )
+
+    # --- phases (run inside the runtime) -----------------------------------------------
+    def phase_seed(self, opts) -> dict:
+        from django.contrib.auth import get_user_model
+
+        from campaigns.models import Account, Campaign, Contact, ContactList, ListMembership, Membership, Price, SenderID
+        from campaigns.services.ledger import top_up
+        from providers.models import ProviderConnection
+
+        n = opts["recipients"]
+        account = Account.objects.create(name="Bench", slug="bench")
+        user = get_user_model().objects.create_user("bench@bench.test", "bench@bench.test", "bench-pass-123")
+        Membership.objects.create(user=user, account=account, role="admin")
+        Price.objects.create(account=account, channel="sms", prefix="", unit="segment", amount=Decimal("0.001"))
+        top_up(account, Decimal(n) * 10)
+        contacts = [Contact(account=account, phone=f"+92300{i:06d}1{i % 10}", first_name=f"C{i}") for i in range(n)]
+        Contact.objects.bulk_create(contacts, batch_size=5000)
+        contact_list = ContactList.objects.create(account=account, name="Everyone")
+        ids = Contact.objects.filter(account=account).values_list("pk", flat=True)
+        ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact_id=c) for c in ids], batch_size=5000)
+        out = {}
+        for slug in [p for p in opts["providers"].split(",") if p]:
+            conn = ProviderConnection(account=account, name=slug, provider=slug, base_url=f"{opts['sim_url']}/{slug}", mps=0)
+            conn.set_credentials(PROVIDERS[slug])
+            conn.save()
+            sender = SenderID.objects.create(
+                account=account, channel="sms", value=f"BENCH{slug.upper()}"[:11], status="approved", connection=conn
+            )
+            campaign = Campaign.objects.create(
+                account=account,
+                name=f"Benchmark {slug}",
+                channel="sms",
+                connection=conn,
+                sender=sender,
+                text="Hello {{ first_name }}, this is the benchmark.",
+                audience={"lists": [contact_list.pk]},
+            )
+            out[slug] = campaign.pk
+        return out
+
+    def phase_launch(self, opts) -> dict:
+        from campaigns.models import Campaign
+        from campaigns.services.campaigns import launch
+
+        launch(Campaign.objects.get(pk=opts["campaign"]))
+        return {}
+
+    def phase_counts(self, opts) -> dict:
+        from campaigns.models import Campaign
+        from campaigns.services.counts import campaign_counts
+
+        campaign = Campaign.objects.get(pk=opts["campaign"])
+        return {**campaign_counts(campaign), "status": campaign.status}
+
+    def phase_ceiling(self, opts) -> dict:
+        """The same sends through the backend's HTTP with no database and no engine."""
+        import httpx
+
+        from providers.base import Channel, ConnectionConfig, OutboundMessage
+        from providers.http import ProviderHTTP
+        from providers.registry import backend_class
+
+        slug, n, concurrency = opts["provider"], opts["recipients"], opts["concurrency"]
+        cls = backend_class(slug)
+        config = ConnectionConfig(id=0, provider=slug, base_url=f"{opts['sim_url']}/{slug}", credentials=PROVIDERS[slug])
+        client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency))
+
+        class NoLog(ProviderHTTP):
+            def _record(self, *a, **k) -> None:
+                return None
+
+        backend = cls(config, NoLog(client, connection_id=None, account_id=None))
+        size = cls.bulk_size if cls.bulk_size > 1 else 1
+        messages = [
+            OutboundMessage(
+                id=i, to=f"+92301{i:06d}1{i % 10}", channel=Channel.SMS, sender="BENCH", text=f"Hello C{i}, this is the benchmark."
+            )
+            for i in range(n)
+        ]
+        chunks = [messages[i : i + size] for i in range(0, n, size)]
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            if size > 1:
+                done = sum(len(r) for r in pool.map(backend.send_batch, chunks))
+            else:
+                done = sum(1 for _ in pool.map(backend.send_one, messages))
+        seconds = time.monotonic() - started
+        return {"seconds": seconds, "rate": done / seconds}
+
+    def phase_bodies(self, opts) -> dict:
+        """Delivery reports in the provider's own format, made by its simulator."""
+        from campaigns.models import Campaign, Message
+        from providers.simulator.registry import simulator_classes
+
+        campaign = Campaign.objects.select_related("connection").get(pk=opts["campaign"])
+        conn = campaign.connection
+        sim = simulator_classes()[conn.provider](lambda slug, value, kind: conn.webhook_url(kind), seed=1, delay=0)
+        key = conn.get_credentials()[sim.account_credential]
+        rows = Message.objects.filter(campaign=campaign, status="submitted").values_list("to", "sender", "provider_message_id")[
+            : opts["recipients"]
+        ]
+        path = conn.webhook_path()
+        with open(opts["out"], "w") as out:
+            for to, sender, pid in rows:
+                body = sim.report(key, to, sender, pid, "SMS")
+                out.write(json.dumps({"path": path, "body": json.dumps(body)}) + "\n")
+        return {"written": len(rows)}
+
+    def phase_intake(self, opts) -> dict:
+        from django.db.models import Count
+
+        from campaigns.models import Campaign, Message
+        from providers.models import WebhookEvent
+
+        campaign = Campaign.objects.get(pk=opts["campaign"])
+        outcomes = dict(WebhookEvent.objects.values_list("outcome").annotate(n=Count("id")))
+        return {
+            "events": sum(outcomes.values()),
+            "received": outcomes.get("received", 0),
+            "outcomes": outcomes,
+            "delivered": Message.objects.filter(campaign=campaign, status="delivered").count(),
+        }
+
+
+async def post_all(lines: list[dict], concurrency: int, base: str) -> list[int]:
+    import httpx
+
+    codes: list[int] = []
+    queue: asyncio.Queue = asyncio.Queue()
+    for line in lines:
+        queue.put_nowait(line)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            line = queue.get_nowait()
+            for _attempt in range(5):
+                try:
+                    response = await client.post(base + line["path"], content=line["body"], headers={"content-type": "application/json"})
+                    codes.append(response.status_code)
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.2)
+            else:
+                codes.append(0)
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return codes
