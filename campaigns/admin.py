@@ -210,3 +210,10 @@ class EventDeliveryAdmin(BigTableAdmin):
 class DeliveryAttemptAdmin(BigTableAdmin):
     list_display = ("delivery", "number", "status_code", "duration_ms", "created_at")
     raw_id_fields = ("delivery",)
+
+
+@admin.register(m.IdempotencyClaim)
+class IdempotencyClaimAdmin(BigTableAdmin):
+    list_display = ("key", "account", "message", "created_at")
+    search_fields = ("=key",)
+    raw_id_fields = ("message",)
