@@ -141,7 +141,9 @@ class ImportMappingForm(forms.Form):
     """One select per column of the file, plus the default country and the target list."""
 
     region = forms.ChoiceField(label="Numbers without a country code are from", required=False)
-    contact_list = forms.ModelChoiceField(queryset=ContactList.objects.none(), required=False, label="Add everyone to the list")
+    contact_list = forms.ModelChoiceField(
+        queryset=ContactList.objects.none(), required=False, label="Add everyone to the list", empty_label="No list"
+    )
     new_list = forms.CharField(max_length=120, required=False, label="...or to a new list named")
 
     def __init__(self, *args, headers: list[str], guesses: dict[str, str], list_queryset, account: Account, **kwargs) -> None:

@@ -1,0 +1,80 @@
+"""Real-browser fixtures for the marketer screens: Debian's chromium through Playwright,
+against pytest-django's live_server, with screenshots in var/screenshots/."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from campaigns.models import Contact, ContactList, ListMembership, Price, SenderID
+from campaigns.services.ledger import top_up
+from tests.conftest import PASSWORD, make_connection
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests stay sequential.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()
+
+
+def log_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def sending_world(world):
+    """A funded account with a VT connection (to the simulator), an approved sender, prices
+    and a list of contacts the simulator delivers to (one it reports undelivered)."""
+    conn = make_connection(world.account, "vt", name="VT main", credentials={"apikey": "acme-key"}, mps=0)
+    SenderID.objects.create(account=world.account, channel="sms", value="ACME", status=SenderID.Status.APPROVED, connection=conn)
+    Price.objects.create(account=world.account, channel="sms", prefix="", amount=Decimal("0.01"))
+    top_up(world.account, Decimal("100"))
+    customers = ContactList.objects.create(account=world.account, subaccount=world.subaccount, name="Customers")
+    numbers = [f"+92300123451{i}" for i in range(8)] + ["+923001234529"]
+    contacts = [
+        Contact.objects.create(account=world.account, phone=n, first_name=f"Ali{i}", attributes={"city": "Lahore"})
+        for i, n in enumerate(numbers)
+    ]
+    ListMembership.objects.bulk_create([ListMembership(contact_list=customers, contact=c) for c in contacts])
+    world.connection, world.contact_list = conn, customers
+    return world
