@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import billing, connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import api_keys, billing, connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -31,4 +31,7 @@ urlpatterns = [
     path("billing/prices/<int:pk>/delete/", billing.price_delete, name="price_delete"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
+    path("api-keys/", api_keys.api_key_list, name="api_keys"),
+    path("api-keys/new/", api_keys.api_key_create, name="api_key_create"),
+    path("api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -107,6 +108,8 @@ def _django_messages(exc: DjangoValidationError) -> Any:
     return exc.message_dict if hasattr(exc, "error_dict") else exc.messages
 
 
+@csrf_exempt  # an unknown URL answers 404 whatever the method; no form is involved
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Catch-all for unknown /api/ URLs: the same body as every other error."""
-    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
+    hint = " (API URLs have no trailing slash)" if request.path.endswith("/") and request.path.startswith("/api/v1/") else ""
+    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}{hint}."), status=404)

@@ -1,6 +1,6 @@
 """/api/v1/ resources, the OpenAPI schema and Swagger UI; anything else under /api/ is a JSON 404."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -17,13 +17,28 @@ from campaigns.api.views.senders import ConnectionViewSet, RecordingViewSet, Sen
 from campaigns.api.views.suppressions import SuppressionViewSet
 
 
+class ObjectId:
+    """An object id in a URL: 1-18 digits, so no lookup can overflow a database integer."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(ObjectId, "objectid")
+
+
 class Router(DefaultRouter):
     include_root_view = False
     include_format_suffixes = False
 
 
-router = Router()
-router.trailing_slash = "/?"  # both /contacts and /contacts/ work
+# Canonical URLs have no trailing slash (/api/v1/contacts/12); others answer a JSON 404.
+router = Router(use_regex_path=False, trailing_slash="")
 router.register("contacts", ContactViewSet, basename="api-contact")
 router.register("lists", ContactListViewSet, basename="api-list")
 router.register("suppressions", SuppressionViewSet, basename="api-suppression")
@@ -41,7 +56,7 @@ router.register("event-deliveries", EventDeliveryViewSet, basename="api-delivery
 
 v1 = [
     *router.urls,
-    re_path(r"^balance/?$", BalanceView.as_view(), name="api-balance"),
+    path("balance", BalanceView.as_view(), name="api-balance"),
 ]
 
 urlpatterns = [

@@ -90,7 +90,7 @@ def generate(
     if use_provider:
         if not connection.backend_class().supports(Capability.OTP):
             raise OtpError("otp_not_supported", "This connection's provider has no OTP service; use channel sms or voice.")
-        otp = OtpRequest.objects.create(max_attempts=max_attempts, channel="provider", **common)
+        otp = OtpRequest.objects.create(max_attempts=max_attempts, **{**common, "channel": "provider"})
         options = {"sender": sender, "length": length, "expiry_minutes": max(1, ttl_seconds // 60), "message": text}
         transaction.on_commit(lambda: _queue_provider_generate(otp.pk, options))
         return otp

@@ -105,3 +105,13 @@ def test_other_accounts_key_sees_nothing(outsider_api, world):
     assert outsider_api.get(URL).json()["results"] == []
     assert outsider_api.get(f"{URL}/{contact.pk}").status_code == 404
     assert outsider_api.patch(f"{URL}/{contact.pk}", {"first_name": "x"}).status_code == 404
+
+
+def test_bearer_requests_need_no_csrf_token(world, keys):
+    strict = Client(enforce_csrf_checks=True)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys.account}"}
+    assert strict.post(URL, {"phone": "+923001234567"}, content_type="application/json", **headers).status_code == 201
+    unknown = strict.put("/api/v1/contacts/1234567890123456789012", {}, content_type="application/json", **headers)
+    assert unknown.status_code == 404 and error_of(unknown)["code"] == "not_found"
+    slash = strict.post(f"{URL}/", {}, content_type="application/json", **headers)
+    assert slash.status_code == 404 and "trailing slash" in error_of(slash)["message"]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from campaigns.api.serializers.common import AccountRelatedField, ScopedModelSerializer, SubaccountField, acting_user, request_scope
+from campaigns.api.serializers.common import (
+    AccountRelatedField,
+    LocalTimeField,
+    ScopedModelSerializer,
+    SubaccountField,
+    acting_user,
+    request_scope,
+)
 from campaigns.models import Campaign, ContactList, SenderID, Template
 from campaigns.status import ORDER
 from providers.models import ProviderConnection
@@ -23,6 +30,8 @@ class CampaignSerializer(ScopedModelSerializer):
     audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]}')
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
+    allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
+    allowed_end = LocalTimeField(required=False, allow_null=True, help_text="...and before this one, e.g. 20:00.")
 
     class Meta:
         model = Campaign

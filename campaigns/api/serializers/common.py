@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.forms.phones import PhoneError, normalize_phone
@@ -81,3 +82,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if request_scope(self).subaccount is not None:
             validated_data.pop("subaccount", None)
         return super().update(instance, validated_data)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the recipients' zone ("09:00"), without offset."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)

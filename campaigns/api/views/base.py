@@ -15,6 +15,7 @@ from campaigns.api.errors import ApiError
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
+    lookup_value_converter = "objectid"  # 1-18 digits; anything else is a 404 from the URL resolver
     subaccount_field: str | None = "subaccount"
     shared_null = True  # subaccount keys also see objects with no subaccount
 
