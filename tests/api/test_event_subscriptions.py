@@ -94,3 +94,14 @@ def test_access_control(apis, world, subscription):
     mine = apis["sub"].post(URL, {"url": HOOK, "events": ["message.inbound"]})
     assert mine.status_code == 201 and EventSubscription.objects.get(pk=mine.json()["id"]).subaccount == world.subaccount
     assert apis["ro"].post(URL, {"url": HOOK, "events": ["message.inbound"]}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8000/x", "http://127.0.0.1/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/latest"]
+)
+def test_internal_addresses_are_refused(api, url, settings):
+    settings.DEBUG = False
+    response = api.post(URL, {"url": url, "events": ["message.status"]})
+    assert response.status_code == 400 and "url" in error_of(response)["fields"]
+    settings.API_EVENTS_ALLOW_PRIVATE_URLS = True
+    assert api.post(URL, {"url": url, "events": ["message.status"]}).status_code == 201

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from rest_framework import serializers
 
 from campaigns.api.serializers.common import ScopedModelSerializer, SubaccountField
 from campaigns.models import DeliveryAttempt, EventDelivery, EventSubscription
 from campaigns.models.api import EVENT_KINDS
+
+
+def internal_host(host: str) -> bool:
+    """localhost and literal private, loopback or link-local addresses (a basic SSRF guard;
+    names are resolved only when posting, so a deployment should also filter egress)."""
+    host = host.strip("[]").lower()
+    if host in ("localhost", "") or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved or address.is_unspecified
 
 
 class EventSubscriptionSerializer(ScopedModelSerializer):
@@ -22,6 +39,8 @@ class EventSubscriptionSerializer(ScopedModelSerializer):
     def validate_url(self, url: str) -> str:
         if not url.lower().startswith(("https://", "http://")):
             raise serializers.ValidationError("Use an http or https URL.")
+        if internal_host(urlsplit(url).hostname or "") and not getattr(settings, "API_EVENTS_ALLOW_PRIVATE_URLS", settings.DEBUG):
+            raise serializers.ValidationError("The URL must point to a public address, not to this network.")
         return url
 
     def validate_events(self, events: list[str]) -> list[str]:
