@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +11,11 @@ from django.shortcuts import render
 from campaigns.forms.admin_http_log import HttpLogFilterForm
 from campaigns.views.admin.paging import keyset_page
 from portal.tenancy import admin_required, get_scoped, scoped
+from providers import registry
+from providers.http import ALWAYS_REDACT, redact_body, redact_headers, redact_url
 from providers.models import ProviderCall
 
-LIST_COLUMNS = ("id", "connection__name", "method", "url", "status_code", "duration_ms", "error", "created_at")
+LIST_COLUMNS = ("id", "connection__name", "connection__provider", "method", "url", "status_code", "duration_ms", "error", "created_at")
 
 
 @admin_required
@@ -21,7 +24,18 @@ def call_list(request: HttpRequest) -> HttpResponse:
     calls = scoped(request, ProviderCall.objects.select_related("connection"), subaccount_field=None)
     calls = form.apply(calls) if form.is_bound else calls
     page = keyset_page(request, calls.only(*LIST_COLUMNS), size=50)
+    for call in page.rows:
+        call.display_url = redact_url(call.url, redaction_keys(call))
     return render(request, "admin_area/http_log/list.html", {"form": form, "page": page})
+
+
+def redaction_keys(call: ProviderCall) -> frozenset[str]:
+    """The seam redacts before storing; redacting again on display guards old or odd rows."""
+    keys = set(ALWAYS_REDACT)
+    if call.connection is not None:
+        with contextlib.suppress(registry.UnknownProvider, ImportError):
+            keys |= {k.lower() for k in registry.backend_class(call.connection.provider).redact_keys}
+    return frozenset(keys)
 
 
 def pretty(body: str) -> str:
@@ -35,10 +49,12 @@ def pretty(body: str) -> str:
 @admin_required
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_scoped(request, ProviderCall.objects.select_related("connection"), subaccount_field=None, pk=pk)
+    keys = redaction_keys(call)
     context = {
         "call": call,
-        "request_headers": json.dumps(call.request_headers or {}, indent=2, ensure_ascii=False),
-        "request_body": pretty(call.request_body),
-        "response_body": pretty(call.response_body),
+        "url": redact_url(call.url, keys),
+        "request_headers": json.dumps(redact_headers(call.request_headers or {}, keys), indent=2, ensure_ascii=False),
+        "request_body": pretty(redact_body(call.request_body, "", keys)),
+        "response_body": pretty(redact_body(call.response_body, "", keys)),
     }
     return render(request, "admin_area/http_log/detail.html", context)

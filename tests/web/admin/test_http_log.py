@@ -106,3 +106,16 @@ def test_real_calls_through_the_seam_are_logged_without_the_key(world, simulator
     page = admin_client.get("/admin/http-log/").content.decode()
     detail = admin_client.get(f"/admin/http-log/{calls.first().pk}/").content.decode()
     assert "live-key-777" not in page and "live-key-777" not in detail
+
+
+def test_detail_redacts_again_on_display(vt_connection, admin_client):
+    call = make_call(
+        vt_connection,
+        url="http://sim.test/vt/wa/sync?hash=leaked-hash-1",
+        request_headers={"Authorization": "Bearer leaked-token-2"},
+        request_body='{"apikey": "leaked-key-3", "receivernum": "+923001234567"}',
+    )
+    page = admin_client.get(f"/admin/http-log/{call.pk}/").content.decode() + admin_client.get("/admin/http-log/").content.decode()
+    for leaked in ("leaked-hash-1", "leaked-token-2", "leaked-key-3"):
+        assert leaked not in page
+    assert "+923001234567" in page
