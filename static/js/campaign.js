@@ -6,32 +6,36 @@
   var charts = {};
   var palette = ["#2957d6", "#1f8a4c", "#c0342b", "#e09a1a", "#7b4fd6", "#0e8fa3", "#a15c00", "#5b6475", "#d6297b", "#3aa856"];
 
+  function markEmpty(canvas, empty) {
+    var box = canvas.parentNode;
+    var note = box.querySelector(".empty");
+    if (empty && !note) {
+      note = document.createElement("p");
+      note.className = "empty small";
+      note.textContent = "No data yet.";
+      box.appendChild(note);
+    } else if (!empty && note) {
+      note.remove();
+    }
+  }
+
   function draw(id, type, rows, label, opts) {
     var canvas = document.getElementById(id);
     if (!canvas || !window.Chart) return;
     var labels = rows.map(function (r) { return r[0]; });
     var values = rows.map(function (r) { return r[1]; });
+    markEmpty(canvas, !rows.length);
     if (charts[id]) {
       charts[id].data.labels = labels;
       charts[id].data.datasets[0].data = values;
       charts[id].update("none");
       return;
     }
-    var box = canvas.parentNode;
-    var empty = box.querySelector(".empty");
     charts[id] = new window.Chart(canvas, {
       type: type,
-      data: { labels: labels, datasets: [{ label: label, data: values, backgroundColor: type === "line" ? "rgba(41,87,214,.15)" : palette, borderColor: type === "line" ? "#2957d6" : palette, fill: type === "line", tension: 0.25 }] },
+      data: { labels: labels, datasets: [{ label: label, data: values, backgroundColor: id === "chart-time" ? "#2957d6" : palette, borderColor: id === "chart-time" ? "#2957d6" : palette }] },
       options: Object.assign({ responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: type === "doughnut" } } }, opts || {})
     });
-    if (!rows.length && !empty) {
-      empty = document.createElement("p");
-      empty.className = "empty small";
-      empty.textContent = "No data yet.";
-      box.appendChild(empty);
-    } else if (rows.length && empty) {
-      empty.remove();
-    }
   }
 
   function loadStats() {
@@ -39,7 +43,7 @@
       .then(function (r) { return r.json(); })
       .then(function (s) {
         draw("chart-funnel", "bar", s.funnel, "Messages", { indexAxis: "y" });
-        draw("chart-time", "line", s.over_time.map(function (r) { return [new Date(r[0]).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }), r[1]]; }), "Delivered");
+        draw("chart-time", "bar", s.over_time.map(function (r) { return [new Date(r[0]).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }), r[1]]; }), "Delivered");
         draw("chart-errors", "bar", s.errors, "Messages");
         draw("chart-networks", "doughnut", s.networks, "Messages");
         draw("chart-cost", "bar", s.cost_by_network, "Cost");
@@ -68,6 +72,18 @@
     });
   }
 
+  // The messages table is server-rendered: refresh it in place now and then, and at the end.
+  function reloadTable() {
+    var table = document.getElementById("messages-table");
+    if (!table) return;
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("messages-table");
+        if (fresh) table.innerHTML = fresh.innerHTML;
+      });
+  }
+
   var polls = 0;
   function poll() {
     fetch(live.getAttribute("data-url"), { credentials: "same-origin" })
@@ -75,7 +91,7 @@
       .then(function (data) {
         showCounts(data);
         polls += 1;
-        if (polls % 5 === 0 || !data.active) loadStats();
+        if (polls % 5 === 0 || !data.active) { loadStats(); reloadTable(); }
         if (data.active) setTimeout(poll, 2000);
       })
       .catch(function () { setTimeout(poll, 5000); });

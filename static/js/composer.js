@@ -78,7 +78,7 @@
       counter.setAttribute("data-source", source);
       if (!isSms) { counter.innerHTML = "<span><strong>" + Array.from(text.value).length + "</strong> characters</span>"; return; }
       counter.innerHTML =
-        "<span>Encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
+        "<span>As written — encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
         "<span><strong data-units>" + info.units + "</strong> " + (info.encoding === "gsm7" ? "characters" : "UTF-16 units") + "</span>" +
         "<span><strong data-segments>" + info.segments + "</strong> segment" + (info.segments === 1 ? "" : "s") + "</span>" +
         "<span><strong>" + info.remaining + "</strong> left in this segment</span>";

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncHour, TruncMinute
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
@@ -23,6 +25,7 @@ from campaigns.views.marketing.paging import keyset_page
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
+REPORTS_WINDOW = timedelta(days=3)  # how long after sending the page keeps waiting for reports
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
 FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
 
@@ -40,6 +43,15 @@ def progress(counts: dict[str, int]) -> dict[str, Any]:
         "delivery_rate": round(100 * delivered / final, 1) if final else None,
         "failed": sum(counts.get(str(s), 0) for s in FAILED),
     }
+
+
+def is_live(campaign: Campaign, counts: dict[str, int]) -> bool:
+    """Worth polling: sending, or sent recently with delivery reports still to come."""
+    if campaign.is_active:
+        return True
+    waiting = progress(counts)["final"] < counts.get("total", 0)
+    recent = campaign.finished_at is not None and timezone.now() - campaign.finished_at < REPORTS_WINDOW
+    return waiting and recent
 
 
 def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -101,7 +113,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress(counts),
         "status_filter": status_filter,
         "statuses": [str(s) for s in S],
-        "live": campaign.is_active,
+        "live": is_live(campaign, counts),
         **page.context(),
     }
     return render(request, "campaigns/detail.html", context)
@@ -116,7 +128,7 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
             "status": campaign.status,
             "status_label": campaign.get_status_display(),
             "status_reason": campaign.status_reason,
-            "active": campaign.is_active,
+            "active": is_live(campaign, counts),
             "counts": counts,
             "progress": progress(counts),
             "recipients": campaign.recipients,
@@ -153,12 +165,13 @@ def _ussd_answers(campaign: Campaign) -> list[list[Any]]:
 
 def campaign_stats(campaign: Campaign) -> dict[str, Any]:
     """The chart data of a campaign page (cached briefly: it reads the messages)."""
-    key = f"campaign-stats:{campaign.pk}:{campaign.status}"
+    counts = campaign_counts(campaign)
+    # Any status change changes the key, so a cached answer is never behind the counts.
+    key = f"campaign-stats:{campaign.pk}:{campaign.status}:" + ":".join(str(counts[str(s)]) for s in S)
     cached = cache.get(key)
     if cached is not None:
         return cached
     qs = Message.objects.filter(campaign=campaign)
-    counts = campaign_counts(campaign)
     stats = {
         "funnel": [
             ["Recipients", counts["total"]],

@@ -187,8 +187,8 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
     if step == "channel":
         return _channel_context(request)
     if step == "content":
-        fields = list(ContactField.objects.filter(account=request.account).values_list("key", flat=True))
         sample = _sample_contact(request, campaign)
+        fields = _field_keys(request, sample)
         return {"custom_fields": fields, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
     if step == "audience":
         return {"summary": _summary(request, campaign.audience) if campaign.audience.get("lists") else None}
@@ -199,6 +199,13 @@ def _summary(request: HttpRequest, spec: dict):
     membership = request.membership
     subaccount = None if membership.is_admin else membership.subaccount
     return audience_summary(request.account, spec, subaccount=subaccount)
+
+
+def _field_keys(request: HttpRequest, sample: Contact | dict) -> list[str]:
+    """Custom fields to offer as placeholders: the account's, plus the sample contact's."""
+    keys = list(ContactField.objects.filter(account=request.account).values_list("key", flat=True))
+    attributes = sample.attributes if isinstance(sample, Contact) else sample.get("attributes", {})
+    return list(dict.fromkeys([*keys, *(attributes or {})]))
 
 
 def _sample_contact(request: HttpRequest, campaign: Campaign | None) -> Contact | dict:
@@ -281,7 +288,7 @@ def preview_text(request: HttpRequest) -> JsonResponse:
     campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() else None
     sample = _sample_contact(request, campaign)
     rendered = render_text(text, sample)
-    known = set(ContactField.objects.filter(account=request.account).values_list("key", flat=True))
+    known = set(_field_keys(request, sample))
     return JsonResponse(
         {
             "rendered": rendered,

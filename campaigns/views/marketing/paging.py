@@ -16,7 +16,7 @@ class Page:
     items: list[Any]
     next_query: str = ""
     prev_query: str = ""
-    total: int = 0
+    total: int | None = None  # None: not counted
     capped: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -24,6 +24,8 @@ class Page:
     def page_info(self) -> str:
         if not self.items:
             return "Nothing here yet."
+        if self.total is None:
+            return f"Showing {len(self.items)}"
         total = f"{COUNT_CAP:,}+" if self.capped else f"{self.total:,}"
         return f"Showing {len(self.items)} of {total}"
 
