@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from campaigns.models import LedgerEntry
+from campaigns.services.ledger import top_up
 from providers.models import ProviderCall, ProviderConnection
 from tests.browser.test_admin_senders import browser, log_in, page, shot  # noqa: F401 (fixtures)
 
@@ -50,7 +50,7 @@ def test_admin_adds_and_tests_a_connection(world, simulators, live_server, page)
 
 
 def test_every_admin_page_renders(world, vt_connection, live_server, page):  # noqa: F811
-    LedgerEntry.objects.create(account=world.account, kind="topup", amount=100, balance_after=100, description="Opening balance")
+    top_up(world.account, 100, user=world.admin, description="Opening balance")
     ProviderCall.objects.create(
         connection=vt_connection, account=world.account, method="POST", url="http://sim.test/vt/v3/sendsms", status_code=200
     )

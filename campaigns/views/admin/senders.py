@@ -13,6 +13,7 @@ from campaigns.forms.admin_senders import SENDER_CHANNELS, SenderDecisionForm, S
 from campaigns.models import SenderID
 from portal.tenancy import admin_required, get_scoped, member_required, scoped, sender_required
 
+LIST_LIMIT = 500
 STATUS_FILTERS = [("", "All"), *SenderID.Status.choices]
 
 
@@ -29,8 +30,10 @@ def sender_list(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
     if channel:
         senders = senders.filter(channel=channel)
+    rows = list(senders.order_by("status", "channel", "value")[: LIST_LIMIT + 1])
     context = {
-        "senders": senders.order_by("status", "channel", "value")[:500],
+        "senders": rows[:LIST_LIMIT],
+        "truncated": len(rows) > LIST_LIMIT,
         "status": status,
         "channel": channel,
         "status_filters": STATUS_FILTERS,
