@@ -9,11 +9,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.encoding import analyze
 from campaigns.models import Campaign, Message
 from campaigns.services import ledger
 from campaigns.services.audience import audience_summary
 from campaigns.services.estimate import estimate, message_text
+from campaigns.services.smsinfo import sms_info
 from campaigns.services.windows import zone
 from providers.base import MessageStatus as S
 
@@ -37,7 +37,13 @@ class CampaignStateError(Exception):
 
 def validate_for_launch(campaign: Campaign) -> list[str]:
     """Everything that would stop the campaign, as messages a marketer understands."""
+    return _validate(campaign)[0]
+
+
+def _validate(campaign: Campaign):
+    """(errors, the estimate when it was computed)."""
     errors: list[str] = []
+    est = None
     if campaign.status != Campaign.Status.DRAFT:
         errors.append(f"Only a draft can be launched; this campaign is {campaign.get_status_display().lower()}.")
     errors += _connection_errors(campaign)
@@ -54,7 +60,7 @@ def validate_for_launch(campaign: Campaign) -> list[str]:
                 f"The balance does not cover this campaign: it costs about {est.cost} {campaign.account.currency}, "
                 f"{est.available} is available."
             )
-    return errors
+    return errors, est
 
 
 def _connection_errors(campaign: Campaign) -> list[str]:
@@ -109,7 +115,7 @@ def content_errors(campaign: Campaign) -> list[str]:
     text = message_text(campaign)
     if not text.strip():
         return ["The message text is empty."]
-    info = analyze(text)
+    info = sms_info(text)
     if info.segments > MAX_SMS_SEGMENTS:
         return [f"The message is {info.segments} SMS segments long; the most is {MAX_SMS_SEGMENTS}."]
     if info.encoding == "ucs2" and campaign.connection_id:
@@ -150,10 +156,9 @@ def _schedule_errors(campaign: Campaign) -> list[str]:
 
 def launch(campaign: Campaign, user=None) -> None:
     """Validate, reserve the estimate, draft -> scheduled, and schedule the start."""
-    errors = validate_for_launch(campaign)
-    if errors:
-        raise LaunchError(errors)
-    est = estimate(campaign)
+    errors, est = _validate(campaign)
+    if errors or est is None:
+        raise LaunchError(errors or ["The campaign cannot be estimated."])
     with transaction.atomic():
         if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
             status=Campaign.Status.SCHEDULED, launched_at=timezone.now(), estimated_cost=est.cost, status_reason=""

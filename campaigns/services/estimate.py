@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from campaigns.encoding import analyze
 from campaigns.models import Account, Campaign, Price
 from campaigns.rendering import placeholders, render
+from campaigns.services.smsinfo import sms_info
 
 ZERO = Decimal("0")
 DEFAULT_VOICE_SECONDS = 30
@@ -84,16 +84,16 @@ def estimate(campaign: Campaign) -> Estimate:
     book = PriceBook(campaign.account_id, campaign.channel)
     text = message_text(campaign)
     personal = bool(placeholders(text))
-    fixed_segments = analyze(text).segments if campaign.channel == "sms" and not personal else 1
+    fixed_segments = sms_info(text).segments if campaign.channel == "sms" and not personal else 1
     seconds = voice_seconds(campaign)
     count = units = unpriced = 0
     cost = ZERO
     fields = ("phone", "first_name", "last_name", "attributes") if personal else ("phone",)
-    for row in recipients(campaign.account, campaign.audience, campaign.subaccount).values_list(*fields).iterator(chunk_size=5000):
+    for row in _pages(recipients(campaign.account, campaign.audience, campaign.subaccount), fields):
         count += 1
         segments = fixed_segments
         if personal and campaign.channel == "sms":
-            segments = analyze(render(text, dict(zip(fields, row, strict=True)))).segments
+            segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
         price = book.lookup(row[0])
         n = units_for(campaign.channel, price, segments, seconds)
         units += n
@@ -104,3 +104,15 @@ def estimate(campaign: Campaign) -> Estimate:
     account = Account.objects.get(pk=campaign.account_id)
     cost = cost.quantize(Decimal("0.0001"))
     return Estimate(count, units, cost, account.balance, account.available, cost <= account.available, unpriced)
+
+
+def _pages(qs, fields: tuple[str, ...], size: int = 5000):
+    """Rows in keyset pages (no cursor held open between pages)."""
+    last = 0
+    while True:
+        page = list(qs.filter(pk__gt=last).values_list("pk", *fields)[:size])
+        if not page:
+            return
+        for row in page:
+            yield row[1:]
+        last = page[-1][0]

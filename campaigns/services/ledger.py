@@ -33,11 +33,13 @@ def balance(account: Account | int) -> Decimal:
 
 def ledger_sum(account: Account | int) -> Decimal:
     account_id = account if isinstance(account, int) else account.pk
-    return LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"] or ZERO
+    total = LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"] or ZERO
+    # SQLite sums decimals as floats; entries carry at most 4 places, like the balance.
+    return Decimal(str(total)).quantize(Q4)
 
 
 def top_up(account: Account, amount: Decimal | int | str, user=None, description: str = "", subaccount=None) -> LedgerEntry:
-    amount = Decimal(str(amount))
+    amount = Decimal(str(amount)).quantize(Q4)
     if amount <= 0:
         raise ValueError("A top-up must be a positive amount.")
     with transaction.atomic():
@@ -93,7 +95,7 @@ def release_all(campaign: Campaign) -> Decimal:
 
 @dataclass(frozen=True)
 class Charge:
-    message_id: int
+    message_id: int | None
     campaign_id: int | None
     subaccount_id: int | None
     amount: Decimal
@@ -116,8 +118,8 @@ def charge(account_id: int, charges: Iterable[Charge], description: str = "") ->
         bal, reserved = account.balance, account.reserved
         entries = []
         for (campaign_id, subaccount_id), items in groups.items():
-            amount = sum((c.amount for c in items), ZERO)
-            held = sum((c.reserved for c in items), ZERO)
+            amount = sum((c.amount for c in items), ZERO).quantize(Q4)
+            held = sum((c.reserved for c in items), ZERO).quantize(Q4)
             if campaign_id:
                 held = _take_campaign_reservation(campaign_id, held, amount)
             # The provider has billed already; a reservation covers it, so this cap only

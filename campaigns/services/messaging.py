@@ -9,12 +9,12 @@ from decimal import Decimal
 import phonenumbers
 from django.db import IntegrityError, transaction
 
-from campaigns.encoding import analyze
 from campaigns.models import Account, Message, StatusCount
 from campaigns.rendering import render
 from campaigns.services import ledger
 from campaigns.services.estimate import PriceBook, units_for
 from campaigns.services.pacing import connection_key, wait_for_slot
+from campaigns.services.smsinfo import sms_info
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def send_single(
         text = render(text, render_with)
     if channel in ("sms",) and not text.strip():
         raise SendError("The message text is empty.")
-    info = analyze(text)
+    info = sms_info(text)
     price = PriceBook(account.pk, channel).lookup(to)
     units = units_for(channel, price, info.segments)
     amount = (price.amount if price else Decimal("0")) * units

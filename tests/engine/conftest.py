@@ -32,7 +32,9 @@ def engine_world(world):
     account = world.account
     conn = make_connection(account, "vt", base_url="http://sim.test/vt", credentials={"apikey": "engine-key"}, mps=0)
     sender = SenderID.objects.create(account=account, channel="sms", value="ACME", status=SenderID.Status.APPROVED, connection=conn)
-    Price.objects.create(account=account, channel="sms", prefix="", unit=Price.Unit.SEGMENT, amount=Decimal("0.01"))
+    Price.objects.update_or_create(
+        account=account, channel="sms", prefix="", defaults={"unit": Price.Unit.SEGMENT, "amount": Decimal("0.01")}
+    )
     Price.objects.create(account=account, channel="sms", prefix="92", unit=Price.Unit.SEGMENT, amount=Decimal("0.02"))
     top_up(account, Decimal("100"), description="test money")
     world.connection = conn
