@@ -140,3 +140,10 @@ def test_subaccount_key_sends_in_its_subaccount(sub_api, world, send_ok):
     response = send_ok(client=sub_api)
     assert response.status_code == 201
     assert Message.objects.get(pk=response.json()["id"]).subaccount == world.subaccount
+
+
+def test_date_filters_accept_any_offset_and_refuse_out_of_range(api, world, vt_connection):
+    Message.objects.create(account=world.account, connection=vt_connection, to=TO)
+    assert len(api.get(URL, {"created_after": "2000-01-01T00:00:00-18:24"}).json()["results"]) == 1
+    out_of_range = api.get(URL, {"created_after": "9999-12-31T23:59:59-18:00"})
+    assert out_of_range.status_code == 400 and "created_after" in error_of(out_of_range)["fields"]

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns.api.filters import DateTimeFilter
 from campaigns.api.serializers.account import BalanceSerializer, LedgerEntrySerializer
 from campaigns.api.views.base import ReadOnlyScopedViewSet
 from campaigns.models import LedgerEntry
@@ -38,8 +39,8 @@ class BalanceView(APIView):
 
 
 class LedgerFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = LedgerEntry

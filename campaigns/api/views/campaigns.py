@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
+from campaigns.api.filters import DateTimeFilter
 from campaigns.api.serializers.campaigns import CampaignSerializer, CampaignStatsSerializer, PauseSerializer
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Campaign
@@ -15,8 +16,8 @@ from campaigns.services.campaigns import CampaignStateError
 
 
 class CampaignFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Campaign

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from campaigns.api.filters import DateTimeFilter
 from campaigns.api.serializers.common import PhoneField
 from campaigns.api.serializers.contacts import BulkContactItem, BulkUpsertResult, BulkUpsertSerializer, ContactSerializer
 from campaigns.api.views.base import CrudScopedViewSet
@@ -22,8 +23,8 @@ class ContactFilter(django_filters.FilterSet):
     phone = django_filters.CharFilter(field_name="phone", lookup_expr="exact", help_text="Exact E.164 number.")
     search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or number.")
     list = django_filters.NumberFilter(field_name="lists", help_text="Only members of this list.")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Contact

@@ -9,6 +9,7 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
+from campaigns.api.filters import DateTimeFilter
 from campaigns.api.sending import choose_connection, choose_sender, idempotency_key_from, send_idempotent
 from campaigns.api.serializers.messages import InboundMessageSerializer, MessageSerializer, SendSerializer
 from campaigns.api.throttling import SendThrottle
@@ -21,8 +22,8 @@ class MessageFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES, help_text="Repeat for several.")
     to = django_filters.CharFilter(field_name="to")
     date = django_filters.DateFilter(field_name="created_at", lookup_expr="date", help_text="Created on this day (UTC).")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Message
@@ -105,8 +106,8 @@ def _check_content(channel: str, text: str, payload: dict) -> None:
 
 class InboundFilter(django_filters.FilterSet):
     from_number = django_filters.CharFilter(field_name="from_number")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = DateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = DateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = InboundMessage

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import mixins
 
+from campaigns.api.filters import DateTimeFilter
 from campaigns.api.permissions import AccountWideOnly, HasScope, WriteAllowed
 from campaigns.api.serializers.contacts import SuppressionSerializer
 from campaigns.api.views.base import ScopedViewSet
@@ -13,7 +14,7 @@ from campaigns.models import Suppression
 
 class SuppressionFilter(django_filters.FilterSet):
     phone = django_filters.CharFilter(field_name="phone")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Suppression
