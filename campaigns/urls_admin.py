@@ -21,6 +21,7 @@ urlpatterns = [
     path("users/new/", users.user_new, name="user_new"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", users.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/password/", users.user_password, name="user_password"),
     path("subaccounts/", subaccounts.subaccount_list, name="subaccounts"),
     path("subaccounts/new/", subaccounts.subaccount_new, name="subaccount_new"),
     path("subaccounts/<int:pk>/", subaccounts.subaccount_edit, name="subaccount_edit"),

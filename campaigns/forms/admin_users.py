@@ -102,3 +102,24 @@ class MembershipForm(RoleFieldsMixin):
 
 def other_active_admins(membership: Membership):
     return Membership.objects.filter(account=membership.account, role=Role.ADMIN, user__is_active=True).exclude(pk=membership.pk)
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Give it to them privately; they can change it after logging in.",
+    )
+
+    def __init__(self, *args, target_user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_user = target_user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.target_user)
+        return password
+
+    def save(self) -> None:
+        self.target_user.set_password(self.cleaned_data["password"])
+        self.target_user.save(update_fields=["password"])

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from campaigns.forms.admin_users import MembershipForm, UserCreateForm, other_active_admins
+from campaigns.forms.admin_users import MembershipForm, SetPasswordForm, UserCreateForm, other_active_admins
 from campaigns.models import Membership, Role
 from portal.tenancy import admin_required, get_scoped, scoped
 
@@ -41,6 +41,20 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{member.user.email} is now {member.get_role_display().lower()}.")
         return redirect("admin_area:users")
     return render(request, "admin_area/users/form.html", {"form": form, "member": member})
+
+
+@admin_required
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin sets a new password for a member who lost theirs (their own: /password/)."""
+    member = get_scoped(request, Membership.objects.select_related("user"), subaccount_field=None, pk=pk)
+    if member.user_id == request.user.pk:
+        return redirect("password_change")
+    form = SetPasswordForm(request.POST or None, target_user=member.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"New password set for {member.user.email}.")
+        return redirect("admin_area:users")
+    return render(request, "admin_area/users/password.html", {"form": form, "member": member})
 
 
 @admin_required

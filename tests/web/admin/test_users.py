@@ -141,3 +141,30 @@ def test_another_admin_can_be_deactivated_while_one_remains(world, admin_client)
     assert admin_client.post(f"/admin/users/{member(second).pk}/active/").status_code == 302
     second.refresh_from_db()
     assert second.is_active is False
+
+
+def test_admin_sets_a_new_password_for_a_member(world, admin_client):
+    target = member(world.marketer)
+    assert admin_client.get(f"/admin/users/{target.pk}/password/").status_code == 200
+    response = admin_client.post(f"/admin/users/{target.pk}/password/", {"password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert Client().login(username="marketer@acme.test", password=NEW_PASSWORD)
+
+
+def test_set_password_is_validated_and_never_echoed(world, admin_client):
+    target = member(world.marketer)
+    response = admin_client.post(f"/admin/users/{target.pk}/password/", {"password": "pw1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "too short" in page
+    assert 'value="pw1"' not in page
+    response = admin_client.post(f"/admin/users/{target.pk}/password/", {"password": "password123"})
+    assert "too common" in response.content.decode()
+
+
+def test_set_password_access(world, admin_client, marketer_client, outsider_client):
+    target = member(world.viewer)
+    assert marketer_client.post(f"/admin/users/{target.pk}/password/", {"password": NEW_PASSWORD}).status_code == 403
+    assert outsider_client.post(f"/admin/users/{target.pk}/password/", {"password": NEW_PASSWORD}).status_code == 404
+    assert not Client().login(username="viewer@acme.test", password=NEW_PASSWORD)
+    # Their own password goes through the normal change-password page.
+    assert admin_client.get(f"/admin/users/{member(world.admin).pk}/password/")["Location"] == "/password/"
