@@ -16,6 +16,7 @@ urlpatterns = [
     path("connections/<int:pk>/", connections.connection_detail, name="connection_detail"),
     path("connections/<int:pk>/edit/", connections.connection_edit, name="connection_edit"),
     path("connections/<int:pk>/test/", connections.connection_test, name="connection_test"),
+    path("connections/<int:pk>/rotate-token/", connections.connection_rotate_token, name="connection_rotate_token"),
     path("connections/<int:pk>/check-status/", connections.connection_check_status, name="connection_check_status"),
     path("users/", users.user_list, name="users"),
     path("users/new/", users.user_new, name="user_new"),

@@ -16,7 +16,7 @@ from campaigns.services.stats import connection_stats as engine_connection_stats
 from portal.tenancy import admin_required, get_scoped, scoped
 from providers import registry
 from providers.base import Capability, ProviderBackend
-from providers.models import ProviderConnection
+from providers.models import ProviderConnection, new_webhook_token
 
 CHECKS_SESSION_KEY = "connection_checks"
 
@@ -154,6 +154,17 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
     checks[str(conn.pk)] = task_id
     request.session[CHECKS_SESSION_KEY] = checks
     messages.info(request, f"Testing {conn.name} in the background; the result appears below.")
+    return redirect("admin_area:connection_detail", pk=conn.pk)
+
+
+@admin_required
+@require_POST
+def connection_rotate_token(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new secret webhook address; the old one answers 404 from now on."""
+    conn = get_scoped(request, ProviderConnection.objects.all(), subaccount_field=None, pk=pk)
+    conn.webhook_token = new_webhook_token()
+    conn.save(update_fields=["webhook_token"])
+    messages.warning(request, f"New webhook URL for {conn.name}: update it at the provider now; the old one no longer works.")
     return redirect("admin_area:connection_detail", pk=conn.pk)
 
 

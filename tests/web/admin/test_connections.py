@@ -214,3 +214,16 @@ def test_balance_hint_depends_on_the_provider(world, admin_client):
             assert "Test the connection to read it." in page
         else:
             assert "does not report a balance" in page
+
+
+def test_rotating_the_webhook_token_retires_the_old_url(vt_connection, admin_client, marketer_client, outsider_client):
+    old_path = vt_connection.webhook_path()
+    assert marketer_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 403
+    assert outsider_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 404
+    assert admin_client.get(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 405
+    assert admin_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 302
+    vt_connection.refresh_from_db()
+    assert vt_connection.webhook_path() != old_path
+    assert Client().post(old_path, data="{}", content_type="application/json").status_code == 404
+    page = admin_client.get(f"/admin/connections/{vt_connection.pk}/").content.decode()
+    assert vt_connection.webhook_url() in page and old_path not in page
