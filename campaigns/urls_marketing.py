@@ -28,6 +28,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/<slug:step>/", composer.compose_step, name="compose_step"),
     path("campaigns/<int:pk>/test/", composer.compose_test, name="compose_test"),
     path("campaigns/<int:pk>/launch/", composer.compose_launch, name="compose_launch"),
+    path("campaigns/<int:pk>/estimate.json", composer.compose_estimate, name="compose_estimate"),
     path("campaigns/<int:pk>/counts.json", campaigns.campaign_counts_json, name="campaign_counts"),
     path("campaigns/<int:pk>/stats.json", campaigns.campaign_stats_json, name="campaign_stats"),
     path("campaigns/<int:pk>/messages.csv", campaigns.campaign_export, name="campaign_export"),

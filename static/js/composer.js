@@ -148,6 +148,29 @@
         });
     }, 250);
     $all("input[name=lists], input[name=exclude_lists]").forEach(function (i) { i.addEventListener("change", refreshAudience); });
+    refreshAudience();
+  }
+
+  // --- step 6: review: audience and exact cost ---------------------------------------
+  var estimateBox = $("#estimate");
+  if (estimateBox) {
+    fetch(estimateBox.getAttribute("data-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (e) {
+        estimateBox.setAttribute("aria-busy", "false");
+        if (e.error) { estimateBox.innerHTML = "<p class='notice warn'>" + esc(e.error) + "</p>"; return; }
+        var a = e.audience;
+        $("#review-audience").innerHTML = "<strong>" + a.recipients.toLocaleString() + "</strong> recipients (" + a.suppressed + " suppressed, " +
+          a.invalid + " invalid, " + a.duplicate + " duplicates" + (a.excluded ? ", " + a.excluded + " excluded" : "") + " left out)";
+        var money = function (v) { return Number(v).toFixed(2) + " " + esc(e.currency); };
+        estimateBox.innerHTML = "<dl class='kv'><dt>Recipients</dt><dd>" + e.recipients.toLocaleString() + "</dd>" +
+          "<dt>Billed units</dt><dd>" + e.units.toLocaleString() + "</dd>" +
+          "<dt>Estimated cost</dt><dd><strong id='estimate-cost'>" + money(e.cost) + "</strong></dd>" +
+          "<dt>Available balance</dt><dd>" + money(e.available) + "</dd></dl>" +
+          (e.unpriced ? "<p class='notice warn'>" + e.unpriced + " recipient(s) have no price for their destination.</p>" : "") +
+          (e.enough ? "" : "<p class='notice bad'>The balance does not cover this campaign. Ask your admin to top up.</p>");
+      })
+      .catch(function () { estimateBox.innerHTML = "<p class='notice warn'>The estimate could not be loaded; the launch checks the balance anyway.</p>"; });
   }
 
   // --- step 5: schedule: show the date only for "later" --------------------------------

@@ -47,9 +47,10 @@ def test_compose_test_send_and_launch_sms(marketer_client, funded, simulators, c
         },
     )
     review = marketer_client.get(f"/campaigns/{campaign.pk}/edit/review/")
-    assert review.context["summary"].recipients == 4 and review.context["summary"].suppressed == 1
-    assert review.context["estimate"].cost == Decimal("0.04")
-    assert "Hi Name" in review.content.decode()
+    assert "Hi Name" in review.content.decode() and "estimate.json" in review.content.decode()
+    estimate = marketer_client.get(f"/campaigns/{campaign.pk}/estimate.json").json()
+    assert estimate["audience"]["recipients"] == 4 and estimate["audience"]["suppressed"] == 1
+    assert (estimate["recipients"], estimate["units"], estimate["cost"], estimate["enough"]) == (4, 4, "0.0400", True)
 
     marketer_client.post(f"/campaigns/{campaign.pk}/test/", {"to": "+923001234561"})
     test_message = Message.objects.get(to="+923001234561")
@@ -167,6 +168,15 @@ def test_launched_campaign_cannot_be_edited(marketer_client, draft):
     response = marketer_client.get(f"/campaigns/{draft.pk}/edit/content/")
     assert response["Location"] == f"/campaigns/{draft.pk}/"
     assert marketer_client.post(f"/campaigns/{draft.pk}/launch/")["Location"] == f"/campaigns/{draft.pk}/"
+
+
+def test_estimate_needs_a_complete_draft_and_a_sender_role(marketer_client, viewer_client, outsider_client, draft):
+    assert viewer_client.get(f"/campaigns/{draft.pk}/estimate.json").status_code == 403
+    assert outsider_client.get(f"/campaigns/{draft.pk}/estimate.json").status_code == 404
+    draft.audience = {}
+    draft.save()
+    response = marketer_client.get(f"/campaigns/{draft.pk}/estimate.json")
+    assert response.status_code == 400 and "audience" in response.json()["error"]
 
 
 def test_viewer_cannot_compose_or_launch(viewer_client, draft, vt_connection):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -190,8 +191,6 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
         sample = _sample_contact(request, campaign)
         fields = _field_keys(request, sample)
         return {"custom_fields": fields, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
-    if step == "audience":
-        return {"summary": _summary(request, campaign.audience) if campaign.audience.get("lists") else None}
     return {}
 
 
@@ -217,20 +216,49 @@ def _sample_contact(request: HttpRequest, campaign: Campaign | None) -> Contact 
 
 
 def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The summary; the cost estimate (it reads every recipient) loads from estimate.json."""
     missing = _first_missing(campaign)
+    sample = _sample_contact(request, campaign)
+    rendered = render_text(campaign.text, sample) if campaign.text else ""
     context = {
         **_steps_context(campaign, "review"),
         "missing": missing if missing != "review" else "",
-        "estimate": estimate(campaign) if missing == "review" else None,
-        "summary": _summary(request, campaign.audience) if campaign.audience.get("lists") else None,
         "test_form": TestSendForm(initial={"to": request.membership.phone}),
         "launch_errors": request.session.pop(f"launch_errors_{campaign.pk}", []),
-        "preview": render_text(campaign.text, _sample_contact(request, campaign)) if campaign.text else "",
-        "sms": analyze(render_text(campaign.text, _sample_contact(request, campaign)))
-        if campaign.channel == "sms" and campaign.text
-        else None,
+        "preview": rendered,
+        "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
     }
     return render(request, "campaigns/compose_review.html", context)
+
+
+def _estimate_data(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    summary = _summary(request, campaign.audience)
+    est = estimate(campaign)
+    return {
+        "audience": summary.__dict__,
+        "recipients": est.recipients,
+        "units": est.units,
+        "cost": str(est.cost),
+        "balance": str(est.balance),
+        "available": str(est.available),
+        "enough": est.enough,
+        "unpriced": est.unpriced,
+        "currency": request.account.currency,
+    }
+
+
+@sender_required
+def compose_estimate(request: HttpRequest, pk: int) -> JsonResponse:
+    """Audience and exact cost of a draft, cached until the draft or the balance changes."""
+    campaign = _draft(request, pk)
+    if not campaign.audience.get("lists") or not campaign.connection_id:
+        return JsonResponse({"error": "Choose the connection and the audience first."}, status=400)
+    key = f"estimate:{campaign.pk}:{campaign.updated_at.timestamp()}:{request.account.balance}:{request.account.reserved}"
+    data = cache.get(key)
+    if data is None:
+        data = _estimate_data(request, campaign)
+        cache.set(key, data, 120)
+    return JsonResponse(data)
 
 
 @sender_required
