@@ -81,7 +81,8 @@ def _connection_errors(campaign: Campaign) -> list[str]:
 def _sender_errors(campaign: Campaign) -> list[str]:
     sender = campaign.sender
     if sender is None:
-        return [] if campaign.channel == "ussd" else ["Choose an approved sender ID."]
+        # Voice may go without a caller ID (the provider's default; VT's voice OTP has its own).
+        return [] if campaign.channel in ("ussd", "voice") else ["Choose an approved sender ID."]
     if sender.account_id != campaign.account_id:
         return ["The sender ID is not available."]
     if not sender.usable:

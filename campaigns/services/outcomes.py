@@ -99,9 +99,25 @@ def _record_submitted(results: list[SendResult]) -> list[Changed]:
     changed = apply_status(ids, S.SUBMITTED, per_message=fields)
     moved = {c.id for c in changed}
     # An early report (by our id) may have moved some already: still keep their provider id.
-    update_each({pk: f for pk, f in fields.items() if pk not in moved and f["provider_message_id"]})
-    charge_accepted(ids)
+    early = [pk for pk in ids if pk not in moved]
+    update_each({pk: fields[pk] for pk in early if fields[pk]["provider_message_id"]})
+    charge_rows([c for c in changed if not c.cost and c.channel not in BILLED_AT_REPORT])
+    if early:
+        charge_accepted(early)
     return changed
+
+
+def charge_rows(rows: list[Changed]) -> Decimal:
+    """Charge rows just moved to an accepted status, from the data the move locked."""
+    rows = [r for r in rows if r.price and r.price > 0]
+    if not rows:
+        return Decimal("0")
+    Message.objects.filter(pk__in=[r.id for r in rows]).update(cost=F("price") * F("segments"))
+    by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
+    for r in rows:
+        amount = r.price * r.segments
+        by_account[r.account_id].append(ledger.Charge(r.id, r.campaign_id, r.subaccount_id, amount, amount))
+    return sum((ledger.charge(a, charges) for a, charges in by_account.items()), Decimal("0"))
 
 
 def charge_accepted(ids: Iterable[int]) -> Decimal:

@@ -198,19 +198,25 @@ def insert_messages(batch: list[dict]) -> list[dict]:
         for row, message in zip(batch, created, strict=True):
             row["id"] = message.pk
         return batch
-    memo: list[dict] = [{} for _ in fields]
+    first = batch[0]
+    template, varying = [], []
+    for i, f in enumerate(fields):
+        value = first.get(f.attname, defaults[f.attname])
+        if f.attname in first and any(m.get(f.attname) != value for m in batch):
+            varying.append((i, f, {}))
+        template.append(f.get_db_prep_save(value, connection))
     rows = []
     for message in batch:
-        row = []
-        for i, f in enumerate(fields):
-            value = message.get(f.attname, defaults[f.attname])
+        row = template.copy()
+        for i, f, memo in varying:
+            value = message[f.attname]
             key = repr(value) if isinstance(value, dict | list) else value
-            prepared = memo[i].get(key, memo)
+            prepared = memo.get(key, memo)
             if prepared is memo:
                 prepared = f.get_db_prep_save(value, connection)
-                if len(memo[i]) < 10000:
-                    memo[i][key] = prepared
-            row.append(prepared)
+                if len(memo) < 10000:
+                    memo[key] = prepared
+            row[i] = prepared
         rows.append(row)
     table = connection.ops.quote_name(Message._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -143,12 +143,15 @@ def claim(ids: Sequence[int]) -> list[int]:
         return []
     now = timezone.now()
     with transaction.atomic():
-        rows = locked_rows(ids, [S.PENDING], skip_locked=True)
+        qs = Message.objects.filter(pk__in=list(ids), status=S.PENDING)
+        if connection.features.has_select_for_update:
+            qs = qs.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+        rows = list(qs.values_list("id", "account_id", "campaign_id"))
         if not rows:
             return []
-        won = [r.id for r in rows]
+        won = [r[0] for r in rows]
         Message.objects.filter(pk__in=won, status=S.PENDING).update(status=S.QUEUED, queued_at=now, updated_at=now)
-        record_deltas(transition_deltas(((r.account_id, r.campaign_id, S.PENDING) for r in rows), S.QUEUED))
+        record_deltas(transition_deltas(((a, c, S.PENDING) for _, a, c in rows), S.QUEUED))
     return won
 
 
