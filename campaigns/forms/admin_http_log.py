@@ -46,12 +46,16 @@ class HttpLogFilterForm(forms.Form):
             calls = calls.filter(created_at__gte=datetime.combine(data["date_from"], time.min, zone))
         if data.get("date_to"):
             calls = calls.filter(created_at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, zone))
-        if data.get("q"):
-            text = data["q"]
-            calls = calls.filter(
-                Q(url__icontains=text) | Q(request_body__icontains=text) | Q(response_body__icontains=text) | Q(error__icontains=text)
-            )
         return calls
+
+    def text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_bound and self.is_valid() else ""
+
+
+def text_filter(calls: QuerySet, text: str) -> QuerySet:
+    return calls.filter(
+        Q(url__icontains=text) | Q(request_body__icontains=text) | Q(response_body__icontains=text) | Q(error__icontains=text)
+    )
 
 
 def filter_status(calls: QuerySet, status: str) -> QuerySet:

@@ -16,11 +16,15 @@ class KeysetPage:
     is_first: bool
 
 
-def keyset_page(request: HttpRequest, queryset: QuerySet, size: int = 50) -> KeysetPage:
+def before_param(request: HttpRequest) -> int:
     try:
-        before = int(request.GET.get("before") or 0)
+        return max(int(request.GET.get("before") or 0), 0)
     except ValueError:
-        before = 0
+        return 0
+
+
+def keyset_page(request: HttpRequest, queryset: QuerySet, size: int = 50) -> KeysetPage:
+    before = before_param(request)
     if before > 0:
         queryset = queryset.filter(pk__lt=before)
     rows = list(queryset.order_by("-pk")[: size + 1])

@@ -119,3 +119,20 @@ def test_detail_redacts_again_on_display(vt_connection, admin_client):
     for leaked in ("leaked-hash-1", "leaked-token-2", "leaked-key-3"):
         assert leaked not in page
     assert "+923001234567" in page
+
+
+def test_text_search_scans_a_bounded_window_and_offers_older(vt_connection, admin_client, monkeypatch):
+    monkeypatch.setattr("campaigns.views.admin.http_log.TEXT_SCAN_LIMIT", 5)
+    calls = [
+        make_call(vt_connection, url=f"http://sim.test/vt/x-{i:02d}", response_body="needle" if i in (1, 12) else "") for i in range(15)
+    ]
+    page = admin_client.get("/admin/http-log/?q=needle").content.decode()
+    # Newest 5 calls (10..14) scanned: only x-12 matches; x-01 is beyond the window.
+    assert "x-12" in page and "x-01" not in page
+    assert "Search older calls" in page
+    floor = calls[9].pk
+    assert f"before={floor + 1}" in page
+    page = admin_client.get(f"/admin/http-log/?q=needle&before={floor + 1}").content.decode()
+    assert "x-12" not in page and "x-01" not in page  # window 5..9 has no match
+    page = admin_client.get(f"/admin/http-log/?q=needle&before={calls[4].pk + 1}").content.decode()
+    assert "x-01" in page and "Search older calls" not in page
