@@ -198,3 +198,57 @@ def test_other_accounts_campaign_is_not_found(marketer_client, admin_client, for
         assert client.post("/campaigns/compose/preview.json", {"text": "x", "campaign": other.pk}).status_code == 404
     response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": foreign["connection"].pk})
     assert response.status_code == 200 and response.context["form"].errors["connection"]
+
+
+def test_whatsapp_template_content(marketer_client, world, vt_connection):
+    from campaigns.models import Template
+
+    template = Template.objects.create(
+        account=world.account,
+        kind="whatsapp",
+        name="order_update",
+        body="Hi {{1}}, order {{2}}",
+        connection=vt_connection,
+        provider_template_id="tpl-9",
+        variables=["1", "2"],
+        has_media=True,
+    )
+    marketer_client.post(
+        "/campaigns/new/", {"name": "WA", "channel": "whatsapp", "connection": vt_connection.pk, "whatsapp_type": "template"}
+    )
+    campaign = Campaign.objects.get(name="WA")
+    page = marketer_client.get(f"/campaigns/{campaign.pk}/edit/content/").content.decode()
+    assert "order_update" in page and "Template variables" in page
+    response = marketer_client.post(f"/campaigns/{campaign.pk}/edit/content/", {"template": template.pk, "variables": "{{ first_name }}"})
+    errors = response.context["form"].errors
+    assert "2 variable(s); you gave 1" in errors["variables"][0] and "media" in errors["media_url"][0]
+    marketer_client.post(
+        f"/campaigns/{campaign.pk}/edit/content/",
+        {"template": template.pk, "variables": "{{ first_name }}\nA-17", "media_url": "https://cdn.example/p.jpg"},
+    )
+    campaign.refresh_from_db()
+    assert campaign.content["template_id"] == "tpl-9" and campaign.content["variables"] == ["{{ first_name }}", "A-17"]
+    assert campaign.content["media"]["link"] == "https://cdn.example/p.jpg" and campaign.content["type"] == "template"
+
+
+def test_voice_call_content(marketer_client, world, vt_connection):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import VoiceRecording
+
+    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "connection": vt_connection.pk, "voice_kind": "call"})
+    campaign = Campaign.objects.get(name="Call")
+    response = marketer_client.post(f"/campaigns/{campaign.pk}/edit/content/", {})
+    assert "approved recording" in response.context["form"].errors["recording"][0]
+    recording = VoiceRecording(account=world.account, name="Promo", status="approved", provider_reference="11384")
+    recording.file.save("promo.wav", ContentFile(b"RIFF"), save=True)
+    page = marketer_client.get(f"/campaigns/{campaign.pk}/edit/content/").content.decode()
+    assert "Promo" in page and "Call parameters" in page
+    marketer_client.post(
+        f"/campaigns/{campaign.pk}/edit/content/",
+        {"recording": recording.pk, "call_parameters": "Amina\n1234", "max_voice_repeat": 2, "max_call_attempts": 3},
+    )
+    campaign.refresh_from_db()
+    assert campaign.content["recording"] == "11384" and campaign.content["kind"] == "call"
+    assert campaign.content["call_parameters"] == {"var1": "Amina", "var2": "1234"}
+    assert (campaign.content["max_voice_repeat"], campaign.content["max_call_attempts"]) == (2, 3)
