@@ -45,7 +45,9 @@ def ensure_schedules(force: bool = False) -> int:
 
 
 def stall_seconds() -> float:
-    return float(getattr(settings, "ENGINE_STALL_SECONDS", STALL_SECONDS))
+    from portal.env import env_int
+
+    return float(getattr(settings, "ENGINE_STALL_SECONDS", env_int("ENGINE_STALL_SECONDS", STALL_SECONDS)))
 
 
 def tick() -> dict[str, int]:

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 def stale_after() -> timedelta:
     """A claim older than this has no live worker: longer than any provider call."""
-    default = max(120, int(settings.PROVIDER_HTTP_TIMEOUT * 4))
+    from portal.env import env_int
+
+    default = env_int("ENGINE_STALE_CLAIM_SECONDS", max(120, int(settings.PROVIDER_HTTP_TIMEOUT * 4)))
     return timedelta(seconds=getattr(settings, "ENGINE_STALE_CLAIM_SECONDS", default))
 
 

@@ -39,12 +39,13 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
         parser.add_argument("--timeout", type=float, default=900)
         # internal
-        parser.add_argument("--phase", default="", help="internal: seed | launch | counts | ceiling | bodies | intake")
+        parser.add_argument("--phase", default="", help="internal: seed | launch | counts | tick | ceiling | bodies | intake")
         parser.add_argument("--campaign", type=int, default=0)
         parser.add_argument("--provider", default="")
         parser.add_argument("--sim-url", default="")
         parser.add_argument("--concurrency", type=int, default=1)
         parser.add_argument("--out", default="")
+        parser.add_argument("--mps", type=int, default=0, help="internal: the connections' throughput cap")
 
     def handle(self, *args, **opts) -> None:
         phase = opts["phase"]
@@ -56,7 +57,14 @@ class Command(BaseCommand):
 
     # --- orchestration (the outer process touches no database) -------------------------
     def orchestrate(self, opts) -> None:
+        import signal
+
         from campaigns.services.sandbox import Sandbox, peak_rss_mb
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt  # leave the Sandbox block: it stops every process it started
+
+        signal.signal(signal.SIGTERM, stop)
 
         root = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         n, providers = opts["recipients"], [p for p in opts["providers"].split(",") if p]
@@ -201,7 +209,7 @@ class Command(BaseCommand):
         ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact_id=c) for c in ids], batch_size=5000)
         out = {}
         for slug in [p for p in opts["providers"].split(",") if p]:
-            conn = ProviderConnection(account=account, name=slug, provider=slug, base_url=f"{opts['sim_url']}/{slug}", mps=0)
+            conn = ProviderConnection(account=account, name=slug, provider=slug, base_url=f"{opts['sim_url']}/{slug}", mps=opts["mps"])
             conn.set_credentials(PROVIDERS[slug])
             conn.save()
             sender = SenderID.objects.create(
@@ -267,6 +275,11 @@ class Command(BaseCommand):
                 done = sum(1 for _ in pool.map(backend.send_one, messages))
         seconds = time.monotonic() - started
         return {"seconds": seconds, "rate": done / seconds}
+
+    def phase_tick(self, opts) -> dict:
+        from campaigns.services.maintenance import tick
+
+        return tick()
 
     def phase_bodies(self, opts) -> dict:
         """Delivery reports in the provider's own format, made by its simulator."""
