@@ -36,4 +36,5 @@ urlpatterns = [
     path("api-keys/", api_keys.api_key_list, name="api_keys"),
     path("api-keys/new/", api_keys.api_key_create, name="api_key_create"),
     path("api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
+    path("api-keys/events/", api_keys.event_deliveries, name="api_key_events"),
 ]

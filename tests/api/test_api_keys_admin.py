@@ -52,3 +52,17 @@ def test_access_control(client, marketer_client, viewer_client, outsider_client,
     assert "cpk_" not in outsider_client.get(LIST).content.decode()
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+def test_event_deliveries_screen(admin_client, marketer_client, outsider_client, world):
+    from campaigns.models import DeliveryAttempt, EventDelivery, EventSubscription
+
+    sub = EventSubscription.objects.create(account=world.account, url="https://hooks.example.test/a", events=["message.status"])
+    delivery = EventDelivery.objects.create(account=world.account, subscription=sub, kind="message.status", status="retrying")
+    DeliveryAttempt.objects.create(delivery=delivery, number=1, status_code=503, error="HTTP 503")
+    page = admin_client.get("/admin/api-keys/events/", {"subscription": sub.pk, "status": "retrying"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "hooks.example.test/a" in html and "HTTP 503" in html
+    assert "HTTP 503" not in admin_client.get("/admin/api-keys/events/", {"status": "delivered"}).content.decode()
+    assert marketer_client.get("/admin/api-keys/events/").status_code == 403
+    assert "hooks.example.test" not in outsider_client.get("/admin/api-keys/events/").content.decode()

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from campaigns.models import ApiKey, Subaccount
+from campaigns.models import ApiKey, EventDelivery, EventSubscription, Subaccount
+from campaigns.views.admin.paging import keyset_page
 from portal.tenancy import admin_required, get_scoped, scoped
 
 
@@ -60,3 +61,24 @@ def _keys(request: HttpRequest):
     return scoped(request, ApiKey.objects.select_related("subaccount", "created_by"), subaccount_field=None).order_by(
         "revoked_at", "-created_at"
     )
+
+
+@admin_required
+def event_deliveries(request: HttpRequest) -> HttpResponse:
+    """Outbound event subscriptions (managed through the API) and every delivery attempt."""
+    subscriptions = list(scoped(request, EventSubscription.objects.select_related("subaccount"), subaccount_field=None))
+    deliveries = scoped(
+        request, EventDelivery.objects.select_related("subscription").prefetch_related("attempt_log"), subaccount_field=None
+    )
+    chosen = next((s for s in subscriptions if str(s.pk) == request.GET.get("subscription")), None)
+    if chosen is not None:
+        deliveries = deliveries.filter(subscription=chosen)
+    if request.GET.get("status") in EventDelivery.Status.values:
+        deliveries = deliveries.filter(status=request.GET["status"])
+    context = {
+        "subscriptions": subscriptions,
+        "chosen": chosen,
+        "statuses": EventDelivery.Status.choices,
+        "page": keyset_page(request, deliveries, size=30),
+    }
+    return render(request, "admin_area/api_keys_events.html", context)
