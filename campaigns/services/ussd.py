@@ -45,10 +45,11 @@ def record_answer(connection, item: InboundItem, inbound=None) -> UssdSession | 
             {"step": session.step, "question": current.get("text", ""), "answer": answer, "choice": options.get(answer, "")},
         ]
         session.step += 1
-        done = session.step >= len(steps)
+        # The last step is an mt-fin screen that asks nothing: once it is due, the walk is complete.
+        done = session.step >= len(steps) - 1
         session.state = UssdSession.State.COMPLETED if done else UssdSession.State.OPEN
         session.save(update_fields=["answers", "step", "state", "updated_at"])
-    if not done:
+    if session.step < len(steps):
         _queue_step(session.pk, session.step)
     return session
 
