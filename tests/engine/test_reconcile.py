@@ -1,0 +1,39 @@
+"""After a crash: stale claims become `unknown`, never resent, and are reconciled through
+the provider's status query."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from campaigns.models import Message
+from campaigns.services.counts import account_counts
+from campaigns.services.maintenance import tick
+from campaigns.services.messaging import send_single
+from campaigns.services.reconcile import mark_stale_claims, reconcile_unknown
+
+
+def test_stale_claim_becomes_unknown_then_reconciled(fake_provider, world):
+    conn, sim = fake_provider
+    message = send_single(account=world.account, connection=conn, channel="sms", to="+923001234517", text="hi")
+    # Pretend the worker died between the provider call and recording it.
+    Message.objects.filter(pk=message.pk).update(status="queued", queued_at=timezone.now() - timedelta(hours=1), provider_message_id="")
+    assert mark_stale_claims() == 1
+    message.refresh_from_db()
+    assert message.status == "unknown"
+    requests = sim.requests
+    assert reconcile_unknown() == 1
+    message.refresh_from_db()
+    assert message.status == "delivered" and message.provider_message_id
+    assert sim.requests == requests + 1  # one status query, no new submission
+    assert sim.stats()["submissions"] == 1
+
+
+def test_tick_does_not_resend_unknown(fake_provider, world):
+    conn, sim = fake_provider
+    message = send_single(account=world.account, connection=conn, channel="sms", to="+923001234527", text="hi")
+    Message.objects.filter(pk=message.pk).update(status="unknown")
+    tick()
+    assert sim.stats()["submissions"] == 1
+    assert account_counts(world.account)["total"] == 1
