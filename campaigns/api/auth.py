@@ -85,7 +85,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         found = super().authenticate(request)
         if found is None:
             return None
-        membership = Membership.objects.select_related("account", "subaccount").filter(user=found[0]).first()
+        membership = getattr(request._request, "membership", None)  # set by TenancyMiddleware
+        if membership is None:
+            membership = Membership.objects.select_related("account", "subaccount").filter(user=found[0]).first()
         if membership is None or not membership.account.is_active:
             return None
         subaccount = None if membership.role == Role.ADMIN else membership.subaccount

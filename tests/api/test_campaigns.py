@@ -60,7 +60,7 @@ def test_launch_pause_resume_cancel(api, draft):
     launched = api.post(f"{URL}/{draft['id']}/launch")
     assert launched.status_code == 200, launched.content
     assert launched.json()["status"] == "scheduled"
-    assert api.patch(f"{URL}/{draft['id']}", {"name": "late edit"}).status_code == 400
+    assert api.patch(f"{URL}/{draft['id']}", {"name": "late edit"}).status_code == 409
     assert api.delete(f"{URL}/{draft['id']}").status_code == 409
     again = api.post(f"{URL}/{draft['id']}/launch")
     assert again.status_code == 409 and error_of(again)["code"] == "invalid_state"

@@ -32,6 +32,12 @@ class CampaignViewSet(CrudScopedViewSet):
     filterset_class = CampaignFilter
     shared_null = False
 
+    def update(self, request, *args, **kwargs):
+        campaign = self.get_object()
+        if campaign.status != Campaign.Status.DRAFT:
+            raise ApiError(409, "not_a_draft", f"Only a draft campaign can be changed; this one is {campaign.status}.")
+        return super().update(request, *args, **kwargs)
+
     def perform_destroy(self, instance: Campaign) -> None:
         if instance.status != Campaign.Status.DRAFT:
             raise ApiError(409, "not_a_draft", "Only a draft campaign can be deleted; cancel this one instead.")
