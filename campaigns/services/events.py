@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import httpx
+from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -39,6 +40,8 @@ POST_TIMEOUT = 10.0
 CLAIM_LEASE = timedelta(minutes=2)  # a claimed delivery is not picked again before this
 TASKS_CHUNK = 50  # deliveries sent by one queued task
 CACHE_TTL = 60
+RETENTION_DAYS = 30
+PURGE_EVERY = 3600
 
 
 def _cache_key(account_id: int) -> str:
@@ -152,6 +155,8 @@ def send_deliveries(ids: Iterable[int]) -> None:
 def send_due_deliveries(limit: int = 500) -> int:
     """Periodic task: send what is due (retries, and anything whose task was lost)."""
     now = timezone.now()
+    if cache.add("events:purged-recently", True, PURGE_EVERY):
+        purge_old_deliveries()
     due = list(
         EventDelivery.objects.filter(
             status__in=[EventDelivery.Status.PENDING, EventDelivery.Status.RETRYING], next_attempt_at__lte=now
@@ -159,6 +164,20 @@ def send_due_deliveries(limit: int = 500) -> int:
     )
     send_deliveries(due)
     return len(due)
+
+
+def purge_old_deliveries(days: int | None = None, chunk: int = 5000) -> int:
+    """Delete finished deliveries (and their attempts) older than the retention."""
+    days = days if days is not None else getattr(settings, "API_EVENT_RETENTION_DAYS", RETENTION_DAYS)
+    cutoff = timezone.now() - timedelta(days=days)
+    done = [EventDelivery.Status.DELIVERED, EventDelivery.Status.FAILED]
+    removed = 0
+    while True:
+        ids = list(EventDelivery.objects.filter(created_at__lt=cutoff, status__in=done).values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return removed
+        EventDelivery.objects.filter(pk__in=ids).delete()
+        removed += len(ids)
 
 
 def _claim(delivery_id: int) -> EventDelivery | None:

@@ -109,3 +109,15 @@ def test_claimed_delivery_is_not_sent_twice(world, subscription):
     )
     assert events._claim(delivery.pk) is not None
     assert events._claim(delivery.pk) is None
+
+
+def test_old_finished_deliveries_are_purged(world, subscription):
+    old = timezone.now() - timedelta(days=31)
+    kept = EventDelivery.objects.create(account=world.account, subscription=subscription, kind="message.status", status="retrying")
+    done = EventDelivery.objects.create(account=world.account, subscription=subscription, kind="message.status", status="delivered")
+    recent = EventDelivery.objects.create(account=world.account, subscription=subscription, kind="message.status", status="failed")
+    DeliveryAttempt.objects.create(delivery=done, number=1, status_code=200)
+    EventDelivery.objects.filter(pk__in=[kept.pk, done.pk]).update(created_at=old)
+    assert events.purge_old_deliveries() == 1
+    assert set(EventDelivery.objects.values_list("pk", flat=True)) == {kept.pk, recent.pk}
+    assert not DeliveryAttempt.objects.exists()
