@@ -13,7 +13,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import squash_counts
-from campaigns.services.reconcile import mark_stale_claims, reconcile_unknown
+from campaigns.services.reconcile import mark_stale_claims, poll_unreported, reconcile_unknown
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def tick() -> dict[str, int]:
         if not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
             ledger.release_all(campaign)
     done["reconciled"] = reconcile_unknown()
+    done["polled"] = poll_unreported()
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()

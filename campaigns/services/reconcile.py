@@ -75,3 +75,41 @@ def reconcile_unknown(limit: int = 2000) -> int:
             outcomes = apply_updates(connection.pk, connection.account_id, updates)
             applied += outcomes.count("applied")
     return applied
+
+
+def poll_after() -> timedelta:
+    """How long a submitted message waits before its first status query."""
+    return timedelta(seconds=getattr(settings, "ENGINE_POLL_AFTER_SECONDS", 30))
+
+
+def poll_unreported(limit: int = 500, now=None) -> int:
+    """Providers that push no delivery reports (backend ``delivery_reports = False``) but
+    answer a status query: ask about their submitted/sent messages of the last days."""
+    from providers.models import ProviderConnection
+    from providers.registry import backend_for
+
+    now = now or timezone.now()
+    waiting = Message.objects.filter(
+        status__in=[S.SUBMITTED, S.SENT], submitted_at__gte=now - timedelta(days=3), updated_at__lte=now - poll_after()
+    ).exclude(provider_message_id="")
+    applied = 0
+    conn_ids = list(waiting.values_list("connection_id", flat=True).distinct()[:100])
+    for connection in ProviderConnection.objects.filter(pk__in=conn_ids):
+        try:
+            backend = backend_for(connection)
+        except Exception:
+            continue
+        if getattr(backend, "delivery_reports", True) or not backend.supports(Capability.STATUS_QUERY):
+            continue
+        pairs = list(waiting.filter(connection=connection).order_by("updated_at").values_list("pk", "provider_message_id")[:limit])
+        for start in range(0, len(pairs), 100):
+            try:
+                updates = backend.query_status(pairs[start : start + 100])
+            except Exception:
+                log.exception("status polling failed on connection %s", connection.pk)
+                break
+            finally:
+                backend.http.flush()
+            updates = [u for u in updates if u.status not in (S.UNKNOWN, S.SUBMITTED)]
+            applied += apply_updates(connection.pk, connection.account_id, updates).count("applied")
+    return applied

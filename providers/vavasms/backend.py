@@ -96,6 +96,7 @@ class VavaSMSBackend(ProviderBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    delivery_reports = False  # statuses only through query_status: the engine polls submitted messages
     redact_keys = frozenset({"password", "otp"})
     notes = (
         "No flash SMS and no provider-side scheduling. VavaSMS sends no delivery reports: "
