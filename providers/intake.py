@@ -178,7 +178,10 @@ def claim_received(limit: int = APPLY_BATCH) -> list[WebhookEvent]:
         return []
     now = timezone.now()
     with transaction.atomic():
-        claimed = list(WebhookEvent.objects.filter(pk__in=ids, processed_at__isnull=True).values_list("pk", flat=True))
+        qs = WebhookEvent.objects.filter(pk__in=ids, processed_at__isnull=True)
+        if db_connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)  # two apply tasks never take the same event
+        claimed = list(qs.values_list("pk", flat=True))
         WebhookEvent.objects.filter(pk__in=claimed).update(processed_at=now)
     return list(WebhookEvent.objects.filter(pk__in=claimed).select_related("connection").order_by("pk"))
 

@@ -70,7 +70,7 @@ def tick() -> dict[str, int]:
         if campaign.expires_at and campaign.expires_at <= now:
             done["expired"] += expire_pending(campaign)
         elif _stalled(campaign):
-            if campaign.recipients == 0 and not Message.objects.filter(campaign=campaign).exists():
+            if campaign.recipients == 0:  # set when materializing finished: its start task died
                 start_campaign(campaign.pk, recover=True)
                 done["recovered"] += 1
             elif pending_due(campaign.pk):

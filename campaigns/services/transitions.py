@@ -52,7 +52,7 @@ class Changed:
 def locked_rows(ids: Sequence[int], allowed: Iterable[str], *, skip_locked: bool = False) -> list[Changed]:
     """The rows among ``ids`` whose status is in ``allowed``, locked until commit
     (PostgreSQL row locks; SQLite's IMMEDIATE transactions already serialize writers)."""
-    qs = Message.objects.filter(pk__in=list(ids), status__in=list(allowed))
+    qs = Message.objects.filter(pk__in=list(ids), status__in=list(allowed)).order_by("pk")  # one lock order: no deadlocks
     if connection.features.has_select_for_update:
         qs = qs.select_for_update(skip_locked=skip_locked and connection.features.has_select_for_update_skip_locked)
     return [Changed(*row) for row in qs.values_list(*ROW_FIELDS)]
@@ -143,7 +143,7 @@ def claim(ids: Sequence[int]) -> list[int]:
         return []
     now = timezone.now()
     with transaction.atomic():
-        qs = Message.objects.filter(pk__in=list(ids), status=S.PENDING)
+        qs = Message.objects.filter(pk__in=list(ids), status=S.PENDING).order_by("pk")
         if connection.features.has_select_for_update:
             qs = qs.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
         rows = list(qs.values_list("id", "account_id", "campaign_id"))

@@ -37,3 +37,27 @@ def test_tick_does_not_resend_unknown(fake_provider, world):
     tick()
     assert sim.stats()["submissions"] == 1
     assert account_counts(world.account)["total"] == 1
+
+
+def test_start_task_that_died_midway_is_finished_by_the_tick(fake_provider, engine_world, settings):
+    """The start task created some messages and died: the tick creates the rest (nobody
+    twice) and the campaign goes out."""
+    from campaigns.models import Campaign
+    from campaigns.services.pipeline import MessageBuilder, _save
+    from tests.engine.conftest import add_contacts, make_campaign, numbers
+
+    conn, sim = fake_provider
+    engine_world.sender.connection = conn
+    engine_world.sender.save()
+    contact_list = add_contacts(engine_world.account, numbers(30))
+    campaign = make_campaign(engine_world, contact_list, connection=conn, text="Hi")
+    Campaign.objects.filter(pk=campaign.pk).update(status="running", started_at=timezone.now())
+    builder = MessageBuilder(campaign)
+    first = contact_list.contacts.order_by("pk")[:10]
+    _save(campaign, [builder.build(c.pk, c.phone, c.first_name, c.last_name, c.attributes) for c in first])
+    settings.ENGINE_STALL_SECONDS = 0
+    tick()
+    campaign.refresh_from_db()
+    assert Message.objects.filter(campaign=campaign).count() == 30 and campaign.recipients == 30
+    assert sim.stats()["submissions"] == 30 and not sim.stats()["duplicates"]
+    assert campaign.status == "completed"
