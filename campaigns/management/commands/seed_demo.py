@@ -1,5 +1,10 @@
 """python manage.py seed_demo: create or refresh the demo account `make run` shows.
 
+Everything a marketer needs to run each channel from the browser against the simulators:
+one connection per provider, approved senders per channel, prices per channel, an approved
+voice recording and a call flow with a key-press menu, WhatsApp templates synced from the
+VT simulator, and a small "Channel testers" list whose numbers show every outcome.
+
 Idempotent: a second run refreshes logins, connections and prices and adds nothing twice."""
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +35,8 @@ from campaigns.models import (
     StatusCount,
     Subaccount,
     Suppression,
+    Template,
+    VoiceRecording,
 )
 from providers.base import MessageStatus
 from providers.models import ProviderConnection
@@ -59,6 +67,19 @@ FIRST_NAMES = [
 ]
 LAST_NAMES = ["Khan", "Silva", "Okafor", "Ivanova", "Haddad", "Tanaka", "Mensah", "Costa", "Rahman", "Novak"]
 CITIES = ["Lahore", "Karachi", "Islamabad", "Faisalabad"]
+RECORDING_NAME = "Demo greeting (menu: press a key)"
+RECORDING_REFERENCE = "10001"  # the reference VT gives an approved recording
+CALL_TEMPLATES = [("2", "Basic call (plays the recording)"), ("3", "Call with a key-press menu (DTMF)")]
+# Second-last digit 1 delivers (and, on a menu call, presses the last digit); the others show
+# the simulators' other outcomes: 9 undelivered / busy, 8 expired / unanswered, 7 rejected.
+TESTERS = [
+    ("+923001234512", "Ayesha", "delivered · presses 2"),
+    ("+923001234513", "Bilal", "delivered · presses 3"),
+    ("+923001234515", "Carmen", "delivered · presses 5"),
+    ("+923001234529", "Dmitri", "undelivered · busy"),
+    ("+923001234528", "Emeka", "expired · unanswered · never answers USSD"),
+    ("+923001234527", "Fatima", "rejected"),
+]
 
 
 class Command(BaseCommand):
@@ -78,11 +99,14 @@ class Command(BaseCommand):
             connections = self.connections(account, sim)
             self.senders(account, connections)
             self.prices(account)
+            self.voice_content(account, connections["vt"])
             if not LedgerEntry.objects.filter(account=account).exists():
                 self.ledger(account, Decimal("500"), LedgerEntry.Kind.TOPUP, "Opening demo credit")
             lists = self.contacts(account, sub, options["contacts"])
+            self.testers(account, sub)
             if not account.campaigns.filter(name="Welcome offer").exists():
                 self.finished_campaign(account, sub, connections["vt"], lists[0])
+        self.whatsapp_templates(connections["vt"])
         self.stdout.write(self.style.SUCCESS("Demo account ready."))
         self.stdout.write(f"  admin:    {ADMIN_EMAIL} / {PASSWORD}")
         self.stdout.write(f"  marketer: {MARKETER_EMAIL} / {PASSWORD}")
@@ -136,6 +160,48 @@ class Command(BaseCommand):
     def prices(self, account: Account) -> None:
         for channel, unit, amount in PRICES:
             Price.objects.update_or_create(account=account, channel=channel, prefix="", defaults={"unit": unit, "amount": Decimal(amount)})
+
+    def voice_content(self, account: Account, vt: ProviderConnection) -> None:
+        """An approved recording (a generated WAV) and VT call flows, so voice calls run."""
+        recording = VoiceRecording.objects.filter(account=account, name=RECORDING_NAME).first()
+        if recording is None:
+            recording = VoiceRecording(account=account, name=RECORDING_NAME, content_type="audio/wav", duration_seconds=Decimal("2.00"))
+            recording.file.save("demo-greeting.wav", ContentFile(tiny_wav()), save=False)
+        recording.status = VoiceRecording.Status.APPROVED
+        recording.provider_reference = RECORDING_REFERENCE
+        recording.connection = vt
+        recording.save()
+        for flow_id, name in CALL_TEMPLATES:
+            Template.objects.update_or_create(
+                connection=vt,
+                provider_template_id=flow_id,
+                defaults={"account": account, "kind": Template.Kind.VOICE, "name": name, "body": "var1: the contact's first name"},
+            )
+
+    def whatsapp_templates(self, vt: ProviderConnection) -> None:
+        """The WhatsApp templates the VT simulator lists, through the real sync (VT's /wa/sync
+        answered in-process: the simulator server is not up yet when `make run` seeds)."""
+        from campaigns.services.template_sync import sync_templates
+        from providers import http
+        from providers.simulator.testing import SimulatorTransport
+        from providers.vt.simulator import Simulator
+
+        previous = http._transport  # tests may have installed the simulators already
+        http.install_transport(SimulatorTransport({"vt": Simulator(seed=1, delay=0)}))
+        try:
+            result = sync_templates(vt.pk)
+        finally:
+            http.install_transport(previous)
+        if not result.get("ok"):
+            self.stderr.write(f"WhatsApp template sync failed: {result.get('error')}")
+
+    def testers(self, account: Account, sub: Subaccount) -> None:
+        testers = ContactList.objects.get_or_create(account=account, name="Channel testers", defaults={"subaccount": sub})[0]
+        for phone, first_name, outcome in TESTERS:
+            contact = Contact.objects.get_or_create(
+                account=account, phone=phone, defaults={"first_name": first_name, "last_name": "Tester", "attributes": {"outcome": outcome}}
+            )[0]
+            ListMembership.objects.get_or_create(contact_list=testers, contact=contact)
 
     def ledger(self, account: Account, amount: Decimal, kind: str, description: str, **links) -> None:
         account = Account.objects.select_for_update().get(pk=account.pk)
@@ -259,3 +325,20 @@ def history_outcome(phone: str) -> tuple[str, str]:
         "rejected": (MessageStatus.REJECTED, "rejected"),
         "invalid": (MessageStatus.FAILED, "invalid_number"),
     }[outcome]
+
+
+def tiny_wav(seconds: float = 2.0, rate: int = 8000) -> bytes:
+    """A short mono 8 kHz WAV (a 440 Hz tone) for the demo's voice recording."""
+    import io
+    import math
+    import struct
+    import wave
+
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate))) for n in range(int(seconds * rate)))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(rate)
+        audio.writeframes(frames)
+    return buffer.getvalue()
