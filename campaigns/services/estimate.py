@@ -12,6 +12,9 @@ from campaigns.services.smsinfo import sms_info
 
 ZERO = Decimal("0")
 DEFAULT_VOICE_SECONDS = 30
+# Personalized texts are measured for this many recipients; beyond, the widest seen is
+# assumed (an over-estimate at worst: the start task reserves the exact amount).
+EXACT_UP_TO = 10_000
 
 
 class PriceBook:
@@ -89,11 +92,16 @@ def estimate(campaign: Campaign) -> Estimate:
     count = units = unpriced = 0
     cost = ZERO
     fields = ("phone", "first_name", "last_name", "attributes") if personal else ("phone",)
+    widest = 1
     for row in _pages(recipients(campaign.account, campaign.audience, campaign.subaccount), fields):
         count += 1
         segments = fixed_segments
         if personal and campaign.channel == "sms":
-            segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
+            if count <= EXACT_UP_TO:
+                segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
+                widest = max(widest, segments)
+            else:  # a large audience: the widest text of the first ones stands for the rest
+                segments = widest
         price = book.lookup(row[0])
         n = units_for(campaign.channel, price, segments, seconds)
         units += n

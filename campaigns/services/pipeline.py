@@ -59,14 +59,17 @@ def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
         ):
             return 0
         campaign = Campaign.objects.get(pk=campaign_id)
-    created = materialize(campaign)
-    if not enqueue_batches(campaign):
-        maybe_complete(campaign.pk)
+    created = materialize(campaign, enqueue=True)
+    if recover:
+        enqueue_batches(campaign, due_only=True)  # what the dead start task created
+    maybe_complete(campaign.pk)  # an audience that ended up empty completes at once
     return created
 
 
-def materialize(campaign: Campaign) -> int:
-    """Create one pending message per recipient, in bulk; count what was dropped."""
+def materialize(campaign: Campaign, *, enqueue: bool = False) -> int:
+    """Create one pending message per recipient, in bulk; count what was dropped. With
+    ``enqueue``, each page's batch task is queued as soon as the page exists, so sending
+    overlaps the creation of the rest."""
     clock.beat(clock.campaign_beat_key(campaign.pk))
     summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
@@ -80,8 +83,11 @@ def materialize(campaign: Campaign) -> int:
         page = list(qs.filter(pk__gt=last).values_list("id", "phone", "first_name", "last_name", "attributes")[:CREATE_BATCH])
         if not page:
             break
-        created += _save(campaign, [builder.build(*row) for row in page])
+        rows = [builder.build(*row) for row in page]
+        created += _save(campaign, rows)
         last = page[-1][0]
+        if enqueue and rows:
+            _enqueue_range(campaign.pk, rows[0]["id"], rows[-1]["id"])
         clock.beat(clock.campaign_beat_key(campaign.pk))
     Campaign.objects.filter(pk=campaign.pk).update(
         recipients=summary.recipients,
@@ -220,13 +226,14 @@ def insert_messages(batch: list[dict]) -> list[dict]:
         rows.append(row)
     table = connection.ops.quote_name(Message._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
-    if batch[0].get("campaign_id") and batch[0].get("channel") == Channel.USSD:
-        contacts = [m["contact_id"] for m in batch]
-        ids = dict(Message.objects.filter(campaign_id=batch[0]["campaign_id"], contact_id__in=contacts).values_list("contact_id", "id"))
-        for message in batch:
-            message["id"] = ids.get(message["contact_id"])
+        # One statement inside one write transaction (SQLite has a single writer): the new
+        # rows got consecutive ids ending at the last one.
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+    for offset, message in enumerate(batch):
+        message["id"] = last - len(batch) + 1 + offset
     return batch
 
 
@@ -256,8 +263,6 @@ def pause(campaign_id: int, reason: str) -> bool:
 
 def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     """Queue batch tasks over the campaign's pending messages (id ranges). Returns how many."""
-    from django_q.tasks import async_task
-
     qs = Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING)
     if due_only:
         qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
@@ -265,8 +270,14 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     span = task_span(campaign)
     ranges = [(ids[i], ids[min(i + span, len(ids)) - 1]) for i in range(0, len(ids), span)]
     for lo, hi in ranges:
-        async_task("campaigns.tasks.run_batch", campaign.pk, lo, hi, group=f"campaign-{campaign.pk}", q_options={"timeout": 600})
+        _enqueue_range(campaign.pk, lo, hi)
     return len(ranges)
+
+
+def _enqueue_range(campaign_id: int, lo: int, hi: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("campaigns.tasks.run_batch", campaign_id, lo, hi, group=f"campaign-{campaign_id}")
 
 
 def task_span(campaign: Campaign) -> int:
@@ -456,6 +467,8 @@ def maybe_complete(campaign_id: int) -> bool:
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.RUNNING:
         return False
+    if campaign.recipients == 0 and Message.objects.filter(campaign_id=campaign_id).exists():
+        return False  # its messages are still being created (recipients is set at the end)
     counts = campaign_counts(campaign)
     if counts[S.PENDING] or counts[S.QUEUED]:
         return False
