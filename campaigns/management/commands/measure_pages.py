@@ -6,7 +6,8 @@
 Seeding uses the configured database (set SQLITE_PATH or DATABASE_URL to measure on a
 scratch one). Each page is requested in-process through Django's test client (middleware,
 views, queries and templates included; no network), ``--runs`` times after one warm-up;
-the table shows the median and the worst time and the number of SQL queries."""
+the table shows the first (cold: caches empty) time, the median and worst of the others,
+and the number of SQL queries."""
 
 from __future__ import annotations
 
@@ -219,6 +220,7 @@ class Command(BaseCommand):
             f"/campaigns/{draft.pk}/edit/audience/",
             f"/campaigns/{draft.pk}/edit/review/",
             f"/campaigns/compose/audience.json?lists={everyone.pk}",
+            f"/campaigns/{draft.pk}/estimate.json",
             "/templates/",
             "/recordings/",
             "/inbox/",
@@ -247,9 +249,12 @@ class Command(BaseCommand):
 
     def report(self, rows) -> None:
         self.stdout.write(f"\n{'page':60} {'HTTP':>4} {'cold ms':>8} {'median':>8} {'worst':>8} {'queries':>7}")
-        slow = 0
         for path, status, first, median, worst, queries in rows:
-            flag = "  << over 300 ms" if median > LIMIT_MS else ""
-            slow += bool(flag)
+            flag = "  << over 300 ms" if max(first, median) > LIMIT_MS else ""
             self.stdout.write(f"{path[:60]:60} {status:>4} {first:8.1f} {median:8.1f} {worst:8.1f} {queries:>7}{flag}")
-        self.stdout.write(f"\n{len(rows) - slow} of {len(rows)} pages under {LIMIT_MS} ms (median of warm runs).")
+        pages = [r for r in rows if ".json" not in r[0] and ".csv" not in r[0]]
+        fast = [r for r in pages if max(r[2], r[3]) <= LIMIT_MS]
+        self.stdout.write(f"\nHTML pages: {len(fast)} of {len(pages)} under {LIMIT_MS} ms, cold and warm.")
+        for path, _, first, median, *_ in rows:
+            if path not in {r[0] for r in pages} and max(first, median) > LIMIT_MS:
+                self.stdout.write(f"JSON loaded in the background, slow when cold: {path} ({first:.0f} ms cold, {median:.0f} ms warm)")

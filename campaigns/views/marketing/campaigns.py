@@ -10,8 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncHour, TruncMinute
+from django.db.models.functions import Substr, TruncHour, TruncMinute
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -150,9 +151,21 @@ def _grouped(qs: QuerySet, field: str, limit: int = 12) -> list[list[Any]]:
 def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
     """Deliveries per minute (short campaigns) or per hour."""
     span = (campaign.finished_at or campaign.updated_at) - (campaign.started_at or campaign.created_at)
-    trunc = TruncMinute if span.total_seconds() < 6 * 3600 else TruncHour
-    rows = qs.filter(delivered_at__isnull=False).annotate(t=trunc("delivered_at")).values("t").annotate(n=Count("id")).order_by("t")[:500]
-    return [[row["t"].isoformat(), row["n"]] for row in rows]
+    per_minute = span.total_seconds() < 6 * 3600
+    if connection.vendor == "sqlite":
+        # SQLite keeps datetimes as ISO text: a prefix is the bucket, far faster than
+        # Django's Trunc (a Python function called per row there).
+        bucket = Substr("delivered_at", 1, 16 if per_minute else 13)
+    else:
+        bucket = (TruncMinute if per_minute else TruncHour)("delivered_at")
+    rows = qs.filter(delivered_at__isnull=False).annotate(t=bucket).values("t").annotate(n=Count("id")).order_by("t")[:500]
+    return [[_iso(row["t"], per_minute), row["n"]] for row in rows]
+
+
+def _iso(value: Any, per_minute: bool) -> str:
+    if isinstance(value, str):
+        return value.replace(" ", "T") + (":00" if per_minute else ":00:00") + "+00:00"
+    return value.isoformat()
 
 
 def _ussd_answers(campaign: Campaign) -> list[list[Any]]:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import ContactForm
-from campaigns.models import Contact, ContactField, ContactList, ListMembership, Suppression
+from campaigns.models import Contact, ContactField, ContactList, ListMembership, Message, Suppression
 from campaigns.views.marketing.paging import keyset_page, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
@@ -107,10 +107,17 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "lists": _list_queryset(request).filter(memberships__contact=contact),
         "suppression": Suppression.objects.filter(account=request.account, phone=contact.phone).first(),
-        "recent_messages": scoped(request, contact.messages.select_related("campaign"))[:10],
+        "recent_messages": _recent_messages(request, contact),
         "replies": contact.inbound_messages.filter(account=request.account)[:10],
     }
     return render(request, "contacts/detail.html", context)
+
+
+def _recent_messages(request: HttpRequest, contact: Contact) -> list[Message]:
+    # Ids first through the contact index: ordering the big table by id would make the
+    # database walk the account's newest messages looking for this contact's.
+    ids = sorted(contact.messages.order_by().values_list("id", flat=True)[:2000], reverse=True)[:10]
+    return list(scoped(request, Message.objects.filter(pk__in=ids).select_related("campaign")).order_by("-id"))
 
 
 @sender_required
