@@ -314,6 +314,8 @@ class ProviderBackend:
     redact_keys: ClassVar[frozenset[str]] = frozenset()
     # Notes shown in the UI about what this provider does not do, or does differently.
     notes: ClassVar[str] = ""
+    # False when the provider pushes no delivery reports: the engine polls query_status.
+    delivery_reports: ClassVar[bool] = True
 
     def __init__(self, config: ConnectionConfig, http: ProviderHTTP) -> None:
         self.config = config

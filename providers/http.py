@@ -21,6 +21,10 @@ _clients_lock = threading.Lock()
 _transport: httpx.BaseTransport | None = None
 
 
+def installed_transport() -> httpx.BaseTransport | None:
+    return _transport
+
+
 def install_transport(transport: httpx.BaseTransport | None) -> None:
     """Tests: make every provider client go through ``transport`` (e.g. the simulators)."""
     global _transport

@@ -99,7 +99,7 @@ def poll_unreported(limit: int = 500, now=None) -> int:
             backend = backend_for(connection)
         except Exception:
             continue
-        if getattr(backend, "delivery_reports", True) or not backend.supports(Capability.STATUS_QUERY):
+        if backend.delivery_reports or not backend.supports(Capability.STATUS_QUERY):
             continue
         pairs = list(waiting.filter(connection=connection).order_by("updated_at").values_list("pk", "provider_message_id")[:limit])
         for start in range(0, len(pairs), 100):

@@ -186,7 +186,7 @@ class Command(BaseCommand):
         from providers.simulator.testing import SimulatorTransport
         from providers.vt.simulator import Simulator
 
-        previous = http._transport  # tests may have installed the simulators already
+        previous = http.installed_transport()  # tests may have installed the simulators already
         http.install_transport(SimulatorTransport({"vt": Simulator(seed=1, delay=0)}))
         try:
             result = sync_templates(vt.pk)
