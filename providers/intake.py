@@ -112,34 +112,45 @@ _INSERT_COLUMNS = (
     "detail",
     "received_at",
 )
+_insert_sql: dict[str, str] = {}
+
+
+def _sql() -> str:
+    sql = _insert_sql.get(db_connection.vendor)
+    if sql is None:
+        fields = [WebhookEvent._meta.get_field(name) for name in _INSERT_COLUMNS]
+        table = db_connection.ops.quote_name(WebhookEvent._meta.db_table)
+        columns = ", ".join(db_connection.ops.quote_name(f.column) for f in fields)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        if db_connection.features.can_return_columns_from_insert:
+            sql += " RETURNING id"
+        _insert_sql[db_connection.vendor] = sql
+    return sql
 
 
 def store(connection: ProviderConnection, provider: str, kind: str, hook: WebhookRequest) -> WebhookEvent:
-    """One INSERT, compiled by hand: the hot path of the intake (no model save machinery)."""
-    event = WebhookEvent(
-        connection_id=connection.pk,
-        account_id=connection.account_id,
-        provider=provider,
-        kind=kind[:40],
-        method=hook.method[:8],
-        content_type=hook.content_type[:200],
-        query=hook.query,
-        body=hook.body.decode("utf-8", "replace"),
-        received_at=timezone.now(),
-    )
-    fields = [WebhookEvent._meta.get_field(name) for name in _INSERT_COLUMNS]
-    params = [f.get_db_prep_save(getattr(event, f.attname), db_connection) for f in fields]
-    table = db_connection.ops.quote_name(WebhookEvent._meta.db_table)
-    columns = ", ".join(db_connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    """One INSERT, compiled once per process: the hot path of the intake (no model
+    instance, no save machinery)."""
+    now = timezone.now()
+    body = hook.body.decode("utf-8", "replace")
+    query_field = WebhookEvent._meta.get_field("query")
+    params = [
+        connection.pk,
+        connection.account_id,
+        provider,
+        kind[:40],
+        hook.method[:8],
+        hook.content_type[:200],
+        query_field.get_db_prep_save(hook.query, db_connection),
+        body,
+        RECEIVED,
+        "",
+        db_connection.ops.adapt_datetimefield_value(now),
+    ]
     with db_connection.cursor() as cursor:
-        if db_connection.features.can_return_columns_from_insert:
-            cursor.execute(sql + " RETURNING id", params)
-            event.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(sql, params)
-            event.pk = cursor.lastrowid
-    return event
+        cursor.execute(_sql(), params)
+        pk = cursor.fetchone()[0] if db_connection.features.can_return_columns_from_insert else cursor.lastrowid
+    return WebhookEvent(pk=pk, connection_id=connection.pk, account_id=connection.account_id, provider=provider, body=body, received_at=now)
 
 
 def parse(backend: ProviderBackend, hook: WebhookRequest, event: WebhookEvent) -> WebhookResult | None:

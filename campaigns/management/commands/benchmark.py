@@ -176,7 +176,12 @@ class Command(BaseCommand):
         )
 
     def print_summary(self, figures: dict) -> None:
-        self.stdout.write("Summary (targets: bulk 100k < 60 s; >= 0.5 of the ceiling; workers < 300 MB; intake >= 1000/s):")
+        import os
+
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        self.stdout.write(
+            f"Summary (load average {load}; targets: bulk 100k < 60 s; >= 0.5 of the ceiling; workers < 300 MB; intake >= 1000/s):"
+        )
         for slug, f in figures.items():
             if slug == "intake":
                 self.stdout.write(
