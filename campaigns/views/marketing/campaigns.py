@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Campaign, Message, StatusCount, UssdSession
+from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.status import FINAL
@@ -64,6 +64,10 @@ def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
     for counts in found.values():
         counts["total"] = sum(v for k, v in counts.items() if k != "total")
     return found
+
+
+def _ids(values: Any) -> list[int]:
+    return [int(v) for v in values or [] if str(v).isdigit()]
 
 
 def _campaigns(request: HttpRequest) -> QuerySet:
@@ -115,6 +119,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_filter": status_filter,
         "statuses": [str(s) for s in S],
         "live": is_live(campaign, counts),
+        "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
         **page.context(),
     }
     return render(request, "campaigns/detail.html", context)
