@@ -312,6 +312,13 @@ COMMON_ZONES = [
 ]
 
 
+def zone_or_utc(name: str | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def timezone_choices(extra: str = "") -> list[tuple[str, str]]:
     zones = list(dict.fromkeys([extra, *COMMON_ZONES] if extra else COMMON_ZONES))
     others = sorted(z for z in zoneinfo.available_timezones() if z not in zones and "/" in z and not z.startswith("Etc"))
@@ -343,7 +350,7 @@ class ScheduleStepForm(forms.Form):
 
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict[str, Any]:
-        tz = zoneinfo.ZoneInfo(campaign.timezone or "UTC")
+        tz = zone_or_utc(campaign.timezone)
         local = lambda dt: dt.astimezone(tz).replace(tzinfo=None) if dt else None  # noqa: E731
         return {
             "when": "later" if campaign.send_at else "now",
@@ -364,7 +371,7 @@ class ScheduleStepForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        tz = zoneinfo.ZoneInfo(data.get("timezone") or "UTC")
+        tz = zone_or_utc(data.get("timezone"))
         now = timezone.now()
         send_at = self._aware(data.get("send_at"), tz) if data.get("when") == "later" else None
         if data.get("when") == "later" and send_at is None and "send_at" not in self.errors:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from campaigns.forms.contacts import ImportMappingForm, ImportUploadForm
 from campaigns.models import ContactList, ImportJob
@@ -32,7 +33,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             job.delete()
             form.add_error("file", str(exc))
         else:
-            return redirect("import_map", pk=job.pk)
+            target = request.GET.get("list", "")
+            return redirect(reverse("import_map", kwargs={"pk": job.pk}) + (f"?list={target}" if target.isdigit() else ""))
     recent = scoped(request, ImportJob.objects.select_related("contact_list"), subaccount_field=None)[:10]
     return render(request, "contacts/import_upload.html", {"form": form, "recent": recent})
 

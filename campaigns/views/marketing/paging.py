@@ -44,7 +44,7 @@ def _query(request: HttpRequest, **changes: Any) -> str:
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # beyond 64-bit ids: ignore
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:

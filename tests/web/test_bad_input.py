@@ -1,0 +1,45 @@
+"""Odd and hostile input on the marketer screens gets a page or a clear message, never a 500."""
+
+import pytest
+
+from campaigns.models import Campaign
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/contacts/?before=99999999999999999999999",
+        "/contacts/?after=abc&q=%00%27%22",
+        "/contacts/?list=999999",
+        "/campaigns/?status=nonsense&before=-1",
+        "/suppressions/?reason=zzz",
+        "/inbox/?kind=bad",
+        "/templates/?kind=bad",
+        "/campaigns/compose/analyze.json",
+        "/campaigns/compose/preview.json?campaign=abc",
+        "/campaigns/compose/audience.json?lists=abc&lists=-3",
+    ],
+)
+def test_odd_query_strings(marketer_client, draft, path):
+    assert marketer_client.get(path).status_code == 200
+
+
+def test_bad_steps_and_zones(marketer_client, draft):
+    assert marketer_client.get(f"/campaigns/{draft.pk}/edit/nonsense/")["Location"] == f"/campaigns/{draft.pk}/edit/channel/"
+    Campaign.objects.filter(pk=draft.pk).update(timezone="Mars/Olympus")
+    assert marketer_client.get(f"/campaigns/{draft.pk}/edit/schedule/").status_code == 200
+    response = marketer_client.post(
+        f"/campaigns/{draft.pk}/edit/schedule/", {"when": "later", "send_at": "tomorrow", "timezone": "Mars/Olympus"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_import_keeps_the_target_list(marketer_client, contact_list):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = marketer_client.post(
+        f"/contacts/import/?list={contact_list.pk}", {"file": SimpleUploadedFile("a.csv", b"phone\n+923001234567\n")}
+    )
+    assert response["Location"].endswith(f"/map/?list={contact_list.pk}")
+    page = marketer_client.get(response["Location"])
+    assert page.context["form"]["contact_list"].value() == str(contact_list.pk)
