@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -194,7 +194,7 @@ def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
     ]
     with transaction.atomic():
         if existing:
-            Contact.objects.bulk_update(list(existing.values()), ["first_name", "last_name", "attributes", "updated_at"], batch_size=500)
+            _update_contacts(list(existing.values()))
         if new:
             Contact.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
         if job.contact_list_id:
@@ -203,6 +203,19 @@ def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
                 [ListMembership(contact_list_id=job.contact_list_id, contact_id=i) for i in ids], batch_size=500, ignore_conflicts=True
             )
     return len(new), len(existing)
+
+
+def _update_contacts(contacts: list[Contact]) -> None:
+    """One prepared UPDATE run for every row in a single executemany: bulk_update's CASE
+    expressions grow with the batch and get slow on big imports."""
+    meta = Contact._meta
+    fields = [meta.get_field(name) for name in ("first_name", "last_name", "attributes", "updated_at")]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] + [c.pk] for c in contacts]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _register_fields(job: ImportJob) -> None:

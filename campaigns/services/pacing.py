@@ -43,10 +43,12 @@ def _use_redis() -> bool:
 
 def reserve(key: str, n: int, rate: float) -> float:
     """Reserve ``n`` sends under ``rate`` per second; returns seconds to wait (>= 0)."""
-    if rate <= 0 or n <= 0:
+    if n <= 0:
         return 0.0
-    span = n / rate
     now = time.time()
+    if rate <= 0:  # no cap, but a provider's 429 still holds everyone back
+        return max(0.0, blocked_until(key) - now)
+    span = n / rate
     if _use_redis():
         start = float(_redis().eval(_LUA, 1, f"portal:{key}", repr(now), repr(span)))
     else:
@@ -66,6 +68,13 @@ def _reserve_db(key: str, now: float, span: float) -> float:
         start = max(current, now)
         EngineClock.objects.filter(key=key).update(value=start + span)
     return start
+
+
+def blocked_until(key: str) -> float:
+    if _use_redis():
+        value = _redis().get(f"portal:{key}")
+        return float(value) if value else 0.0
+    return EngineClock.objects.filter(key=key).values_list("value", flat=True).first() or 0.0
 
 
 def push_back(key: str, seconds: float) -> None:
@@ -89,4 +98,4 @@ def campaign_key(campaign_id: int) -> str:
 
 def wait_for_slot(keys_rates: list[tuple[str, float]], n: int) -> float:
     """Reserve on every (key, rate) and return the longest wait."""
-    return max([reserve(key, n, rate) for key, rate in keys_rates if rate > 0] or [0.0])
+    return max([reserve(key, n, rate) for key, rate in keys_rates] or [0.0])

@@ -306,7 +306,8 @@ def run_batch(campaign_id: int, lo: int, hi: int) -> int:
     rates = [(connection_key(campaign.connection_id), float(campaign.connection.mps or 0))]
     if campaign.mps:
         rates.append((campaign_key(campaign.pk), float(campaign.mps)))
-    size = chunk_size(backend, min(r for _, r in rates) if any(r for _, r in rates) else 0)
+    caps = [r for _, r in rates if r > 0]
+    size = chunk_size(backend, int(min(caps)) if caps else 0)
     recent: deque[bool] = deque(maxlen=200)
     cursor, sent = lo, 0
     while True:

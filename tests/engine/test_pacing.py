@@ -20,7 +20,7 @@ def test_slots_follow_each_other(db):
     assert 0.9 < second <= 1.0
     third = reserve("rate:unit", 5, 10)
     assert 1.9 < third <= 2.0
-    assert reserve("rate:unit", 5, 0) == 0.0  # no cap
+    assert reserve("rate:uncapped", 5, 0) == 0.0  # no cap, nothing pushed back
     assert reserve("rate:other", 1, 10) == 0.0  # keys are independent
 
 

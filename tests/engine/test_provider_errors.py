@@ -107,3 +107,21 @@ def test_invalid_number_fails_that_message_only_and_releases(engine_world):
     assert failed.error_code == "invalid_number" and failed.cost == 0
     campaign.refresh_from_db()
     assert campaign.spent == failed.price  # only the submitted one was charged
+
+
+@respx.mock
+def test_429_backs_off_every_sender(campaign):
+    from campaigns.services import pipeline
+    from campaigns.services.pacing import connection_key, reserve
+
+    respx.post(SEND_URL).mock(return_value=httpx.Response(429, headers={"Retry-After": "30"}, text="slow down"))
+    pipeline.RETRY_WAIT_IN_TASK, saved = 0.0, pipeline.RETRY_WAIT_IN_TASK
+    try:
+        launch(campaign)
+    finally:
+        pipeline.RETRY_WAIT_IN_TASK = saved
+    messages = list(Message.objects.filter(campaign=campaign))
+    assert all(m.status == "pending" and m.error_code == "rate_limited" for m in messages)
+    assert all((m.next_attempt_at - m.updated_at).total_seconds() >= 29 for m in messages)
+    # Any worker about to send on this connection now waits for the provider's window.
+    assert 25 < reserve(connection_key(campaign.connection_id), 1, 0) <= 30
