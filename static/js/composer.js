@@ -173,6 +173,17 @@
       .catch(function () { estimateBox.innerHTML = "<p class='notice warn'>The estimate could not be loaded; the launch checks the balance anyway.</p>"; });
   }
 
+  // --- template form: show the parts of the chosen kind --------------------------------
+  var kinds = $all("input[name=kind]");
+  if (kinds.length) {
+    var showKind = function () {
+      var kind = ($("input[name=kind]:checked") || {}).value || "sms";
+      $all("[data-for-kind]").forEach(function (el) { el.hidden = el.getAttribute("data-for-kind") !== kind; });
+    };
+    kinds.forEach(function (r) { r.addEventListener("change", showKind); });
+    showKind();
+  }
+
   // --- step 5: schedule: show the date only for "later" --------------------------------
   var later = $all("input[name=when]");
   if (later.length) {
