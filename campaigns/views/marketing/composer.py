@@ -276,7 +276,7 @@ def compose_test(request: HttpRequest, pk: int) -> HttpResponse:
         except (CampaignStateError, SendError, ValueError) as exc:
             messages.error(request, f"Test not sent: {exc}")
         else:
-            messages.success(request, f"Test queued to {message.to}. Its status shows on the campaign page once sent.")
+            messages.success(request, f"Test queued to {message.to}; it should arrive within a minute.")
             if not request.membership.phone:
                 request.membership.phone = form.cleaned_data["to"]
                 request.membership.save(update_fields=["phone"])

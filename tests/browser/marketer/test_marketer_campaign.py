@@ -60,6 +60,7 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     page.get_by_label("Send a test to").fill("+923001234561")
     page.get_by_role("button", name="Send test").click()
     assert "Test queued to +923001234561" in page.get_by_role("status").first.inner_text()
+    assert "0.09" in page.locator("#estimate-cost").inner_text()
     shot(page, "marketer-compose-review")
     page.get_by_role("button", name="Launch campaign").click()
     page.wait_for_url(f"{url}/campaigns/*/")
