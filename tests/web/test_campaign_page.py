@@ -119,3 +119,46 @@ def test_delete_only_drafts(marketer_client, draft):
     Campaign.objects.filter(pk=draft.pk).update(status="draft")
     marketer_client.post(f"/campaigns/{draft.pk}/delete/")
     assert not Campaign.objects.filter(pk=draft.pk).exists()
+
+
+def test_voice_outcomes_dtmf_and_ussd_answers_in_the_stats(marketer_client, world, vt_connection):
+    from campaigns.models import UssdSession
+
+    voice = Campaign.objects.create(
+        account=world.account, subaccount=world.subaccount, name="Calls", channel="voice", connection=vt_connection
+    )
+    outcomes = [("answered", "1"), ("answered", "2"), ("answered", "1"), ("busy", ""), ("unanswered", "")]
+    Message.objects.bulk_create(
+        [
+            Message(
+                account=world.account,
+                campaign=voice,
+                connection=vt_connection,
+                channel="voice",
+                to=f"+92300123450{i}",
+                status="delivered",
+                call_outcome=o,
+                call_dtmf=d,
+            )
+            for i, (o, d) in enumerate(outcomes)
+        ]
+    )
+    stats = marketer_client.get(f"/campaigns/{voice.pk}/stats.json").json()
+    assert stats["voice_outcomes"] == [["answered", 3], ["busy", 1], ["unanswered", 1]]
+    assert stats["dtmf"] == [["1", 2], ["2", 1]]
+    assert b"chart-dtmf" in marketer_client.get(f"/campaigns/{voice.pk}/").content
+
+    menu = Campaign.objects.create(
+        account=world.account, subaccount=world.subaccount, name="Menu", channel="ussd", connection=vt_connection
+    )
+    for i, answer in enumerate(["1", "2", "1"]):
+        UssdSession.objects.create(
+            account=world.account,
+            campaign=menu,
+            phone=f"+9230012345{i}",
+            session_id=f"s{i}",
+            answers=[{"step": 0, "question": "Pick", "answer": answer}],
+        )
+    stats = marketer_client.get(f"/campaigns/{menu.pk}/stats.json").json()
+    assert stats["ussd_answers"] == [["Step 1: 1", 2], ["Step 1: 2", 1]]
+    assert b"chart-ussd" in marketer_client.get(f"/campaigns/{menu.pk}/").content

@@ -149,7 +149,7 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _grouped(qs: QuerySet, field: str, limit: int = 12) -> list[list[Any]]:
-    rows = qs.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n")[:limit]
+    rows = qs.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n", field)[:limit]
     return [[row[field], row["n"]] for row in rows]
 
 
