@@ -37,3 +37,10 @@ def test_campaign_pages_render(marketer_client, draft):
         assert response.status_code == 200, step
     assert marketer_client.get(f"/campaigns/{draft.pk}/").status_code == 200
     assert marketer_client.get("/campaigns/new/").status_code == 200
+
+
+def test_forbidden_and_missing_pages_are_styled(viewer_client, marketer_client):
+    response = viewer_client.get("/campaigns/new/")
+    assert response.status_code == 403 and b"Not allowed" in response.content and b"<nav" in response.content
+    response = marketer_client.get("/campaigns/999999/")
+    assert response.status_code == 404 and b"another account" in response.content
