@@ -283,6 +283,7 @@ def run_import(job_id: int) -> None:
             if totals.rejected:
                 job.rejects_file.save(f"rejects-{job.pk}.csv", File(buffer), save=False)
         job.status = ImportJob.Status.DONE
+        job.total_rows = totals.processed  # the first count included blank lines (and Excel's declared size)
     except (ImportFileError, csv.Error, UnicodeError, OSError) as exc:
         job.refresh_from_db()
         job.status, job.error = ImportJob.Status.FAILED, str(exc)
@@ -291,7 +292,7 @@ def run_import(job_id: int) -> None:
         job.refresh_from_db()
         job.status, job.error = ImportJob.Status.FAILED, f"The import stopped on an unexpected error ({exc.__class__.__name__})."
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at", "rejects_file"])
+    job.save(update_fields=["status", "error", "finished_at", "rejects_file", "total_rows"])
 
 
 def start_import(job: ImportJob) -> None:

@@ -97,3 +97,13 @@ def test_other_accounts_contact_is_not_found(marketer_client, admin_client, outs
         assert client.post(f"/contacts/{other.pk}/delete/").status_code == 404
     assert outsider_client.get(f"/contacts/{contacts[0].pk}/").status_code == 404
     assert contacts[0].phone not in outsider_client.get("/contacts/").content.decode()
+
+
+def test_suppress_from_the_contact_page(marketer_client, contacts):
+    from campaigns.models import Suppression
+
+    page = marketer_client.get(f"/contacts/{contacts[0].pk}/").content.decode()
+    assert "Suppress this number" in page
+    marketer_client.post("/suppressions/new/", {"phone": contacts[0].phone, "reason": "blocked"})
+    assert Suppression.objects.get(phone=contacts[0].phone).reason == "blocked"
+    assert "Remove from suppressions" in marketer_client.get(f"/contacts/{contacts[0].pk}/").content.decode()

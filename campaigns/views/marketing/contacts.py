@@ -107,6 +107,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "lists": _list_queryset(request).filter(memberships__contact=contact),
         "suppression": Suppression.objects.filter(account=request.account, phone=contact.phone).first(),
+        "suppression_reasons": Suppression.Reason.choices,
         "recent_messages": _recent_messages(request, contact),
         "replies": contact.inbound_messages.filter(account=request.account)[:10],
     }
