@@ -89,3 +89,22 @@ def test_flash_sms_campaign(marketer_client, funded, simulators, contact_list):
     assert Message.objects.filter(campaign=campaign, flash=True).count() == 5
     simulators.deliver(Client())
     assert marketer_client.get(f"/campaigns/{campaign.pk}/counts.json").json()["progress"]["final"] == 5
+
+
+def test_ussd_menu_campaign(marketer_client, funded, simulators, contact_list):
+    Price.objects.create(account=funded.account, channel="ussd", prefix="", amount=Decimal("0.01"))
+    conn = make_connection(funded.account, "vappstore", name="V-App", credentials={"applicationId": "APP_1", "password": "pw"})
+    campaign = compose(
+        marketer_client,
+        {"name": "Survey", "channel": "ussd", "connection": conn.pk},
+        {
+            "sender": {},
+            "content": {"ussd_steps": "How was your visit? 1) Good 2) Bad\n---\nThank you!"},
+            "audience": {"lists": [contact_list.pk]},
+            "schedule": {"when": "now", "timezone": "UTC"},
+        },
+    )
+    assert Message.objects.filter(campaign=campaign, channel="ussd").count() == 5
+    simulators.deliver(Client())
+    page = marketer_client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "chart-ussd" in page and "How was your visit?" in page
