@@ -48,7 +48,11 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _clean(str(value))
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
 
 
 def _csv_text_stream(path: Path) -> io.TextIOWrapper:
@@ -79,7 +83,7 @@ def iter_table(path: Path, name: str) -> Iterator[list[str]]:
     dialect = _csv_dialect(path)
     with _csv_text_stream(path) as fh:
         for row in csv.reader(fh, dialect):
-            yield [c.strip() for c in row]
+            yield [_clean(c) for c in row]
 
 
 def _iter_xlsx(path: Path) -> Iterator[list[str]]:

@@ -297,7 +297,13 @@ def chunk_size(backend, mps: int) -> int:
 
 def run_batch(campaign_id: int, lo: int, hi: int) -> int:
     """Send the campaign's pending messages with ids in [lo, hi]. Returns how many were
-    handed to the provider. Re-checks the campaign before every chunk."""
+    handed to the provider. The campaign is re-checked before every chunk is claimed.
+
+    One chunk's provider call runs in a helper thread while the previous chunk's results
+    are recorded, so the database work overlaps the network wait. A chunk is claimed only
+    after the previous call returned, so a pause stops the very next chunk."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from django_q.tasks import async_task
 
     started = time.monotonic()
@@ -309,37 +315,48 @@ def run_batch(campaign_id: int, lo: int, hi: int) -> int:
     caps = [r for _, r in rates if r > 0]
     size = chunk_size(backend, int(min(caps)) if caps else 0)
     recent: deque[bool] = deque(maxlen=200)
-    cursor, sent = lo, 0
-    while True:
-        if not _may_send(campaign):
-            break
-        now = timezone.now()
-        ids = list(
-            Message.objects.filter(campaign_id=campaign_id, pk__gte=cursor, pk__lte=hi, status=S.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
-        if not ids:
-            if _wait_for_retries(campaign, lo, hi, started):
-                cursor = lo
-                continue
-            break
-        if time.monotonic() - started > TASK_BUDGET:
-            async_task("campaigns.tasks.run_batch", campaign_id, ids[0], hi, group=f"campaign-{campaign_id}")
-            return sent
-        if not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
-            break
-        outcome = send_chunk(backend, ids, campaign)
-        sent += outcome.attempted
-        recent.extend(outcome.flags)
-        clock.beat(clock.campaign_beat_key(campaign_id))
-        if outcome.pause_reason or _error_rate_exceeded(recent, campaign):
-            pause(campaign_id, outcome.pause_reason or "Paused automatically: too many recent sends failed.")
-            break
-        cursor = ids[-1] + 1
+    cursor, sent, inflight = lo, 0, None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="provider-call") as pool:
+        while True:
+            if inflight is not None:
+                inflight.wait()
+            following = None
+            ids = _next_ids(campaign, cursor, hi, size) if _may_send(campaign) else []
+            if ids and time.monotonic() - started > TASK_BUDGET:
+                async_task("campaigns.tasks.run_batch", campaign_id, ids[0], hi, group=f"campaign-{campaign_id}")
+                ids = []
+            if ids and _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
+                following = Call.start(pool, backend, ids, campaign)
+                cursor = ids[-1] + 1
+            if inflight is not None:
+                outcome = inflight.finish()
+                sent += outcome.attempted
+                recent.extend(outcome.flags)
+                clock.beat(clock.campaign_beat_key(campaign_id))
+                if outcome.pause_reason or _error_rate_exceeded(recent, campaign):
+                    pause(campaign_id, outcome.pause_reason or "Paused automatically: too many recent sends failed.")
+                    if following is not None:
+                        following.wait()
+                        sent += following.finish().attempted
+                    break
+            inflight = following
+            if inflight is None:
+                if not ids and _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
+                    cursor = lo
+                    continue
+                break
     maybe_complete(campaign_id)
     return sent
+
+
+def _next_ids(campaign: Campaign, cursor: int, hi: int, size: int) -> list[int]:
+    now = timezone.now()
+    return list(
+        Message.objects.filter(campaign_id=campaign.pk, pk__gte=cursor, pk__lte=hi, status=S.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:size]
+    )
 
 
 def _may_send(campaign: Campaign) -> bool:
@@ -420,14 +437,63 @@ class ChunkOutcome:
 
 def send_chunk(backend, ids: Sequence[int], campaign: Campaign | None = None) -> ChunkOutcome:
     """Claim ``ids`` (pending -> queued), send what we won, record every result."""
-    outcome = ChunkOutcome()
-    won = claim(ids)
-    if not won:
+    call = Call.start(None, backend, ids, campaign)
+    return call.finish()
+
+
+class Call:
+    """One chunk: claimed, handed to the provider (in ``pool`` when given), recorded."""
+
+    def __init__(self, backend, won: list[int], outbound: list[OutboundMessage], campaign: Campaign | None) -> None:
+        self.backend, self.won, self.outbound, self.campaign = backend, won, outbound, campaign
+        self.future = None
+        self.results: list[SendResult] | None = None
+
+    @classmethod
+    def start(cls, pool, backend, ids: Sequence[int], campaign: Campaign | None) -> Call:
+        won = claim(ids)
+        call = cls(backend, won, _outbound(won, campaign), campaign)
+        if not won:
+            call.results = []
+        elif pool is None:
+            call.results = call._send()
+        else:
+            call.future = pool.submit(call._send)
+        return call
+
+    def _send(self) -> list[SendResult]:
+        try:
+            return self.backend.send_batch(self.outbound)
+        except Exception as exc:  # a backend bug: the request may have gone out, so never resend
+            log.exception("send_batch failed on connection %s", self.backend.config.id)
+            error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message=f"{exc.__class__.__name__}: {exc}"[:300])
+            return [SendResult(message_id=m.id, status=S.UNKNOWN, error=error) for m in self.outbound]
+
+    def wait(self) -> None:
+        if self.results is None and self.future is not None:
+            self.results = self.future.result()
+
+    def finish(self) -> ChunkOutcome:
+        self.wait()
+        outcome = ChunkOutcome()
+        if not self.won:
+            return outcome
+        try:
+            self.backend.http.flush()
+        except Exception:
+            log.exception("could not save the provider call log")
+        summary = record_results(self.results or [], self.won, self.campaign, self.backend)
+        outcome.attempted = len(self.won)
+        outcome.flags = summary.flags
+        outcome.pause_reason = summary.pause_reason
         return outcome
-    rows = list(
-        Message.objects.filter(pk__in=won).values("id", "to", "channel", "sender", "text", "encoding", "segments", "flash", "payload")
-    )
-    outbound = [
+
+
+def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage]:
+    if not won:
+        return []
+    fields = ("id", "to", "channel", "sender", "text", "encoding", "segments", "flash", "payload")
+    return [
         OutboundMessage(
             id=r["id"],
             to=r["to"],
@@ -440,24 +506,8 @@ def send_chunk(backend, ids: Sequence[int], campaign: Campaign | None = None) ->
             payload=r["payload"] or {},
             expires_at=campaign.expires_at if campaign else None,
         )
-        for r in rows
+        for r in Message.objects.filter(pk__in=won).values(*fields)
     ]
-    try:
-        results = backend.send_batch(outbound)
-    except Exception as exc:  # a backend bug: the request may have gone out, so never resend
-        log.exception("send_batch failed on connection %s", backend.config.id)
-        error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message=f"{exc.__class__.__name__}: {exc}"[:300])
-        results = [SendResult(message_id=m.id, status=S.UNKNOWN, error=error) for m in outbound]
-    finally:
-        try:
-            backend.http.flush()
-        except Exception:
-            log.exception("could not save the provider call log")
-    summary = record_results(results, won, campaign, backend)
-    outcome.attempted = len(won)
-    outcome.flags = summary.flags
-    outcome.pause_reason = summary.pause_reason
-    return outcome
 
 
 # --- completion ----------------------------------------------------------------------

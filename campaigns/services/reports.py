@@ -103,9 +103,11 @@ def _money(status: str, changed, moved_updates) -> None:
     if not changed:
         return
     voice = {c.id for c in changed if c.channel == "voice"}
-    other = [c.id for c in changed if c.id not in voice and c.old_status in (S.QUEUED, S.UNKNOWN)]
-    if other and status not in (S.FAILED,):
-        charge_accepted(other)
+    other = [c for c in changed if c.id not in voice and c.old_status in (S.QUEUED, S.UNKNOWN)]
+    if other and status == S.FAILED:  # the provider says it never took it: nothing billed
+        release_rows(other)
+    elif other:
+        charge_accepted([c.id for c in other])
     if not voice:
         return
     answered = []

@@ -15,12 +15,6 @@ def steps_of(campaign: Campaign) -> list[dict]:
     return [s for s in (campaign.content or {}).get("steps") or [] if isinstance(s, dict)]
 
 
-def op_for(step: int, total: int) -> str:
-    if step >= total - 1:
-        return "fin"
-    return "init" if step == 0 else "cont"
-
-
 def record_answer(connection, item: InboundItem, inbound=None) -> UssdSession | None:
     """Record the answer to the session's current step and queue the next step."""
     with transaction.atomic():

@@ -86,22 +86,30 @@ def test_expiry_expires_what_was_not_sent_and_releases(fake_campaign):
     assert sim.stats()["submissions"] == 0
 
 
-def stop_after_first_request(sim, campaign, action):
-    original = sim.handle
+def stop_after_first_request(sim, campaign, action, monkeypatch):
+    """Run ``action`` (pause, cancel) as soon as the first provider request returned, from
+    the engine's side (the provider call itself runs in a helper thread)."""
+    from campaigns.services import pipeline
+
+    original, may_send, seen = sim.handle, pipeline._may_send, []
 
     def handle(request):
-        response = original(request)
-        if request.path == "/send" and not getattr(sim, "_stopped", False):
-            sim._stopped = True
+        seen.append(request.path)
+        return original(request)
+
+    def may_send_then_act(c):
+        if seen and not getattr(sim, "_acted", False):
+            sim._acted = True
             action(Campaign.objects.get(pk=campaign.pk))
-        return response
+        return may_send(c)
 
     sim.handle = handle
+    monkeypatch.setattr(pipeline, "_may_send", may_send_then_act)
 
 
-def test_pause_takes_effect_mid_campaign_and_resume_finishes(fake_campaign):
+def test_pause_takes_effect_mid_campaign_and_resume_finishes(fake_campaign, monkeypatch):
     campaign, sim = fake_campaign
-    stop_after_first_request(sim, campaign, lambda c: pause(c, "Checking the wording"))
+    stop_after_first_request(sim, campaign, lambda c: pause(c, "Checking the wording"), monkeypatch)
     launch(campaign)
     campaign.refresh_from_db()
     assert campaign.status == "paused" and campaign.status_reason == "Checking the wording"
@@ -114,9 +122,9 @@ def test_pause_takes_effect_mid_campaign_and_resume_finishes(fake_campaign):
     assert not sim.stats()["duplicates"]
 
 
-def test_cancel_mid_campaign(fake_campaign):
+def test_cancel_mid_campaign(fake_campaign, monkeypatch):
     campaign, sim = fake_campaign
-    stop_after_first_request(sim, campaign, cancel)
+    stop_after_first_request(sim, campaign, cancel, monkeypatch)
     launch(campaign)
     campaign.refresh_from_db()
     counts = campaign_counts(campaign)
