@@ -43,3 +43,16 @@ def test_import_keeps_the_target_list(marketer_client, contact_list):
     assert response["Location"].endswith(f"/map/?list={contact_list.pk}")
     page = marketer_client.get(response["Location"])
     assert page.context["form"]["contact_list"].value() == str(contact_list.pk)
+
+
+def test_import_strips_nul_bytes(marketer_client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.models import Contact, ImportJob
+
+    url = marketer_client.post("/contacts/import/", {"file": SimpleUploadedFile("n.csv", b"phone,first_name\n+923001234567,Na\x00me\n")})[
+        "Location"
+    ]
+    marketer_client.post(url, {"col_0": "phone", "col_1": "first_name"})
+    assert ImportJob.objects.get().status == "done"
+    assert Contact.objects.get(account=world.account).first_name == "Name"

@@ -22,7 +22,7 @@ from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSe
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.status import FINAL
-from campaigns.views.marketing.paging import keyset_page
+from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
@@ -80,7 +80,7 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Campaign.Status.values:
         qs = qs.filter(status=status)
-    q = request.GET.get("q", "").strip()
+    q = search_term(request)
     if q:
         qs = qs.filter(name__icontains=q)
     page = keyset_page(request, qs, size=25)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import ContactForm
 from campaigns.models import Contact, ContactField, ContactList, ListMembership, Message, Suppression
-from campaigns.views.marketing.paging import keyset_page, with_count
+from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
 
@@ -36,7 +36,7 @@ def search_contacts(qs: QuerySet, q: str) -> QuerySet:
 
 @member_required
 def contact_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
+    q = search_term(request)
     qs = search_contacts(account_contacts(request), q)
     list_id = request.GET.get("list", "")
     if list_id.isdigit():

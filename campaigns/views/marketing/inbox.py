@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from campaigns.models import InboundMessage
-from campaigns.views.marketing.paging import keyset_page
+from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import member_required, scoped
 
 
@@ -24,7 +24,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(kind=kind)
     if request.GET.get("opt_out") == "1":
         qs = qs.filter(is_opt_out=True)
-    q = request.GET.get("q", "").strip()
+    q = search_term(request)
     if q:
         qs = qs.filter(Q(from_number__contains=q.lstrip("+")) | Q(text__icontains=q))
     page = keyset_page(request, qs, size=50)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from campaigns.forms.contacts import AddMemberForm, ContactListForm
 from campaigns.models import Contact, ContactList, ListMembership
 from campaigns.views.marketing.contacts import search_contacts
-from campaigns.views.marketing.paging import keyset_page, with_count
+from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
 
@@ -47,7 +47,7 @@ def list_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact_list = get_scoped(request, ContactList.objects.all(), pk=pk)
-    q = request.GET.get("q", "")
+    q = search_term(request)
     members = search_contacts(Contact.objects.filter(account=request.account, memberships__contact_list=contact_list), q)
     page = with_count(keyset_page(request, members), members)
     context = {"contact_list": contact_list, "q": q, "form": AddMemberForm(), **page.context()}

@@ -47,6 +47,11 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 18 else None  # beyond 64-bit ids: ignore
 
 
+def search_term(request: HttpRequest, name: str = "q") -> str:
+    """A search box's text: trimmed, bounded, without NUL (PostgreSQL refuses it in text)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:100]
+
+
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows, counting at most ``cap + 1`` of them."""
     n = qs.order_by()[: cap + 1].count()

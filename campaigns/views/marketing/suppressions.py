@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import SuppressionForm
 from campaigns.models import Suppression
-from campaigns.views.marketing.paging import keyset_page, with_count
+from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
 
@@ -20,7 +20,7 @@ def _suppressions(request: HttpRequest):
 @member_required
 def suppression_index(request: HttpRequest) -> HttpResponse:
     qs = _suppressions(request)
-    q = request.GET.get("q", "").strip().replace(" ", "")
+    q = search_term(request).replace(" ", "")
     if q:
         qs = qs.filter(phone__contains=q.lstrip("+"))
     reason = request.GET.get("reason", "")
