@@ -43,9 +43,12 @@ def test_phone_width_menu(browser, live_server, sending_world):
     shot(page, "marketer-phone-menu")
     page.get_by_role("link", name="Campaigns").click()
     page.wait_for_url(f"{live_server.url}/campaigns/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 392, f"page scrolls sideways at phone width ({width}px)"
     shot(page, "marketer-phone-campaigns")
+    for _, path in PAGES:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"{path} scrolls sideways at phone width ({width}px)"
+    shot(page, "marketer-phone-compose")
     context.close()
 
 
