@@ -58,3 +58,25 @@ def test_bad_login_shows_an_error(page, live_server, sending_world):
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Log in").click()
     assert page.get_by_role("alert").is_visible()
+
+
+def test_keyboard_only(page, live_server, sending_world):
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{live_server.url}/login/")
+    page.keyboard.type("marketer@acme.test")  # the email box has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.goto(f"{live_server.url}/campaigns/new/")
+    page.focus("#id_name")
+    page.keyboard.type("Keyboard campaign")
+    page.keyboard.press("Tab")  # into the channel radio group
+    page.keyboard.press("ArrowRight")  # SMS -> Voice
+    assert page.evaluate("document.activeElement.value") == "voice"
+    assert page.locator("fieldset[data-for-channel=voice]").is_visible()
