@@ -19,6 +19,7 @@ from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import placeholders
 from providers.base import Capability as C
 from providers.models import ProviderConnection
+from providers.registry import UnknownProvider
 
 MAX_SMS_SEGMENTS = 10
 
@@ -37,7 +38,16 @@ CHANNEL_NEEDS = {"sms": C.SMS, "voice": None, "whatsapp": None, "ussd": C.USSD}
 
 def connection_offers(connection: ProviderConnection) -> dict[str, Any]:
     """What a connection offers the composer: channels, flash, voice kinds, WhatsApp types."""
-    caps = connection.capabilities()
+    try:
+        caps = connection.capabilities()
+    except UnknownProvider:
+        return {
+            "channels": [],
+            "flash": False,
+            "voice": [],
+            "whatsapp": [],
+            "notes": f"The provider {connection.provider!r} is not installed.",
+        }
     return {
         "channels": [c for c, _ in CHANNEL_CHOICES if connection.serves(c)],
         "flash": C.SMS_FLASH in caps,

@@ -252,3 +252,11 @@ def test_voice_call_content(marketer_client, world, vt_connection):
     assert campaign.content["recording"] == "11384" and campaign.content["kind"] == "call"
     assert campaign.content["call_parameters"] == {"var1": "Amina", "var2": "1234"}
     assert (campaign.content["max_voice_repeat"], campaign.content["max_call_attempts"]) == (2, 3)
+
+
+def test_a_connection_to_an_unknown_provider_offers_nothing(marketer_client, world):
+    conn = make_connection(world.account, "gone", name="Old provider")
+    page = marketer_client.get("/campaigns/new/")
+    assert page.status_code == 200 and "Old provider" in page.content.decode()
+    response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": conn.pk})
+    assert "does not offer SMS" in response.content.decode()
