@@ -56,3 +56,11 @@ def test_import_strips_nul_bytes(marketer_client, world):
     marketer_client.post(url, {"col_0": "phone", "col_1": "first_name"})
     assert ImportJob.objects.get().status == "done"
     assert Contact.objects.get(account=world.account).first_name == "Name"
+
+
+def test_unknown_provider_connection_does_not_break_pages(marketer_client, world):
+    from tests.conftest import make_connection
+
+    make_connection(world.account, "gone", name="Old provider")
+    for path in ("/templates/", "/recordings/new/", "/campaigns/new/"):
+        assert marketer_client.get(path).status_code == 200, path

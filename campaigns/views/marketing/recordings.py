@@ -10,11 +10,12 @@ from campaigns.forms.templates import RecordingDecisionForm, RecordingForm
 from campaigns.models import VoiceRecording
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
+from providers.registry import backends
 
 
 def _voice_connections(request: HttpRequest):
     conns = scoped(request, ProviderConnection.objects.filter(is_active=True), subaccount_field=None)
-    return conns.filter(pk__in=[c.pk for c in conns if c.serves("voice")])
+    return conns.filter(pk__in=[c.pk for c in conns if c.provider in backends() and c.serves("voice")])
 
 
 @member_required

@@ -14,6 +14,7 @@ from campaigns.models import Template
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import Capability
 from providers.models import ProviderConnection
+from providers.registry import backends
 
 
 def _connections(request: HttpRequest):
@@ -21,7 +22,7 @@ def _connections(request: HttpRequest):
 
 
 def _sync_connections(request: HttpRequest) -> list[ProviderConnection]:
-    return [c for c in _connections(request) if Capability.TEMPLATE_SYNC in c.capabilities()]
+    return [c for c in _connections(request) if c.provider in backends() and Capability.TEMPLATE_SYNC in c.capabilities()]
 
 
 @member_required
