@@ -91,7 +91,7 @@
       .then(function (data) {
         showCounts(data);
         polls += 1;
-        if (polls % 5 === 0 || !data.active) { loadStats(); reloadTable(); }
+        if (polls % 15 === 0 || !data.active) { loadStats(); reloadTable(); }  // charts read the messages: every 30 s
         if (data.active) setTimeout(poll, 2000);
       })
       .catch(function () { setTimeout(poll, 5000); });
