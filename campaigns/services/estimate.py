@@ -24,10 +24,11 @@ class PriceBook:
         account_id = account if isinstance(account, int) else account.pk
         self.prices = sorted(Price.objects.filter(account_id=account_id, channel=channel), key=lambda p: -len(p.prefix))
         self._cache: dict[str, Price | None] = {}
+        self._key_len = max((len(p.prefix) for p in self.prices), default=0)
 
     def lookup(self, to: str) -> Price | None:
         digits = to.lstrip("+")
-        key = digits[:12]
+        key = digits[: self._key_len]  # no prefix is longer: the answer depends on these digits only
         if key in self._cache:
             return self._cache[key]
         found = next((p for p in self.prices if digits.startswith(p.prefix)), None)

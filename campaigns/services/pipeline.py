@@ -20,7 +20,7 @@ from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
-from campaigns.rendering import placeholders, render
+from campaigns.rendering import BUILTIN, placeholders, render
 from campaigns.services import clock, ledger
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.counts import campaign_counts
@@ -80,7 +80,7 @@ def materialize(campaign: Campaign, *, enqueue: bool = False) -> int:
     # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
     # writes fails with "database is locked" as soon as another process writes.
     while True:
-        page = list(qs.filter(pk__gt=last).values_list("id", "phone", "first_name", "last_name", "attributes")[:CREATE_BATCH])
+        page = list(qs.filter(pk__gt=last).values_list(*builder.columns)[:CREATE_BATCH])
         if not page:
             break
         rows = [builder.build(*row) for row in page]
@@ -113,8 +113,11 @@ class MessageBuilder:
         self.payload = _channel_payload(campaign)
         self.personal_payload = "{{" in str(self.payload)
         self.steps = (campaign.content or {}).get("steps") or []
+        used = set(placeholders(self.text)) | (set(placeholders(str(self.payload))) if self.personal_payload else set())
+        # Only the contact columns the content uses (JSON attributes cost a parse per row).
+        self.columns = ("id", "phone", "first_name", "last_name", *(("attributes",) if used - set(BUILTIN) else ()))
 
-    def build(self, contact_id: int, phone: str, first_name: str, last_name: str, attributes: dict) -> dict:
+    def build(self, contact_id: int, phone: str, first_name: str = "", last_name: str = "", attributes: dict | None = None) -> dict:
         """The new message's field values (attnames), not a model instance: building
         100k model instances alone cost ~10 s."""
         values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
@@ -211,9 +214,14 @@ def insert_messages(batch: list[dict]) -> list[dict]:
         if f.attname in first and any(m.get(f.attname) != value for m in batch):
             varying.append((i, f, {}))
         template.append(f.get_db_prep_save(value, connection))
+    plain = {"CharField", "TextField", "BigIntegerField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "ForeignKey"}
+    raw = [(i, f.attname) for i, f, _ in varying if f.get_internal_type() in plain]
+    varying = [v for v in varying if v[1].get_internal_type() not in plain]
     rows = []
     for message in batch:
         row = template.copy()
+        for i, name in raw:  # str/int/None go to the driver as they are
+            row[i] = message[name]
         for i, f, memo in varying:
             value = message[f.attname]
             key = repr(value) if isinstance(value, dict | list) else value
