@@ -48,3 +48,17 @@ def percent(part: int | float | None, whole: int | float | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> Any:
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def in_zone(value: Any, zone: str) -> Any:
+    """A datetime shown in the given time zone (the campaign's), UTC if the name is unknown."""
+    import zoneinfo
+
+    if not value:
+        return value
+    try:
+        local = value.astimezone(zoneinfo.ZoneInfo(zone or "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return value
+    return local.replace(tzinfo=None)  # naive, or the date filter would convert it back to UTC

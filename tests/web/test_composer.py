@@ -260,3 +260,13 @@ def test_a_connection_to_an_unknown_provider_offers_nothing(marketer_client, wor
     assert page.status_code == 200 and "Old provider" in page.content.decode()
     response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": conn.pk})
     assert "does not offer SMS" in response.content.decode()
+
+
+def test_schedule_shown_in_the_campaigns_time_zone(marketer_client, draft):
+    marketer_client.post(
+        f"/campaigns/{draft.pk}/edit/schedule/", {"when": "later", "send_at": "2099-03-01T09:30", "timezone": "Asia/Karachi"}
+    )
+    assert "2099-03-01 09:30 Asia/Karachi" in marketer_client.get(f"/campaigns/{draft.pk}/edit/review/").content.decode()
+    assert "2099-03-01 09:30 Asia/Karachi" in marketer_client.get(f"/campaigns/{draft.pk}/").content.decode()
+    form = marketer_client.get(f"/campaigns/{draft.pk}/edit/schedule/").context["form"]
+    assert form["send_at"].value().strftime("%H:%M") == "09:30"
