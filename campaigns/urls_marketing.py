@@ -37,6 +37,7 @@ urlpatterns = [
     # Contacts
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/add-to-list/", contacts.contact_bulk_add, name="contact_bulk_add"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),

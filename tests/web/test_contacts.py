@@ -107,3 +107,19 @@ def test_suppress_from_the_contact_page(marketer_client, contacts):
     marketer_client.post("/suppressions/new/", {"phone": contacts[0].phone, "reason": "blocked"})
     assert Suppression.objects.get(phone=contacts[0].phone).reason == "blocked"
     assert "Remove from suppressions" in marketer_client.get(f"/contacts/{contacts[0].pk}/").content.decode()
+
+
+def test_add_every_contact_found_to_a_list(marketer_client, viewer_client, world, contacts, foreign):
+    from campaigns.models import ContactList
+
+    target = ContactList.objects.create(account=world.account, subaccount=world.subaccount, name="Lahore")
+    page = marketer_client.get("/contacts/", {"q": "Name1"}).content.decode()
+    assert "Add every contact found to" in page
+    response = marketer_client.post("/contacts/add-to-list/", {"q": "Name1", "target": target.pk})
+    assert response["Location"] == f"/lists/{target.pk}/"
+    assert list(target.contacts.values_list("phone", flat=True)) == [contacts[1].phone]
+    marketer_client.post("/contacts/add-to-list/", {"q": "", "target": target.pk})
+    assert target.contacts.count() == 5
+    assert viewer_client.post("/contacts/add-to-list/", {"target": target.pk}).status_code == 403
+    assert marketer_client.post("/contacts/add-to-list/", {"target": foreign["list"].pk}).status_code == 404
+    assert marketer_client.post("/contacts/add-to-list/", {"target": "abc"}).status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,16 +34,53 @@ def search_contacts(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(terms)
 
 
-@member_required
-def contact_list(request: HttpRequest) -> HttpResponse:
-    q = search_term(request)
-    qs = search_contacts(account_contacts(request), q)
-    list_id = request.GET.get("list", "")
+def filtered_contacts(request: HttpRequest, params) -> QuerySet:
+    """The contacts a search box and list filter select (from GET or a bulk action's POST)."""
+    qs = search_contacts(account_contacts(request), params.get("q", "").replace("\x00", "").strip()[:100])
+    list_id = params.get("list", "")
     if list_id.isdigit():
         qs = qs.filter(memberships__contact_list_id=int(list_id))
+    return qs
+
+
+@member_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    qs = filtered_contacts(request, request.GET)
     page = with_count(keyset_page(request, qs), qs)
     lists = scoped(request, ContactList.objects.all())
-    return render(request, "contacts/list.html", {"q": q, "lists": lists, "list_id": list_id, **page.context()})
+    context = {"q": search_term(request), "lists": lists, "list_id": request.GET.get("list", ""), **page.context()}
+    return render(request, "contacts/list.html", context)
+
+
+@sender_required
+@require_POST
+def contact_bulk_add(request: HttpRequest) -> HttpResponse:
+    """Put every contact the current search selects on a list, in chunks of inserts."""
+    target_id = request.POST.get("target", "")
+    if not target_id.isdigit():
+        raise Http404("Choose a list.")
+    target = get_scoped(request, ContactList.objects.all(), pk=int(target_id))
+    ids = filtered_contacts(request, request.POST).values_list("id", flat=True).order_by("id")
+    added = 0
+    with transaction.atomic():
+        for chunk in _chunks(ids.iterator(chunk_size=5000), 5000):
+            rows = ListMembership.objects.bulk_create(
+                [ListMembership(contact_list=target, contact_id=i) for i in chunk], ignore_conflicts=True, batch_size=1000
+            )
+            added += len(rows)
+    messages.success(request, f"{added:,} contact(s) are now on the list “{target.name}” (those already on it stay once).")
+    return redirect("list_detail", pk=target.pk)
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _list_queryset(request: HttpRequest) -> QuerySet:
