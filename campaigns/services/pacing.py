@@ -53,7 +53,8 @@ def reserve(key: str, n: int, rate: float) -> float:
         start = float(_redis().eval(_LUA, 1, f"portal:{key}", repr(now), repr(span)))
     else:
         start = _reserve_db(key, now, span)
-    return max(0.0, start - now)
+    wait = start - now
+    return wait if wait > 0.001 else 0.0  # Lua's number formatting rounds to ~10 us
 
 
 def _reserve_db(key: str, now: float, span: float) -> float:
