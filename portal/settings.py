@@ -174,7 +174,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign portal API",
     "DESCRIPTION": (
         "Send `Authorization: Bearer <key>` (keys: portal > Admin > API keys). Lists use cursor pagination "
-        "(follow `next`). Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        '(follow `next`). Every error answers `{"error": {"code", "message", "fields"}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
