@@ -78,7 +78,10 @@ def _start(request: HttpRequest, job: ImportJob, data: dict) -> None:
 
 @member_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "contacts/import_detail.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    if job.status == ImportJob.Status.UPLOADED and request.membership.can_send:
+        return redirect("import_map", pk=job.pk)  # not started: its columns still need mapping
+    return render(request, "contacts/import_detail.html", {"job": job})
 
 
 @member_required

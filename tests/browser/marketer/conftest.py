@@ -42,7 +42,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # the machine is shared: be patient, not flaky
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
