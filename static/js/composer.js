@@ -94,7 +94,8 @@
       }
     }
     var fetchPreview = debounce(function () {
-      var body = new URLSearchParams({ text: text.value, campaign: text.getAttribute("data-campaign") || "" });
+      var sampleBox = $("#preview-sample");
+      var body = new URLSearchParams({ text: text.value, campaign: text.getAttribute("data-campaign") || "", sample: sampleBox ? sampleBox.value : "" });
       fetch(text.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
         .then(function (r) { return r.json(); })
         .then(function (data) {
@@ -109,6 +110,8 @@
         });
     }, 300);
     text.addEventListener("input", function () { showCount(window.SmsCounter.analyze(text.value), "browser"); fetchPreview(); });
+    var sampleInput = $("#preview-sample");
+    if (sampleInput) sampleInput.addEventListener("input", fetchPreview);
     $all("[data-insert]").forEach(function (btn) {
       btn.addEventListener("click", function () {
         var token = "{{ " + btn.getAttribute("data-insert") + " }}";

@@ -270,3 +270,21 @@ def test_schedule_shown_in_the_campaigns_time_zone(marketer_client, draft):
     assert "2099-03-01 09:30 Asia/Karachi" in marketer_client.get(f"/campaigns/{draft.pk}/").content.decode()
     form = marketer_client.get(f"/campaigns/{draft.pk}/edit/schedule/").context["form"]
     assert form["send_at"].value().strftime("%H:%M") == "09:30"
+
+
+def test_preview_for_a_chosen_contact(marketer_client, draft, contacts):
+    data = marketer_client.post(
+        "/campaigns/compose/preview.json", {"text": "Hi {{ first_name }}", "campaign": draft.pk, "sample": contacts[3].phone}
+    ).json()
+    assert data["rendered"] == "Hi Name3" and data["sample"] == contacts[3].phone
+    data = marketer_client.post(
+        "/campaigns/compose/preview.json", {"text": "Hi {{ first_name }}", "campaign": draft.pk, "sample": "garbage"}
+    ).json()
+    assert data["rendered"].startswith("Hi Name")
+
+
+def test_sender_step_for_ussd_says_none_is_needed(marketer_client, world):
+    conn = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": conn.pk})
+    campaign = Campaign.objects.get(name="Menu")
+    assert "needs no sender ID" in marketer_client.get(f"/campaigns/{campaign.pk}/edit/sender/").content.decode()

@@ -22,6 +22,7 @@ from campaigns.forms.composer import (
     connection_offers,
     senders_for,
 )
+from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, Contact, ContactField, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import missing_placeholders
@@ -207,6 +208,18 @@ def _field_keys(request: HttpRequest, sample: Contact | dict) -> list[str]:
     return list(dict.fromkeys([*keys, *(attributes or {})]))
 
 
+def _chosen_sample(request: HttpRequest) -> Contact | None:
+    """The contact whose number the marketer typed into "preview for"."""
+    phone = request.POST.get("sample", request.GET.get("sample", "")).strip()
+    if not phone:
+        return None
+    try:
+        phone = normalize_phone(phone)
+    except PhoneError:
+        return None
+    return Contact.objects.filter(account=request.account, phone=phone).first()
+
+
 def _sample_contact(request: HttpRequest, campaign: Campaign | None) -> Contact | dict:
     """A contact from the campaign's audience (else any) to render the preview for."""
     contacts = Contact.objects.filter(account=request.account)
@@ -314,7 +327,7 @@ def preview_text(request: HttpRequest) -> JsonResponse:
     text = request.POST.get("text", request.GET.get("text", ""))
     campaign_id = request.POST.get("campaign", request.GET.get("campaign", ""))
     campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() else None
-    sample = _sample_contact(request, campaign)
+    sample = _chosen_sample(request) or _sample_contact(request, campaign)
     rendered = render_text(text, sample)
     known = set(_field_keys(request, sample))
     return JsonResponse(
