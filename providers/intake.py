@@ -26,7 +26,7 @@ from providers.models import ProviderConnection, WebhookEvent
 log = logging.getLogger(__name__)
 
 CACHE_TTL = 30.0
-APPLY_BATCH = 1000
+APPLY_BATCH = 500
 ENQUEUE_EVERY = 0.5  # seconds between apply tasks queued by one process
 CLAIM_STALE = timedelta(minutes=5)
 RECEIVED = WebhookEvent.Outcome.RECEIVED

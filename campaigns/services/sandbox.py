@@ -161,3 +161,18 @@ def peak_rss_mb(pid: int) -> dict[int, float]:
         except OSError:
             continue
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and its descendants (live ones), seconds."""
+    import os as _os
+
+    tick = _os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total

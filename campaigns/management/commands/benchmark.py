@@ -138,10 +138,14 @@ class Command(BaseCommand):
             "benchmark", "--phase", "bodies", "--campaign", str(campaign_id), "--recipients", str(opts["flood"]), "--out", str(bodies_file)
         )
         lines = [json.loads(x) for x in bodies_file.read_text().splitlines()]
+        from campaigns.services.sandbox import cpu_seconds
+
         box.start_web(workers=2)
+        web_cpu = cpu_seconds(box.procs["web"].pid)
         started = time.monotonic()
         codes = asyncio.run(post_all(lines, opts["flood_concurrency"], f"http://127.0.0.1:{box.web_port}"))
         accepted_seconds = time.monotonic() - started
+        web_cpu = cpu_seconds(box.procs["web"].pid) - web_cpu
         result = {}
         while time.monotonic() - started < opts["timeout"]:
             result = box.manage_json("benchmark", "--phase", "intake", "--campaign", str(campaign_id))
@@ -156,6 +160,7 @@ class Command(BaseCommand):
             "accept_seconds": accepted_seconds,
             "accept_rate": ok / accepted_seconds if accepted_seconds else 0,
             "applied_seconds": applied_seconds,
+            "web_cpu_ms_per_report": 1000 * web_cpu / max(ok, 1),
             "apply_rate": len(lines) / applied_seconds if applied_seconds else 0,
             **result,
         }
@@ -172,7 +177,8 @@ class Command(BaseCommand):
     def print_intake(self, f: dict) -> None:
         self.stdout.write(
             f"  webhook intake (gunicorn -w 2, SQLite): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
-            f"{f['accept_rate']:.0f}/s; all applied after {f['applied_seconds']:.1f} s; events stored {f['events']}, "
+            f"{f['accept_rate']:.0f}/s (gunicorn CPU {f['web_cpu_ms_per_report']:.2f} ms per report: "
+            f"{2000 / max(f['web_cpu_ms_per_report'], 0.01):.0f}/s on two free cores); all applied after {f['applied_seconds']:.1f} s; events stored {f['events']}, "
             f"outcomes {f['outcomes']}, messages delivered {f['delivered']}"
         )
 
