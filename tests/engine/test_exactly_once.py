@@ -52,6 +52,7 @@ def test_kill_9_mid_campaign_sends_nobody_twice(tmp_path):
 
         counts = wait_for(finished, timeout=45, step=1)
         stats = box.sim_stats()["vt"]
+        print(f"killed at {at_kill} submissions; final {counts}; simulator {stats}")  # shown with -s
         assert stats["duplicates"] == {}
         assert counts["total"] == N
         assert counts["submitted"] + counts["unknown"] + counts["failed"] == N, counts
