@@ -207,7 +207,8 @@ def pause(campaign: Campaign, reason: str = "") -> None:
 
 def resume(campaign: Campaign) -> None:
     """paused -> running (sending goes on) or -> scheduled when it never started."""
-    from campaigns.services.pipeline import _settle_reservation, enqueue_batches, maybe_complete
+    from campaigns.services.materialize import settle_reservation
+    from campaigns.services.pipeline import enqueue_batches, maybe_complete
 
     target = Campaign.Status.RUNNING if campaign.started_at else Campaign.Status.SCHEDULED
     if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(status=target, status_reason=""):
@@ -216,7 +217,7 @@ def resume(campaign: Campaign) -> None:
     if target == Campaign.Status.SCHEDULED:
         schedule_start(campaign)
         return
-    _settle_reservation(campaign)
+    settle_reservation(campaign)
     campaign.refresh_from_db()
     if campaign.status == Campaign.Status.RUNNING and not enqueue_batches(campaign):
         maybe_complete(campaign.pk)

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections import deque
 from collections.abc import Sequence
 from datetime import timedelta
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from campaigns.models import Campaign, Message, StatusCount, UssdSession
-from campaigns.rendering import BUILTIN, placeholders, render
+from campaigns.models import Campaign, Message
 from campaigns.services import clock, ledger
-from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.counts import campaign_counts
-from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
-from campaigns.services.outcomes import record_results
+from campaigns.services.materialize import materialize
+from campaigns.services.outcomes import record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
-from campaigns.services.smsinfo import sms_info
 from campaigns.services.transitions import apply_status, claim
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
@@ -59,203 +54,11 @@ def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
         ):
             return 0
         campaign = Campaign.objects.get(pk=campaign_id)
-    created = materialize(campaign, enqueue=True)
+    created = materialize(campaign, enqueue=True, on_page=_enqueue_range)
     if recover:
         enqueue_batches(campaign, due_only=True)  # what the dead start task created
     maybe_complete(campaign.pk)  # an audience that ended up empty completes at once
     return created
-
-
-def materialize(campaign: Campaign, *, enqueue: bool = False) -> int:
-    """Create one pending message per recipient, in bulk; count what was dropped. With
-    ``enqueue``, each page's batch task is queued as soon as the page exists, so sending
-    overlaps the creation of the rest."""
-    clock.beat(clock.campaign_beat_key(campaign.pk))
-    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
-    qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
-    if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
-        qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
-    builder = MessageBuilder(campaign)
-    created, last = 0, 0
-    # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
-    # writes fails with "database is locked" as soon as another process writes.
-    while True:
-        page = list(qs.filter(pk__gt=last).values_list(*builder.columns)[:CREATE_BATCH])
-        if not page:
-            break
-        rows = [builder.build(*row) for row in page]
-        created += _save(campaign, rows)
-        last = page[-1][0]
-        if enqueue and rows:
-            _enqueue_range(campaign.pk, rows[0]["id"], rows[-1]["id"])
-        clock.beat(clock.campaign_beat_key(campaign.pk))
-    Campaign.objects.filter(pk=campaign.pk).update(
-        recipients=summary.recipients,
-        dropped_suppressed=summary.suppressed,
-        dropped_invalid=summary.invalid,
-        dropped_duplicate=summary.duplicate,
-    )
-    _settle_reservation(campaign)
-    return created
-
-
-class MessageBuilder:
-    """Renders a campaign's content for one contact into an unsaved pending Message."""
-
-    def __init__(self, campaign: Campaign) -> None:
-        self.campaign = campaign
-        self.book = PriceBook(campaign.account_id, campaign.channel)
-        self.text = message_text(campaign)
-        self.personal = bool(placeholders(self.text))
-        self.info = sms_info(self.text)
-        self.sender = campaign.sender.value if campaign.sender_id else ""
-        self.seconds = voice_seconds(campaign)
-        self.payload = _channel_payload(campaign)
-        self.personal_payload = "{{" in str(self.payload)
-        self.steps = (campaign.content or {}).get("steps") or []
-        used = set(placeholders(self.text)) | (set(placeholders(str(self.payload))) if self.personal_payload else set())
-        # Only the contact columns the content uses (JSON attributes cost a parse per row).
-        self.columns = ("id", "phone", "first_name", "last_name", *(("attributes",) if used - set(BUILTIN) else ()))
-
-    def build(self, contact_id: int, phone: str, first_name: str = "", last_name: str = "", attributes: dict | None = None) -> dict:
-        """The new message's field values (attnames), not a model instance: building
-        100k model instances alone cost ~10 s."""
-        values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
-        text = render(self.text, values) if self.personal else self.text
-        info = sms_info(text) if self.personal else self.info
-        payload = _render_payload(self.payload, values) if self.personal_payload else self.payload
-        if self.campaign.channel == Channel.USSD:
-            payload = dict(payload)
-            payload.update(session_id=uuid.uuid4().hex[:20], op="fin" if len(self.steps) <= 1 else "init", step=0)
-        price = self.book.lookup(phone)
-        units = units_for(self.campaign.channel, price, info.segments, self.seconds)
-        c = self.campaign
-        return {
-            "account_id": c.account_id,
-            "subaccount_id": c.subaccount_id,
-            "campaign_id": c.pk,
-            "contact_id": contact_id,
-            "connection_id": c.connection_id,
-            "channel": c.channel,
-            "sender": self.sender,
-            "to": phone,
-            "text": text,
-            "payload": payload,
-            "flash": c.flash,
-            "encoding": info.encoding,
-            "segments": units,
-            "price": price.amount if price else Decimal("0"),
-            "status": S.PENDING,
-        }
-
-
-def _channel_payload(campaign: Campaign) -> dict:
-    content = dict(campaign.content or {})
-    content.pop("steps", None)
-    return content
-
-
-def _render_payload(payload, values):
-    if isinstance(payload, str):
-        return render(payload, values)
-    if isinstance(payload, dict):
-        return {k: _render_payload(v, values) for k, v in payload.items()}
-    if isinstance(payload, list):
-        return [_render_payload(v, values) for v in payload]
-    return payload
-
-
-def _save(campaign: Campaign, batch: list[dict]) -> int:
-    if not batch:
-        return 0
-    with transaction.atomic():
-        created = insert_messages(batch)
-        StatusCount.objects.create(account_id=campaign.account_id, campaign_id=campaign.pk, status=S.PENDING, count=len(created))
-        if campaign.channel == Channel.USSD:
-            UssdSession.objects.bulk_create(
-                [
-                    UssdSession(
-                        account_id=campaign.account_id,
-                        campaign_id=campaign.pk,
-                        message_id=m["id"],
-                        contact_id=m["contact_id"],
-                        phone=m["to"],
-                        session_id=m["payload"]["session_id"],
-                    )
-                    for m in created
-                ]
-            )
-    return len(created)
-
-
-def insert_messages(batch: list[dict]) -> list[dict]:
-    """Insert message rows given as {attname: value}; each dict gets its "id".
-
-    On SQLite one executemany: Django's bulk_create splits SQLite inserts into ~28-row
-    statements (999 parameters) and prepares every value through its field, which made
-    100k messages take ~50 s. Here each distinct value is prepared once per field."""
-    from django.db import connection
-
-    if not batch:
-        return batch
-    now = timezone.now()
-    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    defaults.update(created_at=now, updated_at=now)
-    if connection.vendor != "sqlite":
-        created = Message.objects.bulk_create([Message(**{**defaults, **row}) for row in batch], batch_size=CREATE_BATCH)
-        for row, message in zip(batch, created, strict=True):
-            row["id"] = message.pk
-        return batch
-    first = batch[0]
-    template, varying = [], []
-    for i, f in enumerate(fields):
-        value = first.get(f.attname, defaults[f.attname])
-        if f.attname in first and any(m.get(f.attname) != value for m in batch):
-            varying.append((i, f, {}))
-        template.append(f.get_db_prep_save(value, connection))
-    plain = {"CharField", "TextField", "BigIntegerField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "ForeignKey"}
-    raw = [(i, f.attname) for i, f, _ in varying if f.get_internal_type() in plain]
-    varying = [v for v in varying if v[1].get_internal_type() not in plain]
-    rows = []
-    for message in batch:
-        row = template.copy()
-        for i, name in raw:  # str/int/None go to the driver as they are
-            row[i] = message[name]
-        for i, f, memo in varying:
-            value = message[f.attname]
-            key = repr(value) if isinstance(value, dict | list) else value
-            prepared = memo.get(key, memo)
-            if prepared is memo:
-                prepared = f.get_db_prep_save(value, connection)
-                if len(memo) < 10000:
-                    memo[key] = prepared
-            row[i] = prepared
-        rows.append(row)
-    table = connection.ops.quote_name(Message._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
-        # One statement inside one write transaction (SQLite has a single writer): the new
-        # rows got consecutive ids ending at the last one.
-        cursor.execute("SELECT last_insert_rowid()")
-        last = cursor.fetchone()[0]
-    for offset, message in enumerate(batch):
-        message["id"] = last - len(batch) + 1 + offset
-    return batch
-
-
-def _settle_reservation(campaign: Campaign) -> None:
-    """Make the campaign's reservation match what its pending messages will cost."""
-    from django.db.models import F, Sum
-
-    needed = Message.objects.filter(campaign=campaign, status=S.PENDING).aggregate(s=Sum(F("price") * F("segments")))["s"] or Decimal("0")
-    needed = Decimal(needed).quantize(Decimal("0.0001"))
-    held = Campaign.objects.values_list("reserved_amount", flat=True).get(pk=campaign.pk)
-    if needed > held and not ledger.reserve(campaign.account_id, needed - held, campaign.pk):
-        pause(campaign.pk, "Balance too low for this campaign: top up, then resume.")
-    elif needed < held:
-        ledger.release(campaign.account_id, held - needed, campaign.pk)
 
 
 def pause(campaign_id: int, reason: str) -> bool:
@@ -427,8 +230,6 @@ def expire_pending(campaign: Campaign) -> int:
             rows = apply_status(
                 ids, S.EXPIRED, fields={"error_code": ErrorCode.EXPIRED, "error_message": "Not sent before the campaign expired."}
             )
-            from campaigns.services.outcomes import release_rows
-
             release_rows(rows)
         total += len(rows)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from campaigns.models import Contact, Message, Suppression
 from campaigns.services.audience import audience_summary
 from campaigns.services.counts import campaign_counts
-from campaigns.services.pipeline import materialize
+from campaigns.services.materialize import materialize
 from tests.engine.conftest import add_contacts, make_campaign
 
 

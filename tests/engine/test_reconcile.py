@@ -43,7 +43,7 @@ def test_start_task_that_died_midway_is_finished_by_the_tick(fake_provider, engi
     """The start task created some messages and died: the tick creates the rest (nobody
     twice) and the campaign goes out."""
     from campaigns.models import Campaign
-    from campaigns.services.pipeline import MessageBuilder, _save
+    from campaigns.services.materialize import MessageBuilder, _save
     from tests.engine.conftest import add_contacts, make_campaign, numbers
 
     conn, sim = fake_provider
