@@ -33,7 +33,7 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     page.get_by_role("button", name="first_name").click()
     text.press("End")
     text.type(", 20% off this weekend in {{ city }}! Reply STOP to opt out.")
-    page.wait_for_function("document.getElementById('preview-text').textContent.includes('Ali')")
+    page.wait_for_function("document.getElementById('preview-text').textContent.includes('Lahore')")
     assert "GSM-7" in page.locator("#sms-counter").inner_text()
     assert page.locator("#ucs2-warning").is_hidden()
     assert "Lahore" in page.locator("#preview-text").inner_text()
