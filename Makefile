@@ -44,6 +44,7 @@ run: setup
 
 setup-dev: $(VENV)/.dev .env
 	@bash .ci/system-packages.sh
+	$(PY) manage.py collectstatic --noinput -v 0
 
 test: setup-dev test-embedded test-pg
 
