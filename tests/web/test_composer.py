@@ -288,3 +288,14 @@ def test_sender_step_for_ussd_says_none_is_needed(marketer_client, world):
     marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": conn.pk})
     campaign = Campaign.objects.get(name="Menu")
     assert "needs no sender ID" in marketer_client.get(f"/campaigns/{campaign.pk}/edit/sender/").content.decode()
+
+
+def test_sender_step_links_a_marketer_to_request_a_sender(marketer_client, world, draft, vt_connection):
+    page = marketer_client.get(f"/campaigns/{draft.pk}/edit/sender/").content.decode()
+    assert 'href="/admin/senders/request/?channel=sms">Request a sender ID</a>' in page  # beside the approved ones
+    SenderID.objects.filter(account=world.account).update(status="disabled")
+    page = marketer_client.get(f"/campaigns/{draft.pk}/edit/sender/").content.decode()
+    assert "No approved SMS sender ID" in page and "ask your account admin" not in page.lower()
+    assert 'href="/admin/senders/request/?channel=sms">Request a sender ID</a>' in page
+    request_page = marketer_client.get("/admin/senders/request/?channel=sms")
+    assert request_page.status_code == 200 and request_page.context["form"]["channel"].value() == "sms"

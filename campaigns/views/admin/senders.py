@@ -45,7 +45,8 @@ def sender_list(request: HttpRequest) -> HttpResponse:
 
 @sender_required
 def sender_request(request: HttpRequest) -> HttpResponse:
-    form = SenderRequestForm(request.POST or None, account=request.account, membership=request.membership)
+    initial = {"channel": request.GET["channel"]} if request.GET.get("channel") in dict(SENDER_CHANNELS) else {}
+    form = SenderRequestForm(request.POST or None, account=request.account, membership=request.membership, initial=initial)
     if request.method == "POST" and form.is_valid():
         sender = form.save(request.user)
         messages.success(request, f"Sender ID {sender.value} requested; an admin will review it.")

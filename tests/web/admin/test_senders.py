@@ -56,6 +56,20 @@ def test_admin_filters_by_status_and_channel(world, admin_client):
     assert "LIVE" in page and "WAITING" not in page and "+923001234567" not in page
 
 
+def test_marketers_find_sender_ids_in_the_nav(marketer_client, admin_client, viewer_client):
+    nav = 'href="/admin/senders/"'
+    page = marketer_client.get("/").content.decode()
+    assert nav in page and "nav-admin" not in page
+    assert 'href="/admin/senders/" aria-current="page"' in marketer_client.get("/admin/senders/request/").content.decode()
+    assert admin_client.get("/").content.decode().count(nav) == 1  # in the admin group only
+    assert nav not in viewer_client.get("/").content.decode()
+
+
+def test_request_form_starts_on_the_channel_asked_for(marketer_client):
+    assert marketer_client.get("/admin/senders/request/?channel=voice").context["form"]["channel"].value() == "voice"
+    assert marketer_client.get("/admin/senders/request/?channel=ussd").context["form"]["channel"].value() == "sms"
+
+
 def test_viewer_cannot_request(viewer_client):
     assert viewer_client.get("/admin/senders/request/").status_code == 403
     assert viewer_client.post("/admin/senders/request/", {"channel": "sms", "value": "NOPE"}).status_code == 403
