@@ -4,6 +4,7 @@ connection can do is accepted."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime
 from typing import Any
@@ -133,6 +134,36 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+# A menu line: a key (digits, * or #), then ".", ")", ":" or a dash, then the label.
+# "." or ":" followed by a digit is a decimal or a time ("1.5GB", "10:30"), not a menu line.
+MENU_LINE = re.compile(r"^\s*(\d{1,3}|[*#])\s*(?:[.:](?!\d)|\)|-|–)\s*(\S.*?)\s*$")
+# Options written on one line ("Pick 1) A 2) B"): a number and ")" before each label.
+INLINE_OPTION = re.compile(r"(?:^|\s)(\d{1,3})\)\s*(.+?)(?=\s+\d{1,3}\)|$)")
+
+
+def menu_options(step_text: str) -> dict[str, str]:
+    """The answers a USSD screen offers, key to label: {"1": "Data", "2": "Minutes"}.
+
+    One option per line ("1. Data", "1) Data", "1 - Data"); failing that, options
+    numbered 1, 2, ... on one line ("Pick 1) A 2) B"). The first of a repeated key wins."""
+    options: dict[str, str] = {}
+    for line in (step_text or "").splitlines():
+        match = MENU_LINE.match(line)
+        if match:
+            options.setdefault(match.group(1), match.group(2))
+    if options:
+        return options
+    inline = INLINE_OPTION.findall(" ".join((step_text or "").split()))
+    if len(inline) >= 2 and [key for key, _ in inline] == [str(n) for n in range(1, len(inline) + 1)]:
+        return {key: label.strip() for key, label in inline}
+    return {}
+
+
+def repeated_menu_keys(step_text: str) -> list[str]:
+    keys = [m.group(1) for m in map(MENU_LINE.match, (step_text or "").splitlines()) if m]
+    return sorted({k for k in keys if keys.count(k) > 1})
+
+
 class ContentStepForm(forms.Form):
     """Every channel's content fields; the page shows the ones of the campaign's channel."""
 
@@ -249,6 +280,9 @@ class ContentStepForm(forms.Form):
         for n, step in enumerate(steps, start=1):
             if len(step) > 182:
                 self.add_error("ussd_steps", f"Step {n} has {len(step)} characters; a USSD screen holds 182.")
+            repeated = repeated_menu_keys(step)
+            if repeated:
+                self.add_error("ussd_steps", f"Step {n} offers {', '.join(repeated)} more than once; each answer needs its own key.")
 
     @staticmethod
     def split_steps(text: str) -> list[str]:
@@ -279,8 +313,14 @@ class ContentStepForm(forms.Form):
             if data.get("template"):
                 content["call_template"] = data["template"].provider_template_id
         elif campaign.channel == "ussd":
-            content["steps"] = [{"text": s} for s in self.split_steps(data.get("ussd_steps", ""))]
+            content["steps"] = [self.ussd_step(s) for s in self.split_steps(data.get("ussd_steps", ""))]
         campaign.content = content
+
+    @staticmethod
+    def ussd_step(text: str) -> dict[str, Any]:
+        """A stored USSD step; its options let the answers be shown by their labels."""
+        options = menu_options(text)
+        return {"text": text, "options": options} if options else {"text": text}
 
     def used_placeholders(self) -> list[str]:
         return placeholders(self.cleaned_data.get("text", ""))

@@ -216,4 +216,9 @@ def test_ussd_menu_campaign_records_every_answer(demo):
     assert finals.count() == 2 and {m.status for m in finals} == {"submitted"}
     html, stats = page_and_stats(demo, campaign)
     assert "USSD answers" in html
-    assert sorted(stats["ussd_answers"]) == [["Step 1: 1", 1], ["Step 1: 3", 1], ["Step 2: 1", 1], ["Step 2: 2", 1]]
+    assert sorted(stats["ussd_answers"]) == [
+        ["Step 1: Data (1)", 1],
+        ["Step 1: SMS (3)", 1],
+        ["Step 2: Large (2)", 1],
+        ["Step 2: Small (1)", 1],
+    ]

@@ -162,3 +162,24 @@ def test_voice_outcomes_dtmf_and_ussd_answers_in_the_stats(marketer_client, worl
     stats = marketer_client.get(f"/campaigns/{menu.pk}/stats.json").json()
     assert stats["ussd_answers"] == [["Step 1: 1", 2], ["Step 1: 2", 1]]
     assert b"chart-ussd" in marketer_client.get(f"/campaigns/{menu.pk}/").content
+
+
+def test_ussd_answers_are_shown_by_their_option_labels(marketer_client, world, vt_connection):
+    from campaigns.models import UssdSession
+
+    steps = [{"text": "Which offer?\n1. Data\n2. Minutes\n3. SMS", "options": {"1": "Data", "2": "Minutes", "3": "SMS"}}, {"text": "Bye"}]
+    menu = Campaign.objects.create(
+        account=world.account, subaccount=world.subaccount, name="Menu", channel="ussd", connection=vt_connection, content={"steps": steps}
+    )
+    answers = [
+        {"step": 0, "question": "Which offer?", "answer": "3", "choice": "SMS"},  # as the engine records it
+        {"step": 0, "question": "Which offer?", "answer": "3"},  # recorded before the step had options
+        {"step": 0, "question": "Which offer?", "answer": "1"},
+        {"step": 0, "question": "Which offer?", "answer": "9"},  # not on the menu
+    ]
+    for i, answer in enumerate(answers):
+        UssdSession.objects.create(account=world.account, campaign=menu, phone=f"+9230012345{i}", session_id=f"s{i}", answers=[answer])
+    stats = marketer_client.get(f"/campaigns/{menu.pk}/stats.json").json()
+    assert stats["ussd_answers"] == [["Step 1: SMS (3)", 2], ["Step 1: 9", 1], ["Step 1: Data (1)", 1]]
+    page = marketer_client.get(f"/campaigns/{menu.pk}/").content.decode()
+    assert "Which offer?<br>1. Data<br>2. Minutes" in page

@@ -119,7 +119,35 @@ def test_ussd_and_voice_content(marketer_client, world):
     marketer_client.post(f"/campaigns/{menu.pk}/edit/sender/", {})
     marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick 1) A 2) B\n---\nThanks!"})
     menu.refresh_from_db()
-    assert menu.content["steps"] == [{"text": "Pick 1) A 2) B"}, {"text": "Thanks!"}]
+    assert menu.content["steps"] == [{"text": "Pick 1) A 2) B", "options": {"1": "A", "2": "B"}}, {"text": "Thanks!"}]
+
+
+def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
+    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    menu = Campaign.objects.get(name="Menu")
+    steps = "Which offer?\n1. Data\n2) Minutes\n3 - SMS\n0: Back\n---\nGet 1.5GB by 10:30\n1.Yes\n#) Home\n---\nThank you."
+    response = marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": steps})
+    assert response.status_code == 302
+    menu.refresh_from_db()
+    assert [s.get("options") for s in menu.content["steps"]] == [
+        {"1": "Data", "2": "Minutes", "3": "SMS", "0": "Back"},
+        {"1": "Yes", "#": "Home"},
+        None,
+    ]
+    assert menu.content["steps"][0]["text"] == "Which offer?\n1. Data\n2) Minutes\n3 - SMS\n0: Back"
+    # Editing again shows the text as written (the options are read from it again).
+    page = marketer_client.get(f"/campaigns/{menu.pk}/edit/content/")
+    assert page.context["form"].initial["ussd_steps"] == steps
+
+
+def test_ussd_step_offering_a_key_twice_is_refused(marketer_client, world):
+    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    menu = Campaign.objects.get(name="Menu")
+    response = marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick\n1. Data\n1. SMS\n---\nBye"})
+    assert response.status_code == 200
+    assert "Step 1 offers 1 more than once" in response.context["form"].errors["ussd_steps"][0]
 
 
 def test_schedule_validation_and_timezone(marketer_client, draft):

@@ -174,11 +174,17 @@ def _iso(value: Any, per_minute: bool) -> str:
 
 
 def _ussd_answers(campaign: Campaign) -> list[list[Any]]:
+    """Answers per step, named by the option's label where the step offered it."""
     tally: Counter = Counter()
     for answers in UssdSession.objects.filter(campaign=campaign).values_list("answers", flat=True)[:20000]:
         for item in answers or []:
-            tally[(item.get("step", 0), str(item.get("answer", "")))] += 1
-    return [[f"Step {step + 1}: {answer}", n] for (step, answer), n in tally.most_common(20)]
+            tally[(item.get("step", 0), str(item.get("answer", "")), item.get("choice") or "")] += 1
+    options = [(s.get("options") or {}) if isinstance(s, dict) else {} for s in (campaign.content or {}).get("steps") or []]
+    merged: Counter = Counter()
+    for (step, answer, choice), n in tally.items():
+        label = choice or (options[step].get(answer, "") if 0 <= step < len(options) else "")
+        merged[f"Step {step + 1}: {label} ({answer})" if label else f"Step {step + 1}: {answer}"] += n
+    return [[name, n] for name, n in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:20]]
 
 
 def campaign_stats(campaign: Campaign) -> dict[str, Any]:
