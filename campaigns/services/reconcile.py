@@ -92,14 +92,15 @@ def poll_unreported(limit: int = 500, now=None) -> int:
     waiting = Message.objects.filter(
         status__in=[S.SUBMITTED, S.SENT], submitted_at__gte=now - timedelta(days=3), updated_at__lte=now - poll_after()
     ).exclude(provider_message_id="")
+    from providers.registry import backends
+
     applied = 0
-    conn_ids = list(waiting.values_list("connection_id", flat=True).distinct()[:100])
-    for connection in ProviderConnection.objects.filter(pk__in=conn_ids):
+    # Only connections of providers that push no reports: never a scan of every message.
+    silent = [slug for slug, cls in backends().items() if not cls.delivery_reports and cls.supports(Capability.STATUS_QUERY)]
+    for connection in ProviderConnection.objects.filter(provider__in=silent, is_active=True):
         try:
             backend = backend_for(connection)
         except Exception:
-            continue
-        if backend.delivery_reports or not backend.supports(Capability.STATUS_QUERY):
             continue
         pairs = list(waiting.filter(connection=connection).order_by("updated_at").values_list("pk", "provider_message_id")[:limit])
         for start in range(0, len(pairs), 100):

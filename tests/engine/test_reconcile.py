@@ -61,3 +61,18 @@ def test_start_task_that_died_midway_is_finished_by_the_tick(fake_provider, engi
     assert Message.objects.filter(campaign=campaign).count() == 30 and campaign.recipients == 30
     assert sim.stats()["submissions"] == 30 and not sim.stats()["duplicates"]
     assert campaign.status == "completed"
+
+
+def test_providers_without_reports_are_polled(fake_provider, world, monkeypatch):
+    from campaigns.services.reconcile import poll_unreported
+    from tests.engine.fakeprovider.backend import FakeBackend
+
+    conn, sim = fake_provider
+    message = send_single(account=world.account, connection=conn, channel="sms", to="+923001234557", text="hi")
+    Message.objects.filter(pk=message.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    assert poll_unreported() == 0  # the provider pushes reports: nothing to poll
+    monkeypatch.setattr(FakeBackend, "delivery_reports", False)
+    assert poll_unreported() == 1
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert sim.stats()["submissions"] == 1
