@@ -6,6 +6,7 @@ transactions so every worker process on every machine sees the same clock."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.signals import post_migrate
 
 
 class EngineClock(models.Model):
@@ -14,3 +15,15 @@ class EngineClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+def _create_engine_schedules(sender, using: str = "default", **kwargs) -> None:
+    """After `migrate`, the engine's periodic tasks exist (tick, squash, retention)."""
+    if getattr(sender, "name", "") != "campaigns":
+        return
+    from campaigns.services.maintenance import ensure_schedules
+
+    ensure_schedules(force=True, using=using)
+
+
+post_migrate.connect(_create_engine_schedules, dispatch_uid="campaigns-engine-schedules")
