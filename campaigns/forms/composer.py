@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaigns.encoding import analyze
+from campaigns.forms.fields import ObjectsField
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
@@ -327,8 +328,8 @@ class ContentStepForm(forms.Form):
 
 
 class AudienceStepForm(forms.Form):
-    lists = forms.ModelMultipleChoiceField(queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, label="Send to")
-    exclude_lists = forms.ModelMultipleChoiceField(
+    lists = ObjectsField(queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, label="Send to")
+    exclude_lists = ObjectsField(
         queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Leave out anyone on"
     )
 

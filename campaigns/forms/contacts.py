@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import slugify
 
+from campaigns.forms.fields import ObjectsField
 from campaigns.forms.phones import PhoneError, normalize_phone, region_choices
 from campaigns.models import Account, Contact, ContactList, Suppression
 
@@ -55,7 +56,7 @@ class ContactForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "city=Lahore\nplan=gold"}),
         help_text="One per line as name=value. Use them in messages as {{ city }}.",
     )
-    lists = forms.ModelMultipleChoiceField(queryset=ContactList.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    lists = ObjectsField(queryset=ContactList.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Contact

@@ -18,10 +18,21 @@ from campaigns.models import Campaign
         "/campaigns/compose/analyze.json",
         "/campaigns/compose/preview.json?campaign=abc",
         "/campaigns/compose/audience.json?lists=abc&lists=-3",
+        "/campaigns/compose/audience.json?lists=99999999999999999999",
     ],
 )
 def test_odd_query_strings(marketer_client, draft, path):
     assert marketer_client.get(path).status_code == 200
+
+
+def test_list_ids_no_database_holds_are_invalid_choices(marketer_client, draft, contacts):
+    huge = "99999999999999999999"
+    response = marketer_client.post(f"/campaigns/{draft.pk}/edit/audience/", {"lists": [huge], "exclude_lists": [huge]})
+    assert response.status_code == 200 and response.context["form"].errors["lists"]
+    response = marketer_client.post("/contacts/new/", {"phone": "+923001112233", "lists": [huge]})
+    assert response.status_code == 200 and response.context["form"].errors["lists"]
+    response = marketer_client.post(f"/contacts/{contacts[0].pk}/edit/", {"phone": contacts[0].phone, "lists": ["-" + huge]})
+    assert response.status_code == 200 and response.context["form"].errors["lists"]
 
 
 def test_bad_steps_and_zones(marketer_client, draft):

@@ -22,6 +22,7 @@ from campaigns.forms.composer import (
     connection_offers,
     senders_for,
 )
+from campaigns.forms.fields import BIGGEST_ID
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, Contact, ContactField, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
@@ -195,6 +196,11 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
     return {}
 
 
+def _ids(values: list[str]) -> list[int]:
+    """The ids among the values that a database could hold (others match nothing)."""
+    return [int(v) for v in values if v.strip().isdigit() and int(v) <= BIGGEST_ID]
+
+
 def _summary(request: HttpRequest, spec: dict):
     membership = request.membership
     subaccount = None if membership.is_admin else membership.subaccount
@@ -343,6 +349,6 @@ def preview_text(request: HttpRequest) -> JsonResponse:
 
 @member_required
 def audience_count(request: HttpRequest) -> JsonResponse:
-    spec = {"lists": request.GET.getlist("lists"), "exclude_lists": request.GET.getlist("exclude_lists")}
+    spec = {"lists": _ids(request.GET.getlist("lists")), "exclude_lists": _ids(request.GET.getlist("exclude_lists"))}
     summary = _summary(request, spec)
     return JsonResponse(summary.__dict__)
