@@ -24,3 +24,9 @@ def test_user_without_account_is_refused(client, django_user_model):
     user = django_user_model.objects.create_user("lonely@x.test", password="x")
     client.force_login(user)
     assert client.get("/").status_code == 403
+
+
+def test_no_campaigns_yet_links_to_the_composer(marketer_client, viewer_client, world):
+    assert 'href="/campaigns/new/">Compose your first campaign</a>' in marketer_client.get("/campaigns/").content.decode()
+    assert "No campaign matches these filters" in marketer_client.get("/campaigns/?q=zzz").content.decode()
+    assert "Compose your first campaign" not in viewer_client.get("/").content.decode()

@@ -27,3 +27,10 @@ def test_scope(marketer_client, viewer_client, outsider_client, admin_client, wo
     assert viewer_client.get("/inbox/").status_code == 200
     assert "other account" not in admin_client.get("/inbox/").content.decode()
     assert "to sales" not in outsider_client.get("/inbox/").content.decode()
+
+
+def test_empty_inbox_says_what_will_appear_and_filters_say_they_match_nothing(marketer_client, world):
+    page = marketer_client.get("/inbox/").content.decode()
+    assert "No replies yet. Answers to your campaigns" in page
+    page = marketer_client.get("/inbox/?q=nothing-like-this&opt_out=1").content.decode()
+    assert "No reply matches these filters" in page and 'href="?">Show every reply' in page

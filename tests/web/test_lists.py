@@ -38,3 +38,11 @@ def test_roles_and_other_account(viewer_client, outsider_client, contact_list, f
     assert marketer_client.get(f"/lists/{foreign['list'].pk}/").status_code == 404
     marketer_client.post(f"/lists/{contact_list.pk}/delete/")
     assert not ContactList.objects.filter(pk=contact_list.pk).exists()
+
+
+def test_empty_lists_and_list_pages_guide_the_next_step(marketer_client, world):
+    assert 'href="/lists/new/">Create a list</a>' in marketer_client.get("/lists/").content.decode()
+    empty = ContactList.objects.create(account=world.account, subaccount=world.subaccount, name="Empty")
+    page = marketer_client.get(f"/lists/{empty.pk}/").content.decode()
+    assert "Contacts on this list: 0" in page and "Add a number above or import a file" in page
+    assert "Nobody on this list matches “zed”" in marketer_client.get(f"/lists/{empty.pk}/?q=zed").content.decode()

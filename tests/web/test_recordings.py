@@ -67,3 +67,8 @@ def test_roles_and_other_account(viewer_client, outsider_client, marketer_client
     assert viewer_client.get("/recordings/new/").status_code == 403
     assert outsider_client.get(f"/recordings/{recording.pk}/").status_code == 404
     assert outsider_client.get(f"/recordings/{recording.pk}/audio/").status_code == 404
+
+
+def test_empty_recordings_page_offers_an_upload(marketer_client, viewer_client, world):
+    assert 'href="/recordings/new/">Upload one</a>' in marketer_client.get("/recordings/").content.decode()
+    assert "No recordings yet." in viewer_client.get("/recordings/").content.decode()

@@ -30,3 +30,8 @@ def test_roles(viewer_client, outsider_client, world):
     assert viewer_client.post(f"/suppressions/{item.pk}/remove/").status_code == 403
     assert outsider_client.post(f"/suppressions/{item.pk}/remove/").status_code == 404
     assert "+923001234588" not in outsider_client.get("/suppressions/").content.decode()
+
+
+def test_empty_suppressions_explain_where_numbers_come_from(marketer_client, world):
+    assert "STOP-style replies land here by themselves" in marketer_client.get("/suppressions/").content.decode()
+    assert "No suppressed number matches these filters" in marketer_client.get("/suppressions/?reason=complaint").content.decode()

@@ -63,3 +63,9 @@ def test_delete(marketer_client, world):
     template = Template.objects.create(account=world.account, name="T", body="x")
     marketer_client.post(f"/templates/{template.pk}/delete/")
     assert not Template.objects.filter(pk=template.pk).exists()
+
+
+def test_empty_templates_page_offers_to_write_one(marketer_client, viewer_client, world):
+    assert 'href="/templates/new/">Write an SMS template</a>' in marketer_client.get("/templates/").content.decode()
+    assert "No templates of this kind" in marketer_client.get("/templates/?kind=voice").content.decode()
+    assert "/templates/new/" not in viewer_client.get("/templates/").content.decode()

@@ -14,7 +14,7 @@ from campaigns.models import SenderID
 from portal.tenancy import admin_required, get_scoped, member_required, scoped, sender_required
 
 LIST_LIMIT = 500
-STATUS_FILTERS = [("", "All"), *SenderID.Status.choices]
+STATUS_FILTERS = [("", "Every status"), *SenderID.Status.choices]
 
 
 @member_required
