@@ -187,9 +187,10 @@ class ContentStepForm(forms.Form):
     max_call_attempts = forms.IntegerField(required=False, min_value=1, max_value=5, initial=1, label="Call attempts")
     ussd_steps = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Which offer?\n1. Data\n2. Minutes\n---\nThank you, we will text you."}),
         label="Menu steps",
-        help_text="Each step's text; separate steps with a line holding only ---. The last step ends the session.",
+        help_text="One screen per step, separated by a line holding only ---. Each answer on its own line "
+        "(1. Data, 1) Data or 1 - Data). The last step ends the session.",
     )
 
     def __init__(self, *args, campaign: Campaign, templates: QuerySet, recordings: QuerySet, **kwargs) -> None:

@@ -139,6 +139,8 @@ def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
     # Editing again shows the text as written (the options are read from it again).
     page = marketer_client.get(f"/campaigns/{menu.pk}/edit/content/")
     assert page.context["form"].initial["ussd_steps"] == steps
+    html = page.content.decode()  # the preview shows how the menu was read
+    assert "Answers: 1 = Data, 2 = Minutes, 3 = SMS, 0 = Back" in html and "Last screen: ends the session." in html
 
 
 def test_ussd_step_offering_a_key_twice_is_refused(marketer_client, world):
