@@ -71,32 +71,34 @@ class Command(BaseCommand):
         say = self.stdout.write
         say(f"Benchmark: {n} recipients per campaign, providers {', '.join(providers)}, {opts['workers']} workers; runtime in {root}")
         figures: dict = {}
-        with Sandbox(root) as box:
-            t = time.monotonic()
-            box.manage("migrate", "--noinput", "-v", "0")
-            box.start_simulators(delay=3600)  # reports are not posted during the send runs
-            ids = box.manage_json(
-                "benchmark", "--phase", "seed", "--recipients", str(n), "--providers", ",".join(providers), "--sim-url", box.sim_url
-            )
-            say(f"  setup (migrate, {n} contacts): {time.monotonic() - t:.1f} s")
-            cluster = box.start_cluster(workers=opts["workers"])
-            time.sleep(2)
-            for slug in providers:
-                figures[slug] = self.run_campaign(box, slug, ids[slug], n, opts["timeout"])
-                rss = peak_rss_mb(cluster.pid)
-                figures[slug]["peak_rss_mb"] = max(rss.values()) if rss else 0
-                ceiling = box.manage_json(
-                    "benchmark", "--phase", "ceiling", "--provider", slug, "--recipients", str(n),
-                    "--sim-url", box.sim_url, "--concurrency", str(self.concurrency(slug, opts["workers"])),
-                )  # fmt: skip
-                figures[slug]["ceiling"] = ceiling["rate"]
-                figures[slug]["ratio"] = figures[slug]["rate"] / ceiling["rate"] if ceiling["rate"] else 0
-                self.print_send(slug, figures[slug], rss)
-            if opts["flood"] and "vt" in ids:
-                figures["intake"] = self.flood(box, ids["vt"], opts)
-                self.print_intake(figures["intake"])
-        if not opts["keep"]:
-            shutil.rmtree(root, ignore_errors=True)
+        try:
+            with Sandbox(root) as box:
+                t = time.monotonic()
+                box.manage("migrate", "--noinput", "-v", "0")
+                box.start_simulators(delay=3600)  # reports are not posted during the send runs
+                ids = box.manage_json(
+                    "benchmark", "--phase", "seed", "--recipients", str(n), "--providers", ",".join(providers), "--sim-url", box.sim_url
+                )
+                say(f"  setup (migrate, {n} contacts): {time.monotonic() - t:.1f} s")
+                cluster = box.start_cluster(workers=opts["workers"])
+                time.sleep(2)
+                for slug in providers:
+                    figures[slug] = self.run_campaign(box, slug, ids[slug], n, opts["timeout"])
+                    rss = peak_rss_mb(cluster.pid)
+                    figures[slug]["peak_rss_mb"] = max(rss.values()) if rss else 0
+                    ceiling = box.manage_json(
+                        "benchmark", "--phase", "ceiling", "--provider", slug, "--recipients", str(n),
+                        "--sim-url", box.sim_url, "--concurrency", str(self.concurrency(slug, opts["workers"])),
+                    )  # fmt: skip
+                    figures[slug]["ceiling"] = ceiling["rate"]
+                    figures[slug]["ratio"] = figures[slug]["rate"] / ceiling["rate"] if ceiling["rate"] else 0
+                    self.print_send(slug, figures[slug], rss)
+                if opts["flood"] and "vt" in ids:
+                    figures["intake"] = self.flood(box, ids["vt"], opts)
+                    self.print_intake(figures["intake"])
+        finally:
+            if not opts["keep"]:
+                shutil.rmtree(root, ignore_errors=True)
         self.print_summary(figures)
 
     @staticmethod
