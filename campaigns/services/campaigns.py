@@ -60,7 +60,22 @@ def _validate(campaign: Campaign):
                 f"The balance does not cover this campaign: it costs about {est.cost} {campaign.account.currency}, "
                 f"{est.available} is available."
             )
+        errors += _credit_limit_errors(campaign, est.cost)
     return errors, est
+
+
+def _credit_limit_errors(campaign: Campaign, cost) -> list[str]:
+    sub = campaign.subaccount
+    if sub is None or sub.credit_limit is None:
+        return []
+    committed = ledger.subaccount_committed(sub.pk)
+    if committed + cost <= sub.credit_limit:
+        return []
+    left = max(sub.credit_limit - committed, 0)
+    return [
+        f"The subaccount {sub.name} would pass its credit limit of {sub.credit_limit} {campaign.account.currency}: "
+        f"this campaign costs about {cost}, {left} is left."
+    ]
 
 
 def _connection_errors(campaign: Campaign) -> list[str]:

@@ -38,6 +38,18 @@ def ledger_sum(account: Account | int) -> Decimal:
     return Decimal(str(total)).quantize(Q4)
 
 
+def subaccount_committed(subaccount_id: int) -> Decimal:
+    """What a subaccount has spent (charges less refunds) plus what its active campaigns
+    still hold in reservation: the figure its credit limit caps."""
+    spent = LedgerEntry.objects.filter(subaccount_id=subaccount_id, kind__in=(LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.REFUND)).aggregate(
+        s=Sum("amount")
+    )["s"]
+    held = Campaign.objects.filter(subaccount_id=subaccount_id, status__in=("scheduled", "running", "paused")).aggregate(
+        s=Sum("reserved_amount")
+    )["s"]
+    return (-Decimal(str(spent or 0)) + Decimal(str(held or 0))).quantize(Q4)
+
+
 def top_up(account: Account, amount: Decimal | int | str, user=None, description: str = "", subaccount=None) -> LedgerEntry:
     amount = Decimal(str(amount)).quantize(Q4)
     if amount <= 0:
