@@ -58,6 +58,9 @@ class Message(models.Model):
             models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
             models.Index(fields=["account", "-id"], name="message_account_recent"),
             models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            # Per-connection queue depth (admin stats) and replies matched to the last message sent.
+            models.Index(fields=["connection", "status"], name="message_connection_status"),
+            models.Index(fields=["connection", "to"], name="message_connection_to"),
         ]
         constraints = [
             models.UniqueConstraint(
