@@ -4,8 +4,10 @@ with every exchange recorded as a ProviderCall (secrets redacted)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -67,10 +69,24 @@ def redact_url(url: str, keys: frozenset[str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(pairs, safe="*,+:")))
 
 
+@lru_cache(maxsize=64)
+def _json_secret_pattern(keys: frozenset[str]) -> re.Pattern[str]:
+    names = "|".join(re.escape(k) for k in sorted(keys))
+    return re.compile(r'("(?:' + names + r')"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)', re.IGNORECASE)
+
+
+def _redact_json_prefix(text: str, keys: frozenset[str]) -> str:
+    """Large bodies (bulk requests): redact a prefix textually instead of parsing it all."""
+    prefix = text[: BODY_LIMIT + 1000]
+    return _json_secret_pattern(keys).sub(lambda m: f'{m.group(1)}"{REDACTED}"', prefix)[:BODY_LIMIT]
+
+
 def redact_body(body: bytes | str, content_type: str, keys: frozenset[str]) -> str:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if not text:
         return ""
+    if len(text) > 4 * BODY_LIMIT and ("json" in content_type or text[:1] in "{["):
+        return _redact_json_prefix(text, keys)
     if "json" in content_type or text[:1] in "{[":
         try:
             return json.dumps(_redact_mapping(json.loads(text), keys), ensure_ascii=False)[:BODY_LIMIT]
