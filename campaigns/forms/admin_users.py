@@ -17,7 +17,10 @@ class RoleFieldsMixin(forms.Form):
         help_text="Admin: everything in the account. Marketer: composes and launches. Viewer: reads reports.",
     )
     subaccount = forms.ModelChoiceField(
-        queryset=Subaccount.objects.none(), required=False, help_text="Marketers and viewers work inside one subaccount."
+        queryset=Subaccount.objects.none(),
+        required=False,
+        empty_label="Choose a subaccount (admins need none)",
+        help_text="Marketers and viewers work inside one subaccount.",
     )
 
     def setup_subaccounts(self, account) -> None:

@@ -21,3 +21,8 @@ def test_password_change(marketer_client, world):
     )
     assert response["Location"] == "/password/done/"
     assert Client().login(username="marketer@acme.test", password="a-much-better-secret-42")
+
+
+def test_password_rules_sit_inside_the_fields_help(marketer_client):
+    page = marketer_client.get("/password/").content.decode()
+    assert '<div class="help" id="id_new_password1_helptext"><ul>' in page  # a <p> cannot hold the list

@@ -168,3 +168,8 @@ def test_set_password_access(world, admin_client, marketer_client, outsider_clie
     assert not Client().login(username="viewer@acme.test", password=NEW_PASSWORD)
     # Their own password goes through the normal change-password page.
     assert admin_client.get(f"/admin/users/{member(world.admin).pk}/password/")["Location"] == "/password/"
+
+
+def test_new_user_form_names_the_empty_subaccount_choice(admin_client):
+    page = admin_client.get("/admin/users/new/").content.decode()
+    assert "Choose a subaccount (admins need none)" in page and "---------" not in page
