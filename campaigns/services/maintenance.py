@@ -14,6 +14,7 @@ from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import squash_counts
 from campaigns.services.reconcile import mark_stale_claims, poll_unreported, reconcile_unknown
+from campaigns.services.ussd import expire_idle_sessions
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def tick() -> dict[str, int]:
         if not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
             ledger.release_all(campaign)
     done["reconciled"] = reconcile_unknown()
+    done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
     from providers.intake import apply_received, reset_stale_claims
 

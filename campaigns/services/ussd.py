@@ -5,10 +5,16 @@ UssdSession and the next step is queued as its own message (mt-cont, the last mt
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import datetime, timedelta
 
-from campaigns.models import Campaign, UssdSession
-from providers.base import InboundItem
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, Message, UssdSession
+from providers.base import ErrorClass, ErrorCode, InboundItem, MessageStatus, ProviderError, StatusUpdate
+
+# A USSD session the subscriber leaves unanswered this long is over (networks drop them sooner).
+IDLE_SESSION = timedelta(minutes=3)
 
 
 def steps_of(campaign: Campaign) -> list[dict]:
@@ -43,9 +49,41 @@ def record_answer(connection, item: InboundItem, inbound=None) -> UssdSession | 
         done = session.step >= len(steps) - 1
         session.state = UssdSession.State.COMPLETED if done else UssdSession.State.OPEN
         session.save(update_fields=["answers", "step", "state", "updated_at"])
+    _settle_screen(connection, session, session.step - 1, MessageStatus.DELIVERED)
     if session.step < len(steps):
         _queue_step(session.pk, session.step)
     return session
+
+
+def _screen_message_id(session: UssdSession, step: int) -> int | None:
+    """The message that showed ``step``: the campaign's own for step 0, else the step's send."""
+    if step == 0:
+        return session.message_id
+    key = f"ussd:{session.pk}:{step}"
+    return Message.objects.filter(account_id=session.account_id, idempotency_key=key).values_list("pk", flat=True).first()
+
+
+def _settle_screen(connection, session: UssdSession, step: int, status: str, error: ProviderError | None = None) -> None:
+    """An answered screen was delivered; one left unanswered until the session died expired.
+    Through the same path as delivery reports, so counts, money and events follow."""
+    from campaigns.services.reports import apply_updates
+
+    pk = _screen_message_id(session, step)
+    if pk is not None:
+        apply_updates(connection.pk, session.account_id, [StatusUpdate(status=status, message_id=pk, error=error)])
+
+
+def expire_idle_sessions(now: datetime | None = None) -> int:
+    """Close open sessions nobody answered in time; their last screen becomes expired."""
+    cutoff = (now or timezone.now()) - IDLE_SESSION
+    idle = list(
+        UssdSession.objects.filter(state=UssdSession.State.OPEN, updated_at__lt=cutoff).select_related("campaign__connection")[:1000]
+    )
+    expired = ProviderError(ErrorCode.EXPIRED, ErrorClass.PERMANENT, message="no answer before the USSD session timed out")
+    for session in idle:
+        if UssdSession.objects.filter(pk=session.pk, state=UssdSession.State.OPEN).update(state=UssdSession.State.ABANDONED):
+            _settle_screen(session.campaign.connection, session, session.step, MessageStatus.EXPIRED, expired)
+    return len(idle)
 
 
 def _queue_step(session_id: int, step: int) -> None:

@@ -222,3 +222,34 @@ def test_ussd_menu_campaign_records_every_answer(demo):
         ["Step 2: Large (2)", 1],
         ["Step 2: Small (1)", 1],
     ]
+
+
+def test_ussd_screens_settle_when_answered_or_when_the_session_dies(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.services.ussd import expire_idle_sessions
+
+    answers, walks_away = "+6792870942", "+6792870948"
+    campaign = compose(
+        demo,
+        {"name": "USSD settle", "channel": "ussd", "connection": demo.connections["vappstore"].pk},
+        sender=None,
+        content={"ussd_steps": USSD_STEPS},
+        numbers=[answers, walks_away],
+        list_name="USSD settle",
+    )
+    campaign = run(demo, campaign, rounds=3)
+    screens = {m.to: m for m in Message.objects.filter(campaign=campaign)}
+    assert screens[answers].status == "delivered"  # the subscriber answered the first screen
+    assert screens[walks_away].status == "submitted"
+    cont = Message.objects.get(channel="ussd", to=answers, payload__op="cont")
+    assert cont.status == "delivered"
+
+    assert expire_idle_sessions(timezone.now() + timedelta(minutes=4)) == 1
+    screens[walks_away].refresh_from_db()
+    assert (screens[walks_away].status, screens[walks_away].error_code) == ("expired", "expired")
+    assert UssdSession.objects.get(campaign=campaign, phone=walks_away).state == "abandoned"
+    _, stats = page_and_stats(demo, campaign)
+    assert dict(stats["funnel"])["Delivered"] == 1
