@@ -314,6 +314,9 @@ class ProviderBackend:
     redact_keys: ClassVar[frozenset[str]] = frozenset()
     # Notes shown in the UI about what this provider does not do, or does differently.
     notes: ClassVar[str] = ""
+    # (kind, label) of webhooks the provider sends to separately configured URLs; each gets
+    # /webhooks/<provider>/<token>/<kind>/ on the connection page (the bare URL takes all).
+    webhook_kinds: ClassVar[tuple[tuple[str, str], ...]] = ()
     # False when the provider pushes no delivery reports: the engine polls query_status.
     delivery_reports: ClassVar[bool] = True
 

@@ -126,6 +126,13 @@ class VAppstoreBackend(ProviderBackend):
     bulk_same_content = True
     concurrency = 8
     redact_keys = frozenset({"password"})
+    webhook_kinds = (
+        ("report", "SMS delivery reports (sms/report)"),
+        ("receive", "SMS received (sms/receive)"),
+        ("ussd", "USSD received (ussd/receive)"),
+        ("charging", "CaaS charging notifications"),
+        ("subscription", "Subscription notifications"),
+    )
     notes = (
         "No status query and no balance endpoint: a send that timed out stays unknown. "
         "Unicode is not documented (encoding 0 is plain text). CaaS OTP charges the subscriber "

@@ -71,6 +71,7 @@ class WavyBackend(ProviderBackend):
     bulk_size = 1000
     bulk_same_content = False
     redact_keys = frozenset({"authenticationtoken"})
+    webhook_kinds = (("callback", "Sent-status callbacks"), ("dlr", "Delivery reports"), ("mo", "Replies (MO)"))
     notes = (
         "SMS only over HTTPS; the SMPP and SFTP interfaces are not used. No sender ID: Wavy sends from its short codes. "
         "Callback and DLR URLs are set in Wavy's portal (API settings), MO push through Wavy support: point them at this "

@@ -78,7 +78,7 @@ def capability_rows(backend: type[ProviderBackend]) -> list[tuple[str, bool]]:
 def webhook_urls(connection: ProviderConnection, backend: type[ProviderBackend]) -> list[tuple[str, str]]:
     """The intake URL, plus one per kind for providers that post different kinds to different URLs."""
     urls = [("All reports", connection.webhook_url())]
-    for kind in getattr(backend, "webhook_kinds", ()):
+    for kind in backend.webhook_kinds:
         slug, label = kind if isinstance(kind, tuple) else (kind, kind)
         urls.append((label, connection.webhook_url(slug)))
     return urls

@@ -115,3 +115,12 @@ def test_per_kind_webhook_urls_are_listed_when_a_provider_declares_kinds(world, 
     page = admin_client.get(f"/admin/connections/{vt_connection.pk}/").content.decode()
     assert vt_connection.webhook_url("report") in page and "Delivery reports" in page
     assert vt_connection.webhook_url("mo") in page
+
+
+def test_providers_with_separate_webhooks_list_one_url_per_kind(admin_client, world):
+    from tests.conftest import make_connection
+
+    conn = make_connection(world.account, "wavy", credentials={"username": "u", "authenticationtoken": "t"})
+    html = admin_client.get(f"/admin/connections/{conn.pk}/").content.decode()
+    for kind in ("callback", "dlr", "mo"):
+        assert conn.webhook_path(kind) in html
