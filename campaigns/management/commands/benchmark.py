@@ -178,7 +178,7 @@ class Command(BaseCommand):
 
     def print_intake(self, f: dict) -> None:
         self.stdout.write(
-            f"  webhook intake (gunicorn -w 2, SQLite): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
+            f"  webhook intake (gunicorn -w 2 --threads 4, keep-alive, SQLite): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
             f"{f['accept_rate']:.0f}/s (gunicorn CPU {f['web_cpu_ms_per_report']:.2f} ms per report: "
             f"{2000 / max(f['web_cpu_ms_per_report'], 0.01):.0f}/s on two free cores); all applied after {f['applied_seconds']:.1f} s; events stored {f['events']}, "
             f"outcomes {f['outcomes']}, messages delivered {f['delivered']}"
@@ -333,8 +333,9 @@ class Command(BaseCommand):
 
 
 async def post_all(lines: list[dict], concurrency: int, base: str) -> list[int]:
-    """POST every body, ``concurrency`` at a time, with a bare asyncio HTTP/1.1 client: the
-    flood must not eat the CPU the server under test needs (httpx costs ~10x more)."""
+    """POST every body, ``concurrency`` at a time, with a bare asyncio HTTP/1.1 client over
+    keep-alive connections (as a provider's webhook sender does): the flood must not eat
+    the CPU the server under test needs (httpx costs ~10x more)."""
     from urllib.parse import urlsplit
 
     url = urlsplit(base)
@@ -342,33 +343,47 @@ async def post_all(lines: list[dict], concurrency: int, base: str) -> list[int]:
     codes: list[int] = []
     pending = list(reversed(lines))
 
-    async def post(line: dict) -> int:
+    async def post(conn: list, line: dict) -> int:
+        if not conn:
+            conn.extend(await asyncio.open_connection(host, port))
+        reader, writer = conn
         body = line["body"].encode()
         head = (
-            f"POST {line['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            f"POST {line['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode()
-        reader, writer = await asyncio.open_connection(host, port)
-        try:
-            writer.write(head + body)
-            await writer.drain()
-            status_line = await reader.readline()
-            await reader.read()
-            return int(status_line.split()[1])
-        finally:
+        writer.write(head + body)
+        await writer.drain()
+        status_line = await reader.readline()
+        length, closing = 0, False
+        while (header := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and "close" in value.lower():
+                closing = True
+        await reader.readexactly(length)
+        if closing:
             writer.close()
+            conn.clear()
+        return int(status_line.split()[1])
 
     async def worker() -> None:
+        conn: list = []
         while pending:
             line = pending.pop()
             for _attempt in range(5):
                 try:
-                    codes.append(await post(line))
+                    codes.append(await post(conn, line))
                     break
-                except (OSError, IndexError, ValueError):
+                except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+                    if conn:
+                        conn[1].close()
+                        conn.clear()
                     await asyncio.sleep(0.1)
             else:
                 codes.append(0)
+        if conn:
+            conn[1].close()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return codes
