@@ -8,6 +8,7 @@ rows with reasons."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -58,6 +59,8 @@ def _clean(text: str) -> str:
 def _csv_text_stream(path: Path) -> io.TextIOWrapper:
     with open(path, "rb") as fh:
         head = fh.read(65536)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return open(path, encoding="utf-16", errors="replace", newline="")
     try:
         head.decode("utf-8-sig")
         encoding = "utf-8-sig"
@@ -92,7 +95,10 @@ def _iter_xlsx(path: Path) -> Iterator[list[str]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(f"This is not a readable Excel (.xlsx) file ({exc.__class__.__name__}).")
+        log.info("unreadable xlsx %s: %r", path, exc)
+        raise ImportFileError(
+            "This is not a readable Excel (.xlsx) file: it may be damaged or another format. Save it as .xlsx or CSV and try again."
+        )
     try:
         for row in book.active.iter_rows(values_only=True):
             yield [_cell_text(v) for v in row]

@@ -100,6 +100,7 @@ def test_unreadable_files_are_refused_clearly(marketer_client, world):
     assert "Upload a .csv or .xlsx file." in response.content.decode()
     response = upload(marketer_client, name="broken.xlsx", content=b"not a zip")
     assert "not a readable Excel" in response.content.decode()
+    assert "BadZipFile" not in response.content.decode()
     response = upload(marketer_client, name="empty.csv", content=b"\n\n")
     assert "The file is empty" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -143,3 +144,10 @@ def test_roles_and_other_account(viewer_client, outsider_client, marketer_client
     assert viewer_client.post(f"/contacts/import/{job.pk}/map/", {"col_0": "phone"}).status_code == 403
     for path in ("/", "/map/", "/progress.json", "/rejects.csv"):
         assert outsider_client.get(f"/contacts/import/{job.pk}{path}").status_code == 404
+
+
+def test_utf16_csv_as_excel_saves_unicode_text(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("phone\tfirst_name\n+923001234517\tZoë\n".encode("utf-16"))
+    rows = list(imports.iter_table(path, "contacts.csv"))
+    assert rows == [["phone", "first_name"], ["+923001234517", "Zoë"]]

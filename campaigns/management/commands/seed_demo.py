@@ -303,7 +303,7 @@ class Command(BaseCommand):
         campaign.spent = spent
         campaign.estimated_cost = spent
         campaign.save(update_fields=["recipients", "spent", "estimated_cost"])
-        self.ledger(account, -spent, LedgerEntry.Kind.CHARGE, f"Campaign “{campaign.name}”", campaign=campaign)
+        self.ledger(account, -spent, LedgerEntry.Kind.CHARGE, f"Campaign “{campaign.name}”", campaign=campaign, subaccount=sub)
 
 
 def demo_number(rng: random.Random, i: int) -> str:
