@@ -24,11 +24,11 @@ class PriceBook:
         account_id = account if isinstance(account, int) else account.pk
         self.prices = sorted(Price.objects.filter(account_id=account_id, channel=channel), key=lambda p: -len(p.prefix))
         self._cache: dict[str, Price | None] = {}
-        self._key_len = max((len(p.prefix) for p in self.prices), default=0)
+        self.key_len = max((len(p.prefix) for p in self.prices), default=0)
 
     def lookup(self, to: str) -> Price | None:
         digits = to.lstrip("+")
-        key = digits[: self._key_len]  # no prefix is longer: the answer depends on these digits only
+        key = digits[: self.key_len]  # no prefix is longer: the answer depends on these digits only
         if key in self._cache:
             return self._cache[key]
         found = next((p for p in self.prices if digits.startswith(p.prefix)), None)
@@ -81,47 +81,77 @@ class Estimate:
 
 
 def estimate(campaign: Campaign) -> Estimate:
-    """Exact: renders each recipient's text (placeholders change the segment count) and
-    prices each destination. Streams the recipients; no per-contact query."""
+    """Renders personalized SMS texts for the first EXACT_UP_TO recipients (placeholders
+    change the segment count); everyone else is counted per price prefix in the database."""
     from campaigns.services.audience import recipients
 
     book = PriceBook(campaign.account_id, campaign.channel)
     text = message_text(campaign)
-    personal = bool(placeholders(text))
-    fixed_segments = sms_info(text).segments if campaign.channel == "sms" and not personal else 1
+    personalized_sms = campaign.channel == "sms" and bool(placeholders(text))
     seconds = voice_seconds(campaign)
-    count = units = unpriced = 0
-    cost = ZERO
-    fields = ("phone", "first_name", "last_name", "attributes") if personal else ("phone",)
-    widest = 1
-    for row in _pages(recipients(campaign.account, campaign.audience, campaign.subaccount), fields):
-        count += 1
-        segments = fixed_segments
-        if personal and campaign.channel == "sms":
-            if count <= EXACT_UP_TO:
-                segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
-                widest = max(widest, segments)
-            else:  # a large audience: the widest text of the first ones stands for the rest
-                segments = widest
-        price = book.lookup(row[0])
-        n = units_for(campaign.channel, price, segments, seconds)
-        units += n
-        if price is None:
-            unpriced += 1
-        else:
-            cost += price.amount * n
+    tally = _Tally(book, campaign.channel, seconds)
+    rest = recipients(campaign.account, campaign.audience, campaign.subaccount)
+    segments = sms_info(text).segments if campaign.channel == "sms" else 1
+    if personalized_sms:
+        last_pk, widest = _tally_rendered(tally, rest, text)
+        rest = rest.filter(pk__gt=last_pk) if tally.count >= EXACT_UP_TO else rest.none()
+        segments = widest
+    for key, n in _prefix_counts(rest, book.key_len):
+        tally.add("+" + key, segments, n)
     account = Account.objects.get(pk=campaign.account_id)
-    cost = cost.quantize(Decimal("0.0001"))
-    return Estimate(count, units, cost, account.balance, account.available, cost <= account.available, unpriced)
+    cost = tally.cost.quantize(Decimal("0.0001"))
+    return Estimate(tally.count, tally.units, cost, account.balance, account.available, cost <= account.available, tally.unpriced)
 
 
-def _pages(qs, fields: tuple[str, ...], size: int = 5000):
-    """Rows in keyset pages (no cursor held open between pages)."""
-    last = 0
-    while True:
-        page = list(qs.filter(pk__gt=last).values_list("pk", *fields)[:size])
+class _Tally:
+    def __init__(self, book: PriceBook, channel: str, seconds: int) -> None:
+        self.book, self.channel, self.seconds = book, channel, seconds
+        self.count = self.units = self.unpriced = 0
+        self.cost = ZERO
+
+    def add(self, to: str, segments: int, recipients: int = 1) -> None:
+        price = self.book.lookup(to)
+        units = units_for(self.channel, price, segments, self.seconds) * recipients
+        self.count += recipients
+        self.units += units
+        if price is None:
+            self.unpriced += recipients
+        else:
+            self.cost += price.amount * units
+
+
+def _tally_rendered(tally: _Tally, qs, text: str) -> tuple[int, int]:
+    """Render and count the first EXACT_UP_TO recipients; returns (last pk, widest segments)."""
+    fields = ("phone", "first_name", "last_name", "attributes")
+    last_pk, widest = 0, 1
+    for pk, *row in _pages(qs, fields, limit=EXACT_UP_TO):
+        segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
+        widest = max(widest, segments)
+        tally.add(row[0], segments)
+        last_pk = pk
+    return last_pk, widest
+
+
+def _prefix_counts(qs, key_len: int) -> list[tuple[str, int]]:
+    """Recipients per leading destination digits (as many as the longest price prefix)."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    if key_len == 0:
+        n = qs.count()
+        return [("", n)] if n else []
+    grouped = qs.order_by().annotate(key=Substr("phone", 2, key_len)).values("key").annotate(n=Count("pk"))
+    return [(row["key"], row["n"]) for row in grouped]
+
+
+def _pages(qs, fields: tuple[str, ...], size: int = 5000, limit: int | None = None):
+    """(pk, *fields) rows in keyset pages (no cursor held open between pages)."""
+    last, seen = 0, 0
+    while limit is None or seen < limit:
+        take = size if limit is None else min(size, limit - seen)
+        page = list(qs.filter(pk__gt=last).values_list("pk", *fields)[:take])
         if not page:
             return
-        for row in page:
-            yield row[1:]
+        yield from page
+        seen += len(page)
         last = page[-1][0]
