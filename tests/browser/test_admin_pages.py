@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.models import Price, SenderID
 from campaigns.services.ledger import top_up
-from tests.browser.test_admin_senders import browser, log_in, shot  # noqa: F401 (browser is a fixture)
+from tests.browser.test_admin_senders import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ ADMIN_PAGES = [
 ]
 
 
-def test_admin_pages_do_not_scroll_sideways_at_phone_width(world, live_server, browser):  # noqa: F811
+def test_admin_pages_do_not_scroll_sideways_at_phone_width(world, live_server, browser):
     SenderID.objects.create(account=world.account, channel="sms", value="PROMO24", purpose="Weekend promos", requested_by=world.marketer)
     Price.objects.create(account=world.account, channel="voice", prefix="92", unit="pulse30", amount=Decimal("0.02"))
     top_up(world.account, Decimal("50"), description="Opening credit for the phone-width check")
@@ -41,7 +41,7 @@ def test_admin_pages_do_not_scroll_sideways_at_phone_width(world, live_server, b
     context.close()
 
 
-def test_marketer_reaches_the_sender_request_from_the_menu(world, live_server, browser):  # noqa: F811
+def test_marketer_reaches_the_sender_request_from_the_menu(world, live_server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(15000)
