@@ -62,3 +62,11 @@ def in_zone(value: Any, zone: str) -> Any:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return value
     return local.replace(tzinfo=None)  # naive, or the date filter would convert it back to UTC
+
+
+@register.filter
+def menu_answers(step_text: str) -> list[tuple[str, str]]:
+    """A USSD screen's answers in the order the menu shows them (stored JSON may reorder keys)."""
+    from campaigns.forms.composer import menu_options
+
+    return list(menu_options(step_text or "").items())

@@ -21,9 +21,9 @@ def test_personalized_text_beyond_the_exact_sample_uses_the_widest(engine_world,
     monkeypatch.setattr(estimate_module, "EXACT_UP_TO", 2)
     audience = add_contacts(engine_world.account, ["+923001234517", "+923001234527", "+447700900123", "+447700900124"])
     contacts = list(audience.contacts.order_by("pk"))
-    contacts[1].first_name = "y" * 200  # the second text needs 2 segments
+    contacts[1].first_name = "y" * 90  # the second text needs 2 segments
     contacts[1].save()
-    est = estimate(make_campaign(engine_world, audience, text="Hi {{ first_name }}"))
+    est = estimate(make_campaign(engine_world, audience, text="Hi {{ first_name }}, " + "z" * 100))
     # first two rendered: 1 + 2 segments at 0.02; the two +44 ones assumed widest (2) at 0.01
     assert (est.recipients, est.units) == (4, 7)
     assert est.cost == Decimal("0.1000")
