@@ -8,7 +8,8 @@ import pytest
 
 from campaigns.services.ledger import top_up
 from providers.models import ProviderCall, ProviderConnection
-from tests.browser.test_admin_senders import log_in, page, shot  # noqa: F401 (page is a fixture)
+from tests.browser.conftest import log_in, shot
+from tests.browser.test_admin_senders import page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.models import Price, SenderID
 from campaigns.services.ledger import top_up
-from tests.browser.test_admin_senders import log_in, shot
+from tests.browser.conftest import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

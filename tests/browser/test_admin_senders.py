@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import SenderID
-from tests.browser.conftest import SHOTS
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,19 +17,6 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_admin_approves_a_requested_sender_id(world, live_server, page):

@@ -9,8 +9,7 @@ import pytest
 
 from campaigns.models import Contact, ContactList, ListMembership, Price, SenderID
 from campaigns.services.ledger import top_up
-from tests.browser.conftest import SHOTS
-from tests.conftest import PASSWORD, make_connection
+from tests.conftest import make_connection
 
 
 @pytest.fixture
@@ -21,19 +20,6 @@ def page(browser):
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

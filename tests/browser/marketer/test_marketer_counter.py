@@ -4,7 +4,7 @@ campaigns/encoding.py gives, on the hard cases."""
 import pytest
 
 from campaigns.encoding import analyze
-from tests.browser.marketer.conftest import log_in
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 
 from campaigns.models import Contact, ImportJob
 from campaigns.services import imports
-from tests.browser.marketer.conftest import log_in, shot
+from tests.browser.conftest import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.marketer.conftest import log_in, shot
+from tests.browser.conftest import log_in, shot
 from tests.conftest import make_connection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
