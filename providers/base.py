@@ -7,7 +7,7 @@ or error codes: the rest of the portal speaks only the types in this module.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -381,6 +381,23 @@ class ProviderBackend:
 
     def url(self, path: str) -> str:
         return self.config.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+class ChunkedBulkBackend(ProviderBackend):
+    """A bulk API whose batch goes out as several requests: subclasses say how messages
+    group into requests (``_chunks``) and send one request (``_send_chunk``)."""
+
+    def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
+        return [result for chunk in self._chunks(messages) for result in self._send_chunk(chunk)]
+
+    def send_one(self, message: OutboundMessage) -> SendResult:
+        return self._send_chunk([message])[0]
+
+    def _chunks(self, messages: Sequence[OutboundMessage]) -> Iterable[list[OutboundMessage]]:
+        raise NotImplementedError
+
+    def _send_chunk(self, chunk: list[OutboundMessage]) -> list[SendResult]:
+        raise NotImplementedError
 
 
 def transport_error(exc: Exception, *, sent: bool) -> ProviderError:

@@ -22,13 +22,13 @@ import httpx
 
 from providers.base import (
     Capability,
+    ChunkedBulkBackend,
     ConnectionCheck,
     CredentialField,
     ErrorClass,
     ErrorCode,
     MessageStatus,
     OutboundMessage,
-    ProviderBackend,
     ProviderError,
     SendResult,
     SettingField,
@@ -64,7 +64,7 @@ def result_for_error(message: OutboundMessage, error: ProviderError) -> SendResu
     return SendResult(message_id=message.id, status=status, error=error)
 
 
-class UnifiedBackend(ProviderBackend):
+class UnifiedBackend(ChunkedBulkBackend):
     slug = "unified"
     name = "Unified Communications (bulk HTTP)"
     default_base_url = ""  # each customer gets a host of their own
@@ -93,15 +93,6 @@ class UnifiedBackend(ProviderBackend):
     )
 
     # --- sending -------------------------------------------------------------
-    def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        results: list[SendResult] = []
-        for chunk in self._chunks(messages):
-            results.extend(self._send_chunk(chunk))
-        return results
-
-    def send_one(self, message: OutboundMessage) -> SendResult:
-        return self._send_chunk([message])[0]
-
     def _schedule_for(self, message: OutboundMessage) -> datetime | None:
         if not self.config.settings.get("provider_schedules") or message.send_at is None:
             return None

@@ -23,6 +23,7 @@ import httpx
 
 from providers.base import (
     Capability,
+    ChunkedBulkBackend,
     ConnectionCheck,
     CredentialField,
     ErrorClass,
@@ -30,7 +31,6 @@ from providers.base import (
     MessageStatus,
     OtpResult,
     OutboundMessage,
-    ProviderBackend,
     ProviderError,
     ProviderException,
     SendResult,
@@ -76,7 +76,7 @@ def result_for_error(message: OutboundMessage, error: ProviderError, **extra: An
     return SendResult(message_id=message.id, status=status, error=error, extra=dict(extra))
 
 
-class VavaSMSBackend(ProviderBackend):
+class VavaSMSBackend(ChunkedBulkBackend):
     slug = "vavasms"
     name = "VavaSMS"
     default_base_url = "https://vavasms.com/api"
@@ -145,15 +145,6 @@ class VavaSMSBackend(ProviderBackend):
         return message_sender or str(self.config.settings.get("sender_id") or "")
 
     # --- sending -------------------------------------------------------------
-    def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
-        results: list[SendResult] = []
-        for chunk in self._chunks(messages):
-            results.extend(self._send_chunk(chunk))
-        return results
-
-    def send_one(self, message: OutboundMessage) -> SendResult:
-        return self._send_chunk([message])[0]
-
     def _chunks(self, messages: Sequence[OutboundMessage]) -> Iterator[list[OutboundMessage]]:
         """Same sender and text, at most bulk_size, and each phone once per request
         (the reply's ids are matched to phones)."""
