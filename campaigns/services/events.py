@@ -52,7 +52,7 @@ def invalidate_subscription_cache(account_id: int) -> None:
     cache.delete(_cache_key(account_id))
 
 
-def _may_have_subscriptions(account_id: int) -> bool:
+def may_have_subscriptions(account_id: int) -> bool:
     """One cached EXISTS per account and minute: emitting costs nothing without subscribers.
     A stale True only costs a query; saves and deletes of subscriptions clear the entry."""
     key = _cache_key(account_id)
@@ -80,7 +80,7 @@ def emit_events(account_id: int, kind: str, payloads: list[dict]) -> None:
     once the caller's transaction commits."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    if not payloads or not _may_have_subscriptions(account_id):
+    if not payloads or not may_have_subscriptions(account_id):
         return
     subscriptions = [s for s in EventSubscription.objects.filter(account_id=account_id, active=True) if kind in (s.events or [])]
     if not subscriptions:

@@ -235,7 +235,7 @@ def emit_status_events(rows: Iterable[Changed], new_status: str | None = None) -
     for row in rows:
         by_account[row.account_id].append(row.id)
     for account_id, ids in by_account.items():
-        if not events._may_have_subscriptions(account_id):
+        if not events.may_have_subscriptions(account_id):
             continue
         payloads = [events.message_status_payload(m) for m in Message.objects.filter(pk__in=ids)]
         events.emit_events(account_id, "message.status", payloads)
