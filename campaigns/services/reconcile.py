@@ -48,16 +48,16 @@ def mark_stale_claims(now=None) -> int:
 def reconcile_unknown(limit: int = 2000) -> int:
     """Ask providers that can tell (STATUS_QUERY) what became of `unknown` messages."""
     from providers.models import ProviderConnection
-    from providers.registry import backend_for
+    from providers.registry import backend_for, backends
 
     applied = 0
-    conn_ids = list(Message.objects.filter(status=S.UNKNOWN).values_list("connection_id", flat=True).distinct()[:100])
-    for connection in ProviderConnection.objects.filter(pk__in=conn_ids):
+    # Only providers that can answer a status query; each connection's unknowns are found
+    # through the (connection, status) index, never by scanning every unknown message.
+    queryable = [slug for slug, cls in backends().items() if cls.supports(Capability.STATUS_QUERY)]
+    for connection in ProviderConnection.objects.filter(provider__in=queryable):
         try:
             backend = backend_for(connection)
         except Exception:
-            continue
-        if not backend.supports(Capability.STATUS_QUERY):
             continue
         pairs = list(
             Message.objects.filter(connection=connection, status=S.UNKNOWN).order_by("pk").values_list("pk", "provider_message_id")[:limit]
@@ -86,13 +86,12 @@ def poll_unreported(limit: int = 500, now=None) -> int:
     """Providers that push no delivery reports (backend ``delivery_reports = False``) but
     answer a status query: ask about their submitted/sent messages of the last days."""
     from providers.models import ProviderConnection
-    from providers.registry import backend_for
+    from providers.registry import backend_for, backends
 
     now = now or timezone.now()
     waiting = Message.objects.filter(
         status__in=[S.SUBMITTED, S.SENT], submitted_at__gte=now - timedelta(days=3), updated_at__lte=now - poll_after()
     ).exclude(provider_message_id="")
-    from providers.registry import backends
 
     applied = 0
     # Only connections of providers that push no reports: never a scan of every message.
