@@ -9,7 +9,7 @@ def start_campaign(campaign_id: int) -> int:
     return start(campaign_id)
 
 
-def run_batch(campaign_id: int, lo: int, hi: int) -> int:
+def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
     from campaigns.services.pipeline import run_batch as run
 
     return run(campaign_id, lo, hi)

@@ -240,20 +240,13 @@ def resume(campaign: Campaign) -> None:
 
 def cancel(campaign: Campaign) -> None:
     """Stop for good: what is not sent yet fails as cancelled; the reservation is released."""
-    from campaigns.services.outcomes import release_rows
-    from campaigns.services.transitions import apply_status
+    from campaigns.services.pipeline import fail_cancelled
 
     if not Campaign.objects.filter(pk=campaign.pk, status__in=["draft", "scheduled", "running", "paused"]).update(
         status=Campaign.Status.CANCELLED, finished_at=timezone.now()
     ):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be cancelled.")
-    while True:
-        ids = list(Message.objects.filter(campaign=campaign, status=S.PENDING).values_list("pk", flat=True)[:5000])
-        if not ids:
-            break
-        with transaction.atomic():
-            rows = apply_status(ids, S.FAILED, fields={"error_code": "cancelled", "error_message": "The campaign was cancelled."})
-            release_rows(rows)
+    fail_cancelled(campaign)
     if not Message.objects.filter(campaign=campaign, status=S.QUEUED).exists():
         ledger.release_all(campaign)
     campaign.refresh_from_db()

@@ -17,7 +17,17 @@ from django.utils import timezone
 from campaigns.models import Message
 from campaigns.services import clock, ledger
 from campaigns.services.pacing import connection_key, push_back
-from campaigns.services.transitions import Changed, apply_status, error_fields, release_claims, update_each
+from campaigns.services.transitions import (
+    Changed,
+    Claim,
+    ClaimedRow,
+    apply_status,
+    error_fields,
+    mark_submitted,
+    release_claims,
+    still_claimed,
+    update_each,
+)
 from campaigns.status import ACCEPTED
 from providers.base import ErrorClass, SendResult
 from providers.base import MessageStatus as S
@@ -37,6 +47,7 @@ class RecordSummary:
     failed: int = 0
     unknown: int = 0
     retried: int = 0
+    changed: list[Changed] = field(default_factory=list)
 
 
 def classify(result: SendResult) -> str:
@@ -52,20 +63,25 @@ def classify(result: SendResult) -> str:
     return "failed"
 
 
-def record_results(results: Sequence[SendResult], won: Sequence[int], campaign=None, backend=None) -> RecordSummary:
+def record_results(
+    results: Sequence[SendResult], won: Sequence[int], campaign=None, backend=None, claim: Claim | None = None, *, emit: bool = True
+) -> RecordSummary:
+    """Record a chunk's results. ``claim`` (the pipeline's range claim) lets the usual
+    case, queued -> submitted, skip the per-id ORM work. Without ``emit`` the caller emits
+    ``summary.changed`` once its own transaction has committed."""
     summary = RecordSummary()
     by_class: dict[str, list[SendResult]] = defaultdict(list)
-    seen = set()
+    seen, mine = set(), set(won)
     for result in results:
-        if result.message_id in seen or result.message_id not in won:
+        if result.message_id in seen or result.message_id not in mine:
             continue
         seen.add(result.message_id)
         by_class[classify(result)].append(result)
-    for missing in set(won) - seen:  # no answer about it: it may have gone out
+    for missing in mine - seen:  # no answer about it: it may have gone out
         by_class["unknown"].append(SendResult(message_id=missing, status=S.UNKNOWN))
     changed: list[Changed] = []
     with transaction.atomic():
-        changed += _record_submitted(by_class["submitted"])
+        changed += _record_submitted(by_class["submitted"], claim)
         failed = apply_status(
             [r.message_id for r in by_class["failed"]],
             S.FAILED,
@@ -87,13 +103,20 @@ def record_results(results: Sequence[SendResult], won: Sequence[int], campaign=N
     summary.flags = [True] * (summary.submitted + summary.unknown) + [False] * summary.failed
     if backend is not None:
         _count_stats(backend.config.id, summary.submitted + summary.unknown, summary.failed + len(by_class["account"]))
-    emit_status_events(changed)
+    summary.changed = changed
+    if emit:
+        emit_status_events(changed)
     return summary
 
 
-def _record_submitted(results: list[SendResult]) -> list[Changed]:
+def _record_submitted(results: list[SendResult], claim: Claim | None = None) -> list[Changed]:
     if not results:
         return []
+    if claim is not None and claim.rows:
+        fast, results = _record_submitted_claimed(results, claim)
+        if not results:
+            return fast
+        return fast + _record_submitted(results)
     ids = [r.message_id for r in results]
     fields = {r.message_id: {"provider_message_id": r.provider_message_id[:80], "network": (r.network or "")[:60]} for r in results}
     changed = apply_status(ids, S.SUBMITTED, per_message=fields)
@@ -105,6 +128,36 @@ def _record_submitted(results: list[SendResult]) -> list[Changed]:
     if early:
         charge_accepted(early)
     return changed
+
+
+def _record_submitted_claimed(results: list[SendResult], claim: Claim) -> tuple[list[Changed], list[SendResult]]:
+    """queued -> submitted (and charged) for the results whose messages are still under
+    ``claim``; returns the rows moved and the results left for the general path."""
+    held = still_claimed(claim)
+    mine = [r for r in results if r.message_id in held]
+    rest = [r for r in results if r.message_id not in held]
+    if not mine:
+        return [], rest
+    rows = {row.id: row for row in claim.rows}
+    channel = claim.rows[0].channel
+    billed_now = channel not in BILLED_AT_REPORT
+    mark_submitted(claim, [(r.message_id, r.provider_message_id[:80], (r.network or "")[:60]) for r in mine], charge=billed_now)
+    changed = [_changed(rows[r.message_id], claim.campaign_id) for r in mine]
+    if billed_now:
+        by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
+        for row in changed:
+            if row.price > 0:
+                amount = row.price * row.segments
+                by_account[row.account_id].append(ledger.Charge(row.id, row.campaign_id, row.subaccount_id, amount, amount))
+        for account_id, charges in by_account.items():
+            ledger.charge(account_id, charges)
+    return changed, rest
+
+
+def _changed(row: ClaimedRow, campaign_id: int) -> Changed:
+    return Changed(
+        row.id, row.account_id, campaign_id, row.subaccount_id, S.QUEUED, row.to, row.channel, row.segments, row.price, 0, row.connection_id
+    )
 
 
 def charge_rows(rows: list[Changed]) -> Decimal:
@@ -215,9 +268,10 @@ def _retry(results: list[SendResult], backend) -> int:
 def _count_stats(connection_id: int, ok: int, errors: int) -> None:
     minute = clock.minute()
     try:
-        clock.bump(clock.counter_key("sent", connection_id, minute), ok + errors)
-        if errors:
-            clock.bump(clock.counter_key("err", connection_id, minute), errors)
+        with transaction.atomic():  # a savepoint when the caller's transaction is open
+            clock.bump(clock.counter_key("sent", connection_id, minute), ok + errors)
+            if errors:
+                clock.bump(clock.counter_key("err", connection_id, minute), errors)
     except Exception:  # statistics must never break sending
         log.exception("could not count send statistics")
 

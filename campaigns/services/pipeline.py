@@ -21,9 +21,9 @@ from campaigns.models import Campaign, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
-from campaigns.services.outcomes import record_results, release_rows
+from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
-from campaigns.services.transitions import apply_status, claim
+from campaigns.services.transitions import Claim, apply_status, claim, claim_range, release_claims
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
 from providers.base import MessageStatus as S
@@ -85,7 +85,7 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     return len(ranges)
 
 
-def _enqueue_range(campaign_id: int, lo: int, hi: int) -> None:
+def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
     from django_q.tasks import async_task
 
     async_task("campaigns.tasks.run_batch", campaign_id, lo, hi, group=f"campaign-{campaign_id}")
@@ -106,16 +106,17 @@ def chunk_size(backend, mps: int) -> int:
     return max(1, min(size, mps)) if mps else size
 
 
-def run_batch(campaign_id: int, lo: int, hi: int) -> int:
-    """Send the campaign's pending messages with ids in [lo, hi]. Returns how many were
-    handed to the provider. The campaign is re-checked before every chunk is claimed.
+def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
+    """Send the campaign's pending messages with ids in [lo, hi] (hi None: no upper
+    bound), then any the campaign still has beyond hi. Returns how many were
+    handed to the provider. The campaign is re-checked before every chunk is sent.
 
     One chunk's provider call runs in a helper thread while the previous chunk's results
-    are recorded, so the database work overlaps the network wait. A chunk is claimed only
-    after the previous call returned, so a pause stops the very next chunk."""
+    are recorded, so the database work overlaps the network wait. When nothing paces the
+    connection, the next chunk is also claimed during that wait, so the provider gets the
+    next request the moment the last one returns. (Paced chunks are claimed only when
+    their slot comes: a chunk claimed ahead would go out later than its slot.)"""
     from concurrent.futures import ThreadPoolExecutor
-
-    from django_q.tasks import async_task
 
     started = time.monotonic()
     campaign = Campaign.objects.select_related("connection", "account").get(pk=campaign_id)
@@ -125,25 +126,42 @@ def run_batch(campaign_id: int, lo: int, hi: int) -> int:
         rates.append((campaign_key(campaign.pk), float(campaign.mps)))
     caps = [r for _, r in rates if r > 0]
     size = chunk_size(backend, int(min(caps)) if caps else 0)
+    ahead = not caps
     recent: deque[bool] = deque(maxlen=200)
-    cursor, sent, inflight = lo, 0, None
+    cursor, sent = lo, 0
+
+    def next_chunk() -> Call | None:
+        nonlocal cursor, hi
+        ids = _next_ids(campaign, cursor, hi, size) if _may_send(campaign) else []
+        if not ids and hi is not None and _may_send(campaign):
+            # Own range done: drain what later ranges hold before their tasks get a worker
+            # (claims are compare-and-set, so those tasks find less, or nothing, to do).
+            cursor, hi = max(cursor, hi + 1), None
+            ids = _next_ids(campaign, cursor, hi, size)
+        if ids and time.monotonic() - started > TASK_BUDGET:
+            _enqueue_range(campaign_id, ids[0], hi)  # hand the rest to a fresh task
+            return None
+        if not ids or not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
+            return None
+        cursor = ids[-1] + 1
+        return Call.claim_range(backend, campaign, ids[0], ids[-1], len(ids))
+
+    ready: Call | None = None  # claimed, not sent yet
+    inflight: Call | None = None  # being sent
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="provider-call") as pool:
         while True:
             if inflight is not None:
                 inflight.wait()
-            following = None
-            ids = _next_ids(campaign, cursor, hi, size) if _may_send(campaign) else []
-            if ids and time.monotonic() - started > TASK_BUDGET:
-                async_task("campaigns.tasks.run_batch", campaign_id, ids[0], hi, group=f"campaign-{campaign_id}")
-                ids = []
-            if ids and _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
-                following = Call.start(pool, backend, ids, campaign)
-                cursor = ids[-1] + 1
+            if ready is None:
+                ready = next_chunk()
+            elif not _may_send(campaign):  # the campaign stopped while this chunk waited its turn
+                ready.give_back()
+                ready = None
+            following, ready = (ready.send_in(pool) if ready else None), None
             if inflight is not None:
                 outcome = inflight.finish()
                 sent += outcome.attempted
                 recent.extend(outcome.flags)
-                clock.beat(clock.campaign_beat_key(campaign_id))
                 if outcome.pause_reason or _error_rate_exceeded(recent, campaign):
                     pause(campaign_id, outcome.pause_reason or "Paused automatically: too many recent sends failed.")
                     if following is not None:
@@ -152,22 +170,22 @@ def run_batch(campaign_id: int, lo: int, hi: int) -> int:
                     break
             inflight = following
             if inflight is None:
-                if not ids and _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
+                if _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
                     cursor = lo
                     continue
                 break
+            if ahead:
+                ready = next_chunk()
     maybe_complete(campaign_id)
     return sent
 
 
-def _next_ids(campaign: Campaign, cursor: int, hi: int, size: int) -> list[int]:
+def _next_ids(campaign: Campaign, cursor: int, hi: int | None, size: int) -> list[int]:
     now = timezone.now()
-    return list(
-        Message.objects.filter(campaign_id=campaign.pk, pk__gte=cursor, pk__lte=hi, status=S.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:size]
-    )
+    qs = Message.objects.filter(campaign_id=campaign.pk, pk__gte=cursor, status=S.PENDING)
+    if hi is not None:
+        qs = qs.filter(pk__lte=hi)
+    return list(qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).order_by("pk").values_list("pk", flat=True)[:size])
 
 
 def _may_send(campaign: Campaign) -> bool:
@@ -188,13 +206,12 @@ def _may_send(campaign: Campaign) -> bool:
     return True
 
 
-def _wait_for_retries(campaign: Campaign, lo: int, hi: int, started: float) -> bool:
+def _wait_for_retries(campaign: Campaign, lo: int, hi: int | None, started: float) -> bool:
     soon = timezone.now() + timedelta(seconds=RETRY_WAIT_IN_TASK)
-    due = (
-        Message.objects.filter(campaign_id=campaign.pk, pk__gte=lo, pk__lte=hi, status=S.PENDING, next_attempt_at__lte=soon)
-        .aggregate(m=Min("next_attempt_at"))
-        .get("m")
-    )
+    qs = Message.objects.filter(campaign_id=campaign.pk, pk__gte=lo, status=S.PENDING, next_attempt_at__lte=soon)
+    if hi is not None:
+        qs = qs.filter(pk__lte=hi)
+    due = qs.aggregate(m=Min("next_attempt_at")).get("m")
     if due is None or time.monotonic() - started > TASK_BUDGET:
         return False
     return _sleep_unless_stopped(campaign.pk, max(0.0, (due - timezone.now()).total_seconds()))
@@ -217,6 +234,27 @@ def _error_rate_exceeded(recent: deque, campaign: Campaign) -> bool:
         return False
     threshold = float(campaign.account.error_pause_threshold or 0)
     return threshold > 0 and (recent.count(False) / len(recent)) > threshold
+
+
+def _settle_stopped(campaign: Campaign) -> None:
+    status = Campaign.objects.values_list("status", flat=True).get(pk=campaign.pk)
+    if status == Campaign.Status.CANCELLED:
+        fail_cancelled(campaign)
+    elif status == Campaign.Status.RUNNING:
+        _may_send(campaign)  # expires what is pending when the campaign expired
+
+
+def fail_cancelled(campaign: Campaign) -> int:
+    """What a cancelled campaign has not sent fails as cancelled; its reservation is released."""
+    total = 0
+    while True:
+        ids = list(Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).values_list("pk", flat=True)[:5000])
+        if not ids:
+            return total
+        with transaction.atomic():
+            rows = apply_status(ids, S.FAILED, fields={"error_code": "cancelled", "error_message": "The campaign was cancelled."})
+            release_rows(rows)
+        total += len(rows)
 
 
 def expire_pending(campaign: Campaign) -> int:
@@ -253,22 +291,41 @@ def send_chunk(backend, ids: Sequence[int], campaign: Campaign | None = None) ->
 class Call:
     """One chunk: claimed, handed to the provider (in ``pool`` when given), recorded."""
 
-    def __init__(self, backend, won: list[int], outbound: list[OutboundMessage], campaign: Campaign | None) -> None:
+    def __init__(
+        self, backend, won: list[int], outbound: list[OutboundMessage], campaign: Campaign | None, range_claim: Claim | None = None
+    ) -> None:
         self.backend, self.won, self.outbound, self.campaign = backend, won, outbound, campaign
+        self.claim = range_claim
         self.future = None
         self.results: list[SendResult] | None = None
 
     @classmethod
     def start(cls, pool, backend, ids: Sequence[int], campaign: Campaign | None) -> Call:
         won = claim(ids)
-        call = cls(backend, won, _outbound(won, campaign), campaign)
-        if not won:
-            call.results = []
+        return cls(backend, won, _outbound(won, campaign), campaign).send_in(pool)
+
+    @classmethod
+    def claim_range(cls, backend, campaign: Campaign, lo: int, hi: int, limit: int) -> Call:
+        """Claim up to ``limit`` due pending messages of the campaign in [lo, hi]; not sent yet."""
+        won = claim_range(campaign.pk, lo, hi, limit)
+        return cls(backend, won.ids, _outbound_claimed(won, campaign), campaign, won)
+
+    def give_back(self) -> None:
+        """Unsend a claimed chunk (the campaign stopped before it went out): back to
+        pending, then treated as the stop treats what is pending."""
+        release_claims(self.won, count_attempt=False)
+        if self.campaign is not None:
+            _settle_stopped(self.campaign)
+
+    def send_in(self, pool) -> Call:
+        """Send the claimed messages: in ``pool`` when given, else right here."""
+        if not self.won:
+            self.results = []
         elif pool is None:
-            call.results = call._send()
+            self.results = self._send()
         else:
-            call.future = pool.submit(call._send)
-        return call
+            self.future = pool.submit(self._send)
+        return self
 
     def _send(self) -> list[SendResult]:
         try:
@@ -287,11 +344,18 @@ class Call:
         outcome = ChunkOutcome()
         if not self.won:
             return outcome
-        try:
-            self.backend.http.flush()
-        except Exception:
-            log.exception("could not save the provider call log")
-        summary = record_results(self.results or [], self.won, self.campaign, self.backend)
+        # One write transaction for the call log, the results and the heartbeat: on SQLite
+        # every separate one is another turn at the single writer's lock.
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    self.backend.http.flush()
+            except Exception:
+                log.exception("could not save the provider call log")
+            summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
+            if self.campaign is not None:
+                clock.beat(clock.campaign_beat_key(self.campaign.pk))
+        emit_status_events(summary.changed)
         outcome.attempted = len(self.won)
         outcome.flags = summary.flags
         outcome.pause_reason = summary.pause_reason
@@ -316,6 +380,25 @@ def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage
             expires_at=campaign.expires_at if campaign else None,
         )
         for r in Message.objects.filter(pk__in=won).values(*fields)
+    ]
+
+
+def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
+    channels = {c.value: c for c in Channel}
+    return [
+        OutboundMessage(
+            id=r.id,
+            to=r.to,
+            channel=channels[r.channel],
+            sender=r.sender,
+            text=r.text,
+            encoding=r.encoding,
+            segments=r.segments,
+            flash=r.flash,
+            payload=r.payload,
+            expires_at=campaign.expires_at,
+        )
+        for r in won.rows
     ]
 
 

@@ -125,6 +125,8 @@ class Command(BaseCommand):
                 break
             time.sleep(1)
         seconds = time.monotonic() - started
+        if counts.get("finished_at"):  # the campaign's own completion stamp, not our polling's
+            seconds = counts["finished_at"] - launched["called_at"]
         done = counts.get("submitted", 0)
         return {
             "seconds": seconds,
@@ -255,7 +257,8 @@ class Command(BaseCommand):
         from campaigns.services.counts import campaign_counts
 
         campaign = Campaign.objects.get(pk=opts["campaign"])
-        return {**campaign_counts(campaign), "status": campaign.status}
+        finished_at = campaign.finished_at.timestamp() if campaign.finished_at else None
+        return {**campaign_counts(campaign), "status": campaign.status, "finished_at": finished_at}
 
     def phase_ceiling(self, opts) -> dict:
         """The same sends through the backend's HTTP with no database and no engine."""

@@ -1,0 +1,156 @@
+"""The pipeline's hot path: range claims (one UPDATE ... RETURNING), the recording of a
+claimed chunk without per-id ORM work, the next chunk claimed while one is in flight
+(and given back when the campaign stops meanwhile), and tasks draining later ranges."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Account, Campaign, Message
+from campaigns.services import pipeline
+from campaigns.services.campaigns import cancel, launch
+from campaigns.services.counts import campaign_counts, recount_campaign
+from campaigns.services.ledger import ledger_sum
+from campaigns.services.maintenance import tick
+from campaigns.services.materialize import materialize
+from campaigns.services.outcomes import record_results
+from campaigns.services.transitions import apply_status, claim_range
+from providers.base import MessageStatus as S
+from providers.base import SendResult
+from tests.engine.conftest import add_contacts, make_campaign, numbers
+
+
+def materialized(world, n: int, **kw) -> Campaign:
+    campaign = make_campaign(world, add_contacts(world.account, numbers(n)), **kw)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.RUNNING)
+    campaign.refresh_from_db()
+    materialize(campaign)
+    return campaign
+
+
+def ids_of(campaign) -> list[int]:
+    return list(Message.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True))
+
+
+def test_claim_range_takes_the_first_due_pending_up_to_the_limit(engine_world):
+    campaign = materialized(engine_world, 8)
+    ids = ids_of(campaign)
+    Message.objects.filter(pk=ids[0]).update(next_attempt_at=timezone.now() + timedelta(minutes=5))  # a retry not due yet
+    with transaction.atomic():
+        apply_status([ids[1]], S.FAILED)
+
+    first = claim_range(campaign.pk, ids[0], ids[-1], 3)
+    assert first.ids == ids[2:5]
+    row = first.rows[0]
+    assert row.text.startswith("Hello") and row.to and row.price == Decimal("0.02") and row.payload == {}
+    assert claim_range(campaign.pk, ids[0], ids[4], 10).ids == []  # compare-and-set: nothing twice
+    assert claim_range(campaign.pk, ids[0], ids[-1], 10).ids == ids[5:]
+    counts = campaign_counts(campaign)
+    assert counts["queued"] == 6 and counts["pending"] == 1 and counts["failed"] == 1
+    assert recount_campaign(campaign) == counts
+
+
+def test_recording_a_claim_keeps_an_early_report_and_charges_each_once(engine_world):
+    campaign = materialized(engine_world, 6)
+    won = claim_range(campaign.pk, 0, 10**12, 6)
+    early = won.ids[0]
+    with transaction.atomic():  # a delivery report by our id arrived before the send returned
+        apply_status([early], S.DELIVERED)
+    results = [SendResult(message_id=pk, status=S.SUBMITTED, provider_message_id=f"p-{pk}") for pk in won.ids]
+
+    summary = record_results(results, won.ids, campaign, claim=won)
+
+    assert summary.submitted == 6
+    messages = {m.pk: m for m in Message.objects.filter(campaign=campaign)}
+    assert messages[early].status == S.DELIVERED and messages[early].provider_message_id == f"p-{early}"
+    assert all(messages[pk].status == S.SUBMITTED and messages[pk].submitted_at for pk in won.ids[1:])
+    assert all(m.cost == Decimal("0.02") for m in messages.values())
+    counts = campaign_counts(campaign)
+    assert counts["submitted"] == 5 and counts["delivered"] == 1 and counts["queued"] == 0
+    assert recount_campaign(campaign) == counts
+    account = Account.objects.get(pk=engine_world.account.pk)
+    assert account.balance == Decimal("100") - Decimal("0.12")
+    assert account.balance == ledger_sum(account)
+
+
+def test_a_chunk_claimed_ahead_is_given_back_when_the_campaign_is_cancelled(engine_world, fake_provider, monkeypatch):
+    conn, sim = fake_provider  # bulk_size 50, no pacing: the next chunk is claimed during a send
+    campaign = materialized(engine_world, 120, connection=conn)
+    original = pipeline.Call.claim_range.__func__
+    claims = []
+
+    def claim_then_cancel(cls, *args, **kwargs):
+        call = original(cls, *args, **kwargs)
+        claims.append(len(call.won))
+        if len(claims) == 2:  # claimed ahead while the first chunk is at the provider
+            cancel(Campaign.objects.get(pk=campaign.pk))
+        return call
+
+    monkeypatch.setattr(pipeline.Call, "claim_range", classmethod(claim_then_cancel))
+    ids = ids_of(campaign)
+
+    sent = pipeline.run_batch(campaign.pk, ids[0], ids[-1])
+
+    assert claims == [50, 50] and sent == 50
+    assert sim.stats()["submissions"] == 50
+    by_status: dict[str, int] = {}
+    for status in Message.objects.filter(campaign=campaign).values_list("status", flat=True):
+        by_status[status] = by_status.get(status, 0) + 1
+    assert by_status == {S.SUBMITTED: 50, S.FAILED: 70}
+    assert Message.objects.filter(campaign=campaign, status=S.FAILED).exclude(error_code="cancelled").count() == 0
+    assert recount_campaign(campaign) == campaign_counts(campaign)
+    tick()  # releases what the cancelled campaign still held once nothing is queued
+    account = Account.objects.get(pk=engine_world.account.pk)
+    assert account.reserved == 0 and account.balance == ledger_sum(account)
+
+
+def test_a_paused_campaign_gets_its_claimed_ahead_chunk_back_as_pending(engine_world, fake_provider, monkeypatch):
+    conn, sim = fake_provider
+    campaign = materialized(engine_world, 120, connection=conn)
+    original = pipeline.Call.claim_range.__func__
+    claims = []
+
+    def claim_then_pause(cls, *args, **kwargs):
+        call = original(cls, *args, **kwargs)
+        claims.append(len(call.won))
+        if len(claims) == 2:
+            pipeline.pause(campaign.pk, "paused by a test")
+        return call
+
+    monkeypatch.setattr(pipeline.Call, "claim_range", classmethod(claim_then_pause))
+    ids = ids_of(campaign)
+    pipeline.run_batch(campaign.pk, ids[0], ids[-1])
+
+    assert sim.stats()["submissions"] == 50
+    assert Message.objects.filter(campaign=campaign, status=S.PENDING).count() == 70
+    assert Message.objects.filter(campaign=campaign, status=S.PENDING, attempts__gt=0).count() == 0  # not counted as a try
+    assert campaign_counts(campaign)["queued"] == 0
+
+
+def test_a_task_drains_what_later_ranges_still_hold(engine_world, fake_provider):
+    conn, sim = fake_provider
+    campaign = materialized(engine_world, 120, connection=conn)
+    ids = ids_of(campaign)
+
+    assert pipeline.run_batch(campaign.pk, ids[0], ids[9]) == 120  # its own 10, then the rest
+    assert pipeline.run_batch(campaign.pk, ids[10], ids[-1]) == 0  # that range's task finds nothing left
+    assert sim.stats()["submissions"] == 120
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.COMPLETED
+
+
+def test_a_launched_campaign_through_the_range_path_matches_its_ledger(engine_world, fake_provider):
+    conn, sim = fake_provider
+    engine_world.sender.connection = conn
+    engine_world.sender.save()
+    campaign = make_campaign(engine_world, add_contacts(engine_world.account, numbers(230)), connection=conn, text="Hi")
+    launch(campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.COMPLETED
+    assert campaign_counts(campaign)["submitted"] == 230 == sim.stats()["submissions"]
+    account = Account.objects.get(pk=engine_world.account.pk)
+    assert account.reserved == 0 and account.balance == ledger_sum(account)
+    assert Message.objects.filter(campaign=campaign, cost=0).count() == 0
