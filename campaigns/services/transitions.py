@@ -218,17 +218,8 @@ class Claim:
 def claim_range(campaign_id: int, lo: int, hi: int, limit: int) -> Claim:
     """Compare-and-set pending -> queued for the first ``limit`` due pending messages of
     the campaign with ids in [lo, hi], in one UPDATE ... RETURNING."""
-    now = timezone.now()
-    at = connection.ops.adapt_datetimefield_value(now)
-    table, q = _table(), connection.ops.quote_name
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    sql = (
-        f"UPDATE {table} SET status = %s, queued_at = %s, updated_at = %s WHERE id IN ("
-        f"SELECT id FROM {table} WHERE campaign_id = %s AND id >= %s AND id <= %s AND status = %s"
-        f" AND (next_attempt_at IS NULL OR next_attempt_at <= %s) ORDER BY id LIMIT %s{lock})"
-        f" AND status = %s RETURNING {', '.join(q(c) for c in CLAIM_COLUMNS)}"
-    )
-    params = [S.QUEUED, at, at, campaign_id, lo, hi, S.PENDING, at, limit, S.PENDING]
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql, params = _claim_sql(), [campaign_id, lo, hi, S.PENDING, at, limit, S.QUEUED, at, at, S.PENDING]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -240,6 +231,27 @@ def claim_range(campaign_id: int, lo: int, hi: int, limit: int) -> Claim:
             )
             record_deltas(deltas)
     return Claim(campaign_id, at, rows)
+
+
+def _claim_sql() -> str:
+    table, q = _table(), connection.ops.quote_name
+    pick = (
+        f"SELECT id FROM {table} WHERE campaign_id = %s AND id >= %s AND id <= %s AND status = %s"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= %s) ORDER BY id LIMIT %s"
+    )
+    returning = ", ".join(f"{table}.{q(c)}" for c in CLAIM_COLUMNS)
+    if connection.vendor == "postgresql":
+        # Not "WHERE id IN (subquery)": PostgreSQL may run that subquery more than once and
+        # so update more rows than its LIMIT. A materialized CTE picks (and locks) once.
+        return (
+            f"WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED) UPDATE {table} SET status = %s, queued_at = %s,"
+            f" updated_at = %s FROM picked WHERE {table}.id = picked.id AND {table}.status = %s RETURNING {returning}"
+        )
+    # SQLite: the IMMEDIATE transaction already makes this the only writer.
+    return (
+        f"WITH picked AS ({pick}) UPDATE {table} SET status = %s, queued_at = %s, updated_at = %s"
+        f" WHERE id IN (SELECT id FROM picked) AND status = %s RETURNING {returning}"
+    )
 
 
 def _claimed(row: tuple, payloads: dict) -> ClaimedRow:
