@@ -23,7 +23,7 @@ from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
-from campaigns.services.transitions import Claim, apply_status, claim, claim_range, release_claims
+from campaigns.services.transitions import Claim, apply_status, claim, claim_range
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
 from providers.base import MessageStatus as S
@@ -112,10 +112,9 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
     handed to the provider. The campaign is re-checked before every chunk is sent.
 
     One chunk's provider call runs in a helper thread while the previous chunk's results
-    are recorded, so the database work overlaps the network wait. When nothing paces the
-    connection, the next chunk is also claimed during that wait, so the provider gets the
-    next request the moment the last one returns. (Paced chunks are claimed only when
-    their slot comes: a chunk claimed ahead would go out later than its slot.)"""
+    are recorded, so the database work overlaps the network wait. A chunk is claimed only
+    after the previous call returned (claiming it during that call measured 4% faster but
+    doubles what a killed worker leaves `unknown`), so a pause stops the very next chunk."""
     from concurrent.futures import ThreadPoolExecutor
 
     started = time.monotonic()
@@ -126,14 +125,15 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
         rates.append((campaign_key(campaign.pk), float(campaign.mps)))
     caps = [r for _, r in rates if r > 0]
     size = chunk_size(backend, int(min(caps)) if caps else 0)
-    ahead = not caps
     recent: deque[bool] = deque(maxlen=200)
     cursor, sent = lo, 0
 
     def next_chunk() -> Call | None:
         nonlocal cursor, hi
-        ids = _next_ids(campaign, cursor, hi, size) if _may_send(campaign) else []
-        if not ids and hi is not None and _may_send(campaign):
+        if not _may_send(campaign):
+            return None
+        ids = _next_ids(campaign, cursor, hi, size)
+        if not ids and hi is not None:
             # Own range done: drain what later ranges hold before their tasks get a worker
             # (claims are compare-and-set, so those tasks find less, or nothing, to do).
             cursor, hi = max(cursor, hi + 1), None
@@ -146,18 +146,14 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
         cursor = ids[-1] + 1
         return Call.claim_range(backend, campaign, ids[0], ids[-1], len(ids))
 
-    ready: Call | None = None  # claimed, not sent yet
     inflight: Call | None = None  # being sent
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="provider-call") as pool:
         while True:
             if inflight is not None:
                 inflight.wait()
-            if ready is None:
-                ready = next_chunk()
-            elif not _may_send(campaign):  # the campaign stopped while this chunk waited its turn
-                ready.give_back()
-                ready = None
-            following, ready = (ready.send_in(pool) if ready else None), None
+            following = next_chunk()
+            if following is not None:
+                following.send_in(pool)
             if inflight is not None:
                 outcome = inflight.finish()
                 sent += outcome.attempted
@@ -174,8 +170,6 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
                     cursor = lo
                     continue
                 break
-            if ahead:
-                ready = next_chunk()
     maybe_complete(campaign_id)
     return sent
 
@@ -234,14 +228,6 @@ def _error_rate_exceeded(recent: deque, campaign: Campaign) -> bool:
         return False
     threshold = float(campaign.account.error_pause_threshold or 0)
     return threshold > 0 and (recent.count(False) / len(recent)) > threshold
-
-
-def _settle_stopped(campaign: Campaign) -> None:
-    status = Campaign.objects.values_list("status", flat=True).get(pk=campaign.pk)
-    if status == Campaign.Status.CANCELLED:
-        fail_cancelled(campaign)
-    elif status == Campaign.Status.RUNNING:
-        _may_send(campaign)  # expires what is pending when the campaign expired
 
 
 def fail_cancelled(campaign: Campaign) -> int:
@@ -309,13 +295,6 @@ class Call:
         """Claim up to ``limit`` due pending messages of the campaign in [lo, hi]; not sent yet."""
         won = claim_range(campaign.pk, lo, hi, limit)
         return cls(backend, won.ids, _outbound_claimed(won, campaign), campaign, won)
-
-    def give_back(self) -> None:
-        """Unsend a claimed chunk (the campaign stopped before it went out): back to
-        pending, then treated as the stop treats what is pending."""
-        release_claims(self.won, count_attempt=False)
-        if self.campaign is not None:
-            _settle_stopped(self.campaign)
 
     def send_in(self, pool) -> Call:
         """Send the claimed messages: in ``pool`` when given, else right here."""

@@ -1,6 +1,5 @@
 """The pipeline's hot path: range claims (one UPDATE ... RETURNING), the recording of a
-claimed chunk without per-id ORM work, the next chunk claimed while one is in flight
-(and given back when the campaign stops meanwhile), and tasks draining later ranges."""
+claimed chunk without per-id ORM work, and tasks draining what later ranges hold."""
 
 from __future__ import annotations
 
@@ -12,10 +11,9 @@ from django.utils import timezone
 
 from campaigns.models import Account, Campaign, Message
 from campaigns.services import pipeline
-from campaigns.services.campaigns import cancel, launch
+from campaigns.services.campaigns import launch
 from campaigns.services.counts import campaign_counts, recount_campaign
 from campaigns.services.ledger import ledger_sum
-from campaigns.services.maintenance import tick
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import record_results
 from campaigns.services.transitions import apply_status, claim_range
@@ -75,60 +73,6 @@ def test_recording_a_claim_keeps_an_early_report_and_charges_each_once(engine_wo
     account = Account.objects.get(pk=engine_world.account.pk)
     assert account.balance == Decimal("100") - Decimal("0.12")
     assert account.balance == ledger_sum(account)
-
-
-def test_a_chunk_claimed_ahead_is_given_back_when_the_campaign_is_cancelled(engine_world, fake_provider, monkeypatch):
-    conn, sim = fake_provider  # bulk_size 50, no pacing: the next chunk is claimed during a send
-    campaign = materialized(engine_world, 120, connection=conn)
-    original = pipeline.Call.claim_range.__func__
-    claims = []
-
-    def claim_then_cancel(cls, *args, **kwargs):
-        call = original(cls, *args, **kwargs)
-        claims.append(len(call.won))
-        if len(claims) == 2:  # claimed ahead while the first chunk is at the provider
-            cancel(Campaign.objects.get(pk=campaign.pk))
-        return call
-
-    monkeypatch.setattr(pipeline.Call, "claim_range", classmethod(claim_then_cancel))
-    ids = ids_of(campaign)
-
-    sent = pipeline.run_batch(campaign.pk, ids[0], ids[-1])
-
-    assert claims == [50, 50] and sent == 50
-    assert sim.stats()["submissions"] == 50
-    by_status: dict[str, int] = {}
-    for status in Message.objects.filter(campaign=campaign).values_list("status", flat=True):
-        by_status[status] = by_status.get(status, 0) + 1
-    assert by_status == {S.SUBMITTED: 50, S.FAILED: 70}
-    assert Message.objects.filter(campaign=campaign, status=S.FAILED).exclude(error_code="cancelled").count() == 0
-    assert recount_campaign(campaign) == campaign_counts(campaign)
-    tick()  # releases what the cancelled campaign still held once nothing is queued
-    account = Account.objects.get(pk=engine_world.account.pk)
-    assert account.reserved == 0 and account.balance == ledger_sum(account)
-
-
-def test_a_paused_campaign_gets_its_claimed_ahead_chunk_back_as_pending(engine_world, fake_provider, monkeypatch):
-    conn, sim = fake_provider
-    campaign = materialized(engine_world, 120, connection=conn)
-    original = pipeline.Call.claim_range.__func__
-    claims = []
-
-    def claim_then_pause(cls, *args, **kwargs):
-        call = original(cls, *args, **kwargs)
-        claims.append(len(call.won))
-        if len(claims) == 2:
-            pipeline.pause(campaign.pk, "paused by a test")
-        return call
-
-    monkeypatch.setattr(pipeline.Call, "claim_range", classmethod(claim_then_pause))
-    ids = ids_of(campaign)
-    pipeline.run_batch(campaign.pk, ids[0], ids[-1])
-
-    assert sim.stats()["submissions"] == 50
-    assert Message.objects.filter(campaign=campaign, status=S.PENDING).count() == 70
-    assert Message.objects.filter(campaign=campaign, status=S.PENDING, attempts__gt=0).count() == 0  # not counted as a try
-    assert campaign_counts(campaign)["queued"] == 0
 
 
 def test_a_task_drains_what_later_ranges_still_hold(engine_world, fake_provider):
