@@ -324,6 +324,12 @@ class ProviderBackend:
         self.config = config
         self.http = http
 
+    @classmethod
+    def billed_segments(cls, text: str, segments: int) -> int:
+        """How many SMS parts the provider bills for ``text``; ``segments`` is the GSM
+        03.38 / UCS-2 count, which is what most providers bill."""
+        return segments
+
     # --- sending -----------------------------------------------------------
     def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
         """Send every message; one result per message, in any order."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from campaigns.models import Account, Campaign, Price
 from campaigns.rendering import placeholders, render
-from campaigns.services.smsinfo import sms_info
+from campaigns.services.smsinfo import billed_counter, sms_info
 
 ZERO = Decimal("0")
 DEFAULT_VOICE_SECONDS = 30
@@ -91,9 +91,10 @@ def estimate(campaign: Campaign) -> Estimate:
     seconds = voice_seconds(campaign)
     tally = _Tally(book, campaign.channel, seconds)
     rest = recipients(campaign.account, campaign.audience, campaign.subaccount)
-    segments = sms_info(text).segments if campaign.channel == "sms" else 1
+    billed = billed_counter(campaign.connection if campaign.connection_id else None)
+    segments = billed(text, sms_info(text).segments) if campaign.channel == "sms" else 1
     if personalized_sms:
-        last_pk, widest = _tally_rendered(tally, rest, text)
+        last_pk, widest = _tally_rendered(tally, rest, text, billed)
         rest = rest.filter(pk__gt=last_pk) if tally.count >= EXACT_UP_TO else rest.none()
         segments = widest
     for key, n in _prefix_counts(rest, book.key_len):
@@ -120,12 +121,13 @@ class _Tally:
             self.cost += price.amount * units
 
 
-def _tally_rendered(tally: _Tally, qs, text: str) -> tuple[int, int]:
+def _tally_rendered(tally: _Tally, qs, text: str, billed) -> tuple[int, int]:
     """Render and count the first EXACT_UP_TO recipients; returns (last pk, widest segments)."""
     fields = ("phone", "first_name", "last_name", "attributes")
     last_pk, widest = 0, 1
     for pk, *row in _pages(qs, fields, limit=EXACT_UP_TO):
-        segments = sms_info(render(text, dict(zip(fields, row, strict=True)))).segments
+        rendered = render(text, dict(zip(fields, row, strict=True)))
+        segments = billed(rendered, sms_info(rendered).segments)
         widest = max(widest, segments)
         tally.add(row[0], segments)
         last_pk = pk

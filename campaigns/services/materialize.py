@@ -16,7 +16,7 @@ from campaigns.rendering import BUILTIN, placeholders, render
 from campaigns.services import clock, ledger
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
-from campaigns.services.smsinfo import sms_info
+from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S
 
@@ -65,6 +65,8 @@ class MessageBuilder:
         self.text = message_text(campaign)
         self.personal = bool(placeholders(self.text))
         self.info = sms_info(self.text)
+        self.billed = billed_counter(campaign.connection) if campaign.channel == Channel.SMS else None
+        self.segments = self.billed(self.text, self.info.segments) if self.billed else self.info.segments
         self.sender = campaign.sender.value if campaign.sender_id else ""
         self.seconds = voice_seconds(campaign)
         self.payload = _channel_payload(campaign)
@@ -80,12 +82,13 @@ class MessageBuilder:
         values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
         text = render(self.text, values) if self.personal else self.text
         info = sms_info(text) if self.personal else self.info
+        segments = (self.billed(text, info.segments) if self.billed else info.segments) if self.personal else self.segments
         payload = _render_payload(self.payload, values) if self.personal_payload else self.payload
         if self.campaign.channel == Channel.USSD:
             payload = dict(payload)
             payload.update(session_id=uuid.uuid4().hex[:20], op="fin" if len(self.steps) <= 1 else "init", step=0)
         price = self.book.lookup(phone)
-        units = units_for(self.campaign.channel, price, info.segments, self.seconds)
+        units = units_for(self.campaign.channel, price, segments, self.seconds)
         c = self.campaign
         return {
             "account_id": c.account_id,

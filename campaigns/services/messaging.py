@@ -14,7 +14,7 @@ from campaigns.rendering import render
 from campaigns.services import ledger
 from campaigns.services.estimate import PriceBook, units_for
 from campaigns.services.pacing import connection_key, wait_for_slot
-from campaigns.services.smsinfo import sms_info
+from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ def send_single(
         raise SendError("The message text is empty.")
     info = sms_info(text)
     price = PriceBook(account.pk, channel).lookup(to)
-    units = units_for(channel, price, info.segments)
+    segments = billed_counter(connection)(text, info.segments) if channel == "sms" else info.segments
+    units = units_for(channel, price, segments)
     amount = (price.amount if price else Decimal("0")) * units
     with transaction.atomic():
         if not ledger.reserve(account.pk, amount):

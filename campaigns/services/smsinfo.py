@@ -4,6 +4,7 @@ on 100k audiences (estimate and message creation)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from campaigns.encoding import GSM7_BASIC, SmsInfo, analyze
@@ -30,3 +31,16 @@ def _plain(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _cached(text: str) -> SmsInfo:
     return analyze(text)
+
+
+def billed_counter(connection) -> Callable[[str, int], int]:
+    """``(text, segments) -> parts`` as the connection's provider bills SMS (most bill the
+    GSM 03.38 / UCS-2 count; some have their own character table)."""
+    try:
+        return connection.backend_class().billed_segments
+    except Exception:  # no connection, or its provider is not installed
+        return _as_counted
+
+
+def _as_counted(text: str, segments: int) -> int:
+    return segments

@@ -97,6 +97,10 @@ class WavyBackend(ProviderBackend):
     def send_one(self, message: OutboundMessage) -> SendResult:
         return self.send_batch([message])[0]
 
+    @classmethod
+    def billed_segments(cls, text: str, segments: int) -> int:
+        return charset.billing(text).segments  # its own table: an accent bills per 70 characters
+
     def send_batch(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
         results: list[SendResult] = []
         ready: dict[tuple, list[tuple[OutboundMessage, dict[str, Any]]]] = {}
