@@ -3,6 +3,8 @@ bodies, STOP replies, subscriptions, status reports applied to the right message
 
 from __future__ import annotations
 
+import json
+
 from campaigns.models import Contact, InboundMessage, Message, Suppression
 from campaigns.services.messaging import send_single
 from providers.models import WebhookEvent
@@ -122,3 +124,43 @@ def test_get_webhooks_are_accepted(fake_provider, client):
     assert response.status_code == 400  # empty body: malformed for this provider, but kept
     event = WebhookEvent.objects.get()
     assert event.method == "GET" and event.kind == "dlr" and event.query == {"x": "1"}
+
+
+def stored_reports(world, conn, count: int) -> list[Message]:
+    """Reports stored but not applied (as when the cluster applies them later)."""
+    from providers.base import WebhookRequest
+    from providers.intake import store
+
+    messages = [sent_message(world, conn, to=f"+92300123{i:02d}17") for i in range(count)]
+    for m in messages:
+        body = json.dumps({"statuses": [{"id": m.provider_message_id, "status": "delivered"}]}).encode()
+        store(conn, "fake", "", WebhookRequest(method="POST", kind="", content_type="application/json", body=body, query={}))
+    return messages
+
+
+def test_applying_decrypts_each_connections_credentials_once(fake_provider, world, monkeypatch):
+    from providers import intake, registry
+
+    conn, _ = fake_provider
+    messages = stored_reports(world, conn, 5)
+    calls = []
+    real = registry.backend_for
+    monkeypatch.setattr(registry, "backend_for", lambda c: calls.append(c.pk) or real(c))
+
+    assert intake.apply_received(linger=0) == 5
+    assert calls == [conn.pk]
+    assert {m.status for m in Message.objects.filter(pk__in=[m.pk for m in messages])} == {"delivered"}
+
+
+def test_a_trickle_of_reports_is_gathered_before_the_next_batch(fake_provider, world, settings, monkeypatch):
+    from providers import intake
+
+    conn, _ = fake_provider
+    stored_reports(world, conn, 3)
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
+    slept = []
+    monkeypatch.setattr(intake.time, "sleep", slept.append)
+
+    assert intake.apply_received(linger=0) == 3
+    assert slept == [intake.GATHER_SECONDS]  # after the small batch; then nothing was left
+    assert WebhookEvent.objects.filter(outcome="applied").count() == 3
