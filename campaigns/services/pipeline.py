@@ -232,28 +232,22 @@ def _error_rate_exceeded(recent: deque, campaign: Campaign) -> bool:
 
 def fail_cancelled(campaign: Campaign) -> int:
     """What a cancelled campaign has not sent fails as cancelled; its reservation is released."""
-    total = 0
-    while True:
-        ids = list(Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).values_list("pk", flat=True)[:5000])
-        if not ids:
-            return total
-        with transaction.atomic():
-            rows = apply_status(ids, S.FAILED, fields={"error_code": "cancelled", "error_message": "The campaign was cancelled."})
-            release_rows(rows)
-        total += len(rows)
+    return _end_pending(campaign, S.FAILED, {"error_code": "cancelled", "error_message": "The campaign was cancelled."})
 
 
 def expire_pending(campaign: Campaign) -> int:
     """What was not sent by the expiry becomes expired; its reservation is released."""
+    return _end_pending(campaign, S.EXPIRED, {"error_code": ErrorCode.EXPIRED, "error_message": "Not sent before the campaign expired."})
+
+
+def _end_pending(campaign: Campaign, status: str, fields: dict) -> int:
     total = 0
     while True:
         ids = list(Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).values_list("pk", flat=True)[:5000])
         if not ids:
             return total
         with transaction.atomic():
-            rows = apply_status(
-                ids, S.EXPIRED, fields={"error_code": ErrorCode.EXPIRED, "error_message": "Not sent before the campaign expired."}
-            )
+            rows = apply_status(ids, status, fields=fields)
             release_rows(rows)
         total += len(rows)
 
