@@ -143,14 +143,8 @@ def _record_submitted_claimed(results: list[SendResult], claim: Claim) -> tuple[
     billed_now = channel not in BILLED_AT_REPORT
     mark_submitted(claim, [(r.message_id, r.provider_message_id[:80], (r.network or "")[:60]) for r in mine], charge=billed_now)
     changed = [_changed(rows[r.message_id], claim.campaign_id) for r in mine]
-    if billed_now:
-        by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
-        for row in changed:
-            if row.price > 0:
-                amount = row.price * row.segments
-                by_account[row.account_id].append(ledger.Charge(row.id, row.campaign_id, row.subaccount_id, amount, amount))
-        for account_id, charges in by_account.items():
-            ledger.charge(account_id, charges)
+    if billed_now:  # mark_submitted has set their cost already
+        _debit([r for r in changed if r.price and r.price > 0])
     return changed, rest
 
 
@@ -166,6 +160,11 @@ def charge_rows(rows: list[Changed]) -> Decimal:
     if not rows:
         return Decimal("0")
     Message.objects.filter(pk__in=[r.id for r in rows]).update(cost=F("price") * F("segments"))
+    return _debit(rows)
+
+
+def _debit(rows: list[Changed]) -> Decimal:
+    """The ledger side of charging moved rows: price x units each, grouped per account."""
     by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
     for r in rows:
         amount = r.price * r.segments

@@ -23,7 +23,7 @@ from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
-from campaigns.services.transitions import Claim, apply_status, claim, claim_range
+from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
 from providers.base import MessageStatus as S
@@ -338,25 +338,15 @@ class Call:
 def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage]:
     if not won:
         return []
-    fields = ("id", "to", "channel", "sender", "text", "encoding", "segments", "flash", "payload")
-    return [
-        OutboundMessage(
-            id=r["id"],
-            to=r["to"],
-            channel=Channel(r["channel"]),
-            sender=r["sender"],
-            text=r["text"],
-            encoding=r["encoding"],
-            segments=r["segments"],
-            flash=r["flash"],
-            payload=r["payload"] or {},
-            expires_at=campaign.expires_at if campaign else None,
-        )
-        for r in Message.objects.filter(pk__in=won).values(*fields)
-    ]
+    rows = [claimed_row(r, {}) for r in Message.objects.filter(pk__in=won).values_list(*CLAIM_COLUMNS)]
+    return _to_outbound(rows, campaign.expires_at if campaign else None)
 
 
 def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
+    return _to_outbound(won.rows, campaign.expires_at)
+
+
+def _to_outbound(rows: Sequence[ClaimedRow], expires_at) -> list[OutboundMessage]:
     channels = {c.value: c for c in Channel}
     return [
         OutboundMessage(
@@ -369,9 +359,9 @@ def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
             segments=r.segments,
             flash=r.flash,
             payload=r.payload,
-            expires_at=campaign.expires_at,
+            expires_at=expires_at,
         )
-        for r in won.rows
+        for r in rows
     ]
 
 

@@ -224,7 +224,7 @@ def claim_range(campaign_id: int, lo: int, hi: int, limit: int) -> Claim:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             payloads: dict = {}
-            rows = sorted((_claimed(r, payloads) for r in cursor.fetchall()), key=lambda r: r.id)
+            rows = sorted((claimed_row(r, payloads) for r in cursor.fetchall()), key=lambda r: r.id)
         if rows:
             deltas = Counter(
                 {(rows[0].account_id, campaign_id, S.PENDING): -len(rows), (rows[0].account_id, campaign_id, S.QUEUED): len(rows)}
@@ -254,7 +254,8 @@ def _claim_sql() -> str:
     )
 
 
-def _claimed(row: tuple, payloads: dict) -> ClaimedRow:
+def claimed_row(row: tuple, payloads: dict) -> ClaimedRow:
+    """A row of CLAIM_COLUMNS as a ClaimedRow (``payloads`` memoizes parsed JSON texts)."""
     pk, account_id, subaccount_id, to, channel, sender, text, encoding, segments, flash, payload, price, connection_id = row
     if isinstance(payload, str | bytes):  # SQLite and psycopg hand JSON over as text; equal texts share one (read-only) dict
         parsed = payloads.get(payload)
