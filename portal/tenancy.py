@@ -5,7 +5,9 @@ simply not found (404), and use the role decorators for what a role may do."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zoneinfo
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from campaigns.models import Membership, Role
 
@@ -31,7 +34,24 @@ class TenancyMiddleware:
             if membership is not None and membership.account.is_active:
                 request.membership = membership  # type: ignore[attr-defined]
                 request.account = membership.account  # type: ignore[attr-defined]
-        return self.get_response(request)
+        with _viewer_zone(request):
+            return self.get_response(request)
+
+
+def viewer_zone_name(request: HttpRequest) -> str:
+    """The zone a page is shown in: the account's (a user's own choice may override it)."""
+    account = getattr(request, "account", None)
+    return (account.timezone if account is not None else "") or "UTC"
+
+
+@contextmanager
+def _viewer_zone(request: HttpRequest) -> Iterator[None]:
+    try:
+        zone = zoneinfo.ZoneInfo(viewer_zone_name(request))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with timezone.override(zone):
+        yield
 
 
 def tenancy_context(request: HttpRequest) -> dict[str, Any]:

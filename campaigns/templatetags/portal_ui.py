@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+
+from campaigns.formatting import format_money, format_when, zone_label
 
 register = template.Library()
 
@@ -36,6 +39,30 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def badge(status: str) -> str:
     return format_html('<span class="badge badge-{}">{}</span>', status, str(status).replace("_", " "))
+
+
+@register.filter
+def money(amount: Any, currency: str = "") -> str:
+    """An amount with its currency, 2 decimals: {{ account.balance|money:account.currency }}."""
+    return format_money(amount, currency)
+
+
+@register.filter
+def unit_price(amount: Any, currency: str = "") -> str:
+    """A per-message or per-pulse price, 4 decimals: {{ price.amount|unit_price:account.currency }}."""
+    return format_money(amount, currency, unit=True)
+
+
+@register.filter
+def when(value: Any, fmt: str = "j M Y, H:i") -> str:
+    """A moment in the viewer's zone with the zone's name: {{ m.sent_at|when }}."""
+    return format_when(value, fmt)
+
+
+@register.simple_tag
+def current_zone() -> str:
+    """The viewer's zone name and abbreviation, for column headers: 'Asia/Karachi (PKT)'."""
+    return f"{timezone.get_current_timezone_name()} ({zone_label()})"
 
 
 @register.filter
