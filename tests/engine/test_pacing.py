@@ -60,11 +60,19 @@ def test_cap_holds_across_processes(tmp_path):
     assert worst <= rate + size, worst
 
 
-def test_threads_share_the_cap(transactional_db):
-    """Threads of one process (PostgreSQL: row lock; SQLite: one writer at a time)."""
+def test_threads_share_the_cap(transactional_db, monkeypatch):
+    """Threads of one process (PostgreSQL: row lock; SQLite: one writer at a time).
+
+    The clock stands still, so each wait is exactly its slot's distance: a busy machine's
+    scheduling delays between calls cannot make two distinct slots look alike."""
     import threading
+    import types
 
     from django.db import connection
+
+    from campaigns.services import pacing
+
+    monkeypatch.setattr(pacing, "time", types.SimpleNamespace(time=lambda: 1_000_000.0))
 
     waits: list[float] = []
     lock = threading.Lock()
