@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from campaigns.views import dashboard
-from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, suppressions, templates
+from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, resend, suppressions, templates
 
 
 class ActionConverter:
@@ -33,6 +33,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/stats.json", campaigns.campaign_stats_json, name="campaign_stats"),
     path("campaigns/<int:pk>/messages.csv", campaigns.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path("campaigns/<int:pk>/resend/", resend.campaign_resend, name="campaign_resend"),
     path("campaigns/<int:pk>/<any_action:action>/", campaigns.campaign_action, name="campaign_action"),
     # Contacts
     path("contacts/", contacts.contact_list, name="contacts"),

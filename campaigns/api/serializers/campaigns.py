@@ -13,6 +13,7 @@ from campaigns.api.serializers.common import (
     request_scope,
 )
 from campaigns.models import Campaign, ContactList, SenderID, Template
+from campaigns.services.rates import DELIVERY_RATE_HELP, FAILURE_RATE_HELP
 from campaigns.status import ORDER
 from providers.models import ProviderConnection
 
@@ -20,6 +21,14 @@ from providers.models import ProviderConnection
 class AudienceSerializer(serializers.Serializer):
     lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    resend_of = serializers.IntegerField(
+        read_only=True, help_text="A resend to the failed recipients of this campaign (made in the portal)."
+    )
+    statuses = serializers.ListField(
+        child=serializers.ChoiceField(choices=[str(s) for s in ORDER]),
+        read_only=True,
+        help_text="With resend_of: the message statuses whose recipients it goes to.",
+    )
 
 
 class CampaignSerializer(ScopedModelSerializer):
@@ -85,13 +94,41 @@ class CampaignSerializer(ScopedModelSerializer):
         return super().create(validated_data)
 
 
+def _counts_serializer() -> type[serializers.Serializer]:
+    """One integer per message status (the schema lists every status, ``cancelled`` too)."""
+    fields = {str(s): serializers.IntegerField() for s in ORDER}
+    fields["total"] = serializers.IntegerField()
+    return type("StatusCountsSerializer", (serializers.Serializer,), fields)
+
+
+StatusCountsSerializer = _counts_serializer()
+
+
+class RatesSerializer(serializers.Serializer):
+    outcomes = serializers.IntegerField(help_text="Messages with a final provider outcome: the rates' denominator.")
+    delivered = serializers.IntegerField()
+    failed = serializers.IntegerField(help_text="Undelivered, expired by the provider, rejected or failed.")
+    cancelled = serializers.IntegerField(help_text="Never handed to a provider: the campaign was cancelled first.")
+    expired_unsent = serializers.IntegerField(help_text="Never handed to a provider: the campaign expired first.")
+    delivery_rate = serializers.FloatField(allow_null=True, help_text=f"Percent, 1 decimal. {DELIVERY_RATE_HELP}")
+    failure_rate = serializers.FloatField(allow_null=True, help_text=f"Percent, 1 decimal. {FAILURE_RATE_HELP}")
+
+
+class DroppedSerializer(serializers.Serializer):
+    suppressed = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+
+
 class CampaignStatsSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text=f"Keys: {', '.join(map(str, ORDER))}, total.")
+    status = serializers.ChoiceField(choices=Campaign.Status.choices)
+    counts = StatusCountsSerializer()
+    rates = RatesSerializer()
     recipients = serializers.IntegerField()
-    dropped = serializers.DictField(child=serializers.IntegerField())
-    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4)
-    spent = serializers.DecimalField(max_digits=14, decimal_places=4)
+    dropped = DroppedSerializer()
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+    currency = serializers.CharField()
 
 
 class PauseSerializer(serializers.Serializer):

@@ -21,36 +21,42 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
-from campaigns.status import FINAL
+from campaigns.services.rates import DELIVERY_RATE_HELP, rates
+from campaigns.services.resend import resend_summary
+from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
 REPORTS_WINDOW = timedelta(days=3)  # how long after sending the page keeps waiting for reports
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
-FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
 
 
-def progress(counts: dict[str, int]) -> dict[str, Any]:
-    """Done share and delivery rate from a campaign's status counts."""
-    total = counts.get("total", 0)
-    final = sum(counts.get(str(s), 0) for s in FINAL)
-    delivered = counts.get(S.DELIVERED, 0)
-    return {
-        "total": total,
-        "final": final,
-        "percent": round(100 * final / total) if total else 0,
-        "delivered": delivered,
-        "delivery_rate": round(100 * delivered / final, 1) if final else None,
-        "failed": sum(counts.get(str(s), 0) for s in FAILED),
-    }
+def progress(counts: dict[str, int], expired_unsent: int = 0) -> dict[str, Any]:
+    """Done share and every rate of a campaign (or an account) from its status counts,
+    through the one definition (campaigns/services/rates.py)."""
+    figures = rates(counts, expired_unsent).as_dict()
+    figures["percent"] = figures["percent_done"]
+    return figures
+
+
+def campaign_progress(campaign: Campaign, counts: dict[str, int]) -> dict[str, Any]:
+    return progress(counts, campaign.expired_unsent)
+
+
+def resend_count(campaign: Campaign, counts: dict[str, int]) -> int:
+    """How many recipients "Resend to failed" would reach: the resend's own query, run only
+    when the counts read with it show a failure (so button and tiles agree)."""
+    if campaign.is_test or not any(counts.get(str(s), 0) for s in FAILURES):
+        return 0
+    return resend_summary(campaign).recipients
 
 
 def is_live(campaign: Campaign, counts: dict[str, int]) -> bool:
     """Worth polling: sending, or sent recently with delivery reports still to come."""
     if campaign.is_active:
         return True
-    waiting = progress(counts)["final"] < counts.get("total", 0)
+    waiting = rates(counts).final < counts.get("total", 0)
     recent = campaign.finished_at is not None and timezone.now() - campaign.finished_at < REPORTS_WINDOW
     return waiting and recent
 
@@ -85,8 +91,15 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__icontains=q)
     page = keyset_page(request, qs, size=25)
     counts = counts_for([c.pk for c in page.items])
-    rows = [{"campaign": c, **progress(counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
-    context = {"rows": rows, "status": status, "q": q, "statuses": Campaign.Status.choices, **page.context()}
+    rows = [{"campaign": c, **campaign_progress(c, counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
+    context = {
+        "rows": rows,
+        "status": status,
+        "q": q,
+        "statuses": Campaign.Status.choices,
+        "rate_help": DELIVERY_RATE_HELP,
+        **page.context(),
+    }
     return render(request, "campaigns/index.html", context)
 
 
@@ -115,7 +128,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "counts": counts,
-        "progress": progress(counts),
+        "progress": campaign_progress(campaign, counts),
+        "rate_help": DELIVERY_RATE_HELP,
+        "resend_count": resend_count(campaign, counts),
         "status_filter": status_filter,
         "statuses": [str(s) for s in S],
         "live": is_live(campaign, counts),
@@ -136,7 +151,8 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
             "status_reason": campaign.status_reason,
             "active": is_live(campaign, counts),
             "counts": counts,
-            "progress": progress(counts),
+            "progress": campaign_progress(campaign, counts),
+            "resend": resend_count(campaign, counts),
             "recipients": campaign.recipients,
             "dropped": {
                 "suppressed": campaign.dropped_suppressed,
@@ -205,7 +221,7 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
         ],
         "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
         "over_time": _over_time(qs, campaign),
-        "errors": _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code"),
+        "errors": _grouped(qs.filter(status__in=FAILURES | {S.UNKNOWN}).exclude(error_code=UNSENT_EXPIRY_CODE), "error_code"),
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
             [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
@@ -264,9 +280,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, "A new draft was made from this campaign.")
             return redirect("compose_step", pk=copy.pk, step="review")
         elif action == "resend_failed":
-            copy = service.resend_failed(campaign, request.user)
-            messages.success(request, "A draft to the failed recipients was made; review and launch it.")
-            return redirect("compose_step", pk=copy.pk, step="review")
+            return redirect("campaign_resend", pk=pk)  # the number first, on its own page
     except service.LaunchError as exc:
         messages.error(request, " ".join(exc.errors))
     except (service.CampaignStateError, ValueError) as exc:
