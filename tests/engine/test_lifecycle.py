@@ -6,9 +6,9 @@ import pytest
 
 from campaigns.models import Campaign, Message
 from campaigns.services.campaigns import duplicate, launch, send_test
-from campaigns.services.resend import create_resend
 from campaigns.services.counts import campaign_counts
 from campaigns.services.messaging import SendError, send_single
+from campaigns.services.resend import create_resend
 from tests.engine.conftest import add_contacts, make_campaign
 
 
