@@ -68,6 +68,10 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('pending', 'Pending'), ('queued', 'Queued'), ('submitted', 'Submitted'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('undelivered', 'Undelivered'), ('expired', 'Expired'), ('rejected', 'Rejected'), ('failed', 'Failed'), ('unknown', 'Unknown'), ('cancelled', 'Cancelled')], max_length=12),
         ),
+        migrations.AddIndex(
+            model_name='message',
+            index=models.Index(fields=['account', 'created_at'], name='message_account_created'),
+        ),
         migrations.RunPython(cancelled_not_failed, migrations.RunPython.noop),
         migrations.RunPython(resend_lists_to_specs, migrations.RunPython.noop),
     ]
