@@ -42,6 +42,14 @@ def badge(status: str) -> str:
 
 
 @register.filter
+def call_outcome(value: str) -> str:
+    """A voice call's outcome in words ("busy" -> "Line busy")."""
+    from campaigns.services.outcomes import call_outcome_label
+
+    return call_outcome_label(value)
+
+
+@register.filter
 def status_label(status: str) -> str:
     """A status in words ("undelivered" -> "Not delivered")."""
     from campaigns.status import label

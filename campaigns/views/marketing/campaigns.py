@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
+from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
@@ -169,6 +170,26 @@ def _grouped(qs: QuerySet, field: str, limit: int = 12) -> list[list[Any]]:
     return [[row[field], row["n"]] for row in rows]
 
 
+def _errors(qs: QuerySet, campaign: Campaign, limit: int = 12) -> list[list[Any]]:
+    """Failures by reason; a call's reason is its outcome in words (busy, rejected, ...)."""
+    failed = qs.filter(status__in=FAILURES | {S.UNKNOWN}).exclude(error_code=UNSENT_EXPIRY_CODE)
+    if campaign.channel != "voice":
+        return _grouped(failed, "error_code", limit)
+    tally: Counter = Counter()
+    for row in failed.values("error_code", "call_outcome").annotate(n=Count("id")):
+        reason = failure_reason(row["error_code"], row["call_outcome"])
+        if reason:
+            tally[reason] += row["n"]
+    return [[reason, n] for reason, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def _in_words(rows: list[list[Any]]) -> list[list[Any]]:
+    merged: Counter = Counter()
+    for outcome, n in rows:
+        merged[call_outcome_label(outcome)] += n
+    return [[label, n] for label, n in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
     """Deliveries per minute (short campaigns) or per hour."""
     span = (campaign.finished_at or campaign.updated_at) - (campaign.started_at or campaign.created_at)
@@ -221,12 +242,12 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
         ],
         "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
         "over_time": _over_time(qs, campaign),
-        "errors": _grouped(qs.filter(status__in=FAILURES | {S.UNKNOWN}).exclude(error_code=UNSENT_EXPIRY_CODE), "error_code"),
+        "errors": _errors(qs, campaign),
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
             [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
         ],
-        "voice_outcomes": _grouped(qs, "call_outcome") if campaign.channel == "voice" else [],
+        "voice_outcomes": _in_words(_grouped(qs, "call_outcome")) if campaign.channel == "voice" else [],
         "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
         "ussd_answers": _ussd_answers(campaign) if campaign.channel == "ussd" else [],
         "cost": float(campaign.spent),
