@@ -55,3 +55,10 @@ def test_access(viewer_client, outsider_client, failed_campaign):
     assert viewer_client.post(f"/campaigns/{failed_campaign.pk}/resend/").status_code == 403
     assert outsider_client.get(f"/campaigns/{failed_campaign.pk}/resend/").status_code == 404
     assert Campaign.objects.count() == 1
+
+
+def test_the_new_campaign_page_names_its_audience(marketer_client, failed_campaign):
+    marketer_client.post(f"/campaigns/{failed_campaign.pk}/resend/")
+    copy = Campaign.objects.get(name__startswith="Resend failed")
+    html = marketer_client.get(f"/campaigns/{copy.pk}/").content.decode()
+    assert f'Failed recipients of <a href="/campaigns/{failed_campaign.pk}/">Spring sale</a>' in html

@@ -136,6 +136,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": [str(s) for s in S],
         "live": is_live(campaign, counts),
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
+        "resend_of": scoped(request, Campaign.objects.filter(pk__in=_ids([campaign.audience.get("resend_of")]))).first(),
         **page.context(),
     }
     return render(request, "campaigns/detail.html", context)
