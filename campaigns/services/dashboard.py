@@ -1,31 +1,31 @@
 """The account dashboard's figures for a chosen period (7, 30 or 90 days, days in the
-viewer's zone): status counts and rates of the messages sent in it, the same figures for
-the period before (the trend), and a per-day series for the chart. Rates come from the one
-definition (campaigns/services/rates.py)."""
+viewer's zone): the messages that reached a final status in it, by status, and their rates;
+the same for the period before (the trend); and a per-day series for the chart.
+
+Read from the hourly count rows (StatusCount), never from the messages: a handful of rows
+per campaign and hour, whatever the account's size. Rates come from the one definition
+(campaigns/services/rates.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Count, F, Func, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 from django.utils import timezone
 
-from campaigns.models import Message
+from campaigns.models import StatusCount
 from campaigns.services.counts import empty_counts
 from campaigns.services.rates import Rates, rates
-from campaigns.status import ORDER, UNSENT_EXPIRY_CODE
+from campaigns.status import FINAL
 from providers.base import MessageStatus as S
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 7
-# The chart's series: statuses grouped by what they mean to a marketer, in words.
+# The chart's series: final statuses grouped by what they mean to a marketer, in words.
 SERIES = [
     ("delivered", "Delivered", (S.DELIVERED,)),
     ("failed", "Not delivered or failed", (S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED)),
-    ("on_the_way", "On the way", (S.PENDING, S.QUEUED, S.SUBMITTED, S.SENT, S.UNKNOWN)),
     ("not_sent", "Not sent (cancelled or expired first)", (S.CANCELLED,)),
 ]
 
@@ -56,7 +56,7 @@ class PeriodFigures:
 
     @property
     def messages_change(self) -> float | None:
-        """Percent more (or fewer) messages than the period before."""
+        """Percent more (or fewer) finished messages than the period before."""
         before = self.previous.total
         return round(100 * (self.current.total - before) / before, 1) if before else None
 
@@ -65,43 +65,38 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
-def _local_day():
-    """The day of created_at in the current zone, as a date (or ISO text on SQLite)."""
-    if connection.vendor != "sqlite":
-        return TruncDate("created_at", tzinfo=timezone.get_current_timezone())
-    # SQLite: a built-in shift of the ISO text (Django's TruncDate calls Python per row there).
-    # The offset is the zone's now: around a daylight-saving switch an hour may land a day off.
-    offset = int(timezone.localtime().utcoffset().total_seconds() // 60)
-    return Func(F("created_at"), template=f"substr(datetime(%(expressions)s, '{offset:+d} minutes'), 1, 10)")
+Day = tuple[dict[str, int], int]  # (final statuses reached that day, of which unsent expiries)
 
 
-def _day_counts(account, start: datetime, end: datetime) -> dict[str, tuple[dict[str, int], int]]:
-    """{ISO day: (counts by status, unsent expiries)} of the account's messages created in [start, end)."""
+def _day_counts(account, start: datetime, end: datetime) -> dict[str, Day]:
+    """{ISO day in the current zone: Day} of the account's count rows of hours in [start, end).
+    Rows are per UTC hour: in a zone off by half an hour, an hour counts on the day it starts."""
     rows = (
-        Message.objects.filter(account=account, created_at__gte=start, created_at__lt=end)
-        .annotate(day=_local_day())
-        .values("day", "status")
-        .annotate(n=Count("id"), unsent=Count("id", filter=Q(error_code=UNSENT_EXPIRY_CODE)))
+        StatusCount.objects.filter(account=account, hour__gte=start, hour__lt=end, status__in=list(FINAL))
+        .values("hour", "status", "not_sent")
+        .annotate(n=Sum("count"))
     )
-    days: dict[str, tuple[dict[str, int], int]] = {}
+    days: dict[str, Day] = {}
     for row in rows:
-        key = str(row["day"])[:10]
+        key = timezone.localtime(row["hour"]).date().isoformat()
         counts, unsent = days.get(key) or (empty_counts(), 0)
-        counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
-        days[key] = (counts, unsent + (row["unsent"] if row["status"] == S.EXPIRED else 0))
+        n = int(row["n"] or 0)
+        counts[row["status"]] += n
+        days[key] = (counts, unsent + (n if row["not_sent"] else 0))
     return days
 
 
-def _sum(per_day: dict[str, tuple[dict[str, int], int]]) -> Rates:
+def _sum(per_day: dict[str, Day]) -> Rates:
     total, unsent = empty_counts(), 0
     for counts, day_unsent in per_day.values():
-        for status in ORDER:
+        for status in FINAL:
             total[status] += counts.get(status, 0)
         unsent += day_unsent
+    total["total"] = sum(total[s] for s in FINAL)
     return rates(total, unsent)
 
 
-def _series(per_day: dict[str, tuple[dict[str, int], int]], first_day: date, days: int) -> dict:
+def _series(per_day: dict[str, Day], first_day: date, days: int) -> dict:
     labels = [(first_day + timedelta(days=i)).isoformat() for i in range(days)]
     out = []
     for key, label, statuses in SERIES:

@@ -253,7 +253,7 @@ def _end_pending(campaign: Campaign, status: str, fields: dict, counter: str = "
             return total
         with transaction.atomic():
             # Only still-pending rows: one claimed meanwhile may be at the provider already.
-            rows = apply_status(ids, status, fields=fields, allowed=[S.PENDING])
+            rows = apply_status(ids, status, fields=fields, allowed=[S.PENDING], not_sent=status == S.EXPIRED)
             release_rows(rows)
             if counter and rows:
                 Campaign.objects.filter(pk=campaign.pk).update(**{counter: F(counter) + len(rows)})

@@ -46,3 +46,37 @@ def test_auto_made_resend_lists_become_specifications(engine_world):
 
     assert not ContactList.objects.filter(pk=auto.pk).exists() and ContactList.objects.filter(pk=kept.pk).exists()
     assert Campaign.objects.get(pk=draft.pk).audience == {"resend_of": source.pk, "statuses": migration.RESEND_STATUSES}
+
+
+def test_count_rows_rebuilt_per_hour_with_the_unsent_marked(engine_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import StatusCount
+    from campaigns.status import UNSENT_EXPIRY_CODE
+
+    campaign = make_campaign(engine_world, status="completed")
+    yesterday = timezone.now() - timedelta(days=1)
+    for i, (status, code) in enumerate([("delivered", ""), ("delivered", ""), ("expired", UNSENT_EXPIRY_CODE), ("expired", "expired")]):
+        m = Message.objects.create(
+            account=engine_world.account,
+            campaign=campaign,
+            connection=engine_world.connection,
+            to=f"+92300123450{i}",
+            status=status,
+            error_code=code,
+        )
+        if i == 0:
+            Message.objects.filter(pk=m.pk).update(updated_at=yesterday)
+    StatusCount.objects.create(account=engine_world.account, campaign=campaign, status="failed", count=7)  # drifted
+
+    migration.count_rows_by_hour(apps, None)
+
+    counts = campaign_counts(campaign)
+    assert (counts["delivered"], counts["expired"], counts["failed"], counts["total"]) == (2, 2, 0, 4)
+    rows = set(StatusCount.objects.filter(campaign=campaign).values_list("status", "not_sent", "count"))
+    assert rows == {("delivered", False, 1), ("expired", True, 1), ("expired", False, 1)}
+    assert StatusCount.objects.filter(
+        campaign=campaign, status="delivered", hour=yesterday.replace(minute=0, second=0, microsecond=0)
+    ).exists()
