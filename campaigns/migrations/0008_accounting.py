@@ -89,10 +89,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('pending', 'Pending'), ('queued', 'Queued'), ('submitted', 'Submitted'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('undelivered', 'Undelivered'), ('expired', 'Expired'), ('rejected', 'Rejected'), ('failed', 'Failed'), ('unknown', 'Unknown'), ('cancelled', 'Cancelled')], max_length=12),
         ),
-        migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['account', 'created_at'], name='message_account_created'),
-        ),
         migrations.AddField(
             model_name='statuscount',
             name='hour',

@@ -64,8 +64,6 @@ class Message(models.Model):
             models.Index(fields=["campaign", "status"], name="message_campaign_status"),
             models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
             models.Index(fields=["account", "-id"], name="message_account_recent"),
-            # The dashboard's period (messages of the last 7/30/90 days).
-            models.Index(fields=["account", "created_at"], name="message_account_created"),
             models.Index(fields=["status", "next_attempt_at"], name="message_due"),
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
