@@ -76,3 +76,18 @@ def test_schema_lists_cancelled_and_money_as_strings(api):
     assert stats["spent"]["type"] == "string" and stats["spent"]["format"] == "decimal"
     assert "cancelled" in components["StatusCounts"]["properties"]
     assert set(components["Rates"]["properties"]) >= {"delivery_rate", "failure_rate", "outcomes"}
+
+
+def test_a_resend_audience_through_the_api(api, waiting, world, approved_sender, vt_connection):
+    body = {"name": "Again", "connection": vt_connection.pk, "sender": approved_sender.pk, "text": "Hi"}
+    made = api.post(URL, {**body, "audience": {"resend_of": waiting["id"]}})
+    assert made.status_code == 201, made.content
+    assert made.json()["audience"]["resend_of"] == waiting["id"]
+    assert made.json()["audience"]["statuses"] == ["undelivered", "expired", "rejected", "failed"]
+    from campaigns.models import Campaign
+
+    foreign = Campaign.objects.create(account=world.other_account, name="Theirs")
+    refused = api.post(URL, {**body, "audience": {"resend_of": foreign.pk}})
+    assert refused.status_code == 400 and "No such campaign" in str(refused.json()["error"]["fields"]["audience"])
+    cancelled_too = api.post(URL, {**body, "audience": {"resend_of": waiting["id"], "statuses": ["cancelled"]}})
+    assert cancelled_too.status_code == 400

@@ -148,7 +148,7 @@ def test_voice_outcomes_dtmf_and_ussd_answers_in_the_stats(marketer_client, worl
         ]
     )
     stats = marketer_client.get(f"/campaigns/{voice.pk}/stats.json").json()
-    assert stats["voice_outcomes"] == [["answered", 3], ["busy", 1], ["unanswered", 1]]
+    assert stats["voice_outcomes"] == [["Answered", 3], ["Line busy", 1], ["Not answered", 1]]
     assert stats["dtmf"] == [["1", 2], ["2", 1]]
     assert b"chart-dtmf" in marketer_client.get(f"/campaigns/{voice.pk}/").content
 

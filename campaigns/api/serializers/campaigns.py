@@ -14,7 +14,7 @@ from campaigns.api.serializers.common import (
 )
 from campaigns.models import Campaign, ContactList, SenderID, Template
 from campaigns.services.rates import DELIVERY_RATE_HELP, FAILURE_RATE_HELP
-from campaigns.status import ORDER
+from campaigns.status import FAILURES, ORDER
 from providers.models import ProviderConnection
 
 
@@ -22,12 +22,12 @@ class AudienceSerializer(serializers.Serializer):
     lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     resend_of = serializers.IntegerField(
-        read_only=True, help_text="A resend to the failed recipients of this campaign (made in the portal)."
+        required=False, min_value=1, help_text="Instead of lists: the recipients of this campaign whose messages ended in `statuses`."
     )
     statuses = serializers.ListField(
-        child=serializers.ChoiceField(choices=[str(s) for s in ORDER]),
-        read_only=True,
-        help_text="With resend_of: the message statuses whose recipients it goes to.",
+        child=serializers.ChoiceField(choices=[str(s) for s in ORDER if s in FAILURES]),
+        required=False,
+        help_text="With resend_of: which failures to resend to (default: all of them).",
     )
 
 
@@ -36,7 +36,7 @@ class CampaignSerializer(ScopedModelSerializer):
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
     sender = AccountRelatedField(queryset=SenderID.objects.all(), required=False, allow_null=True)
     template = AccountRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
-    audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]}')
+    audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]} or {"resend_of": campaign id, "statuses": [...]}')
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
@@ -57,6 +57,8 @@ class CampaignSerializer(ScopedModelSerializer):
 
     def validate_audience(self, audience: dict) -> dict:
         scope = request_scope(self)
+        if audience.get("resend_of"):
+            return self._resend_audience(audience, scope)
         wanted = set(audience.get("lists", [])) | set(audience.get("exclude_lists", []))
         visible = ContactList.objects.filter(account=scope.account, pk__in=wanted)
         if scope.subaccount is not None:
@@ -88,6 +90,18 @@ class CampaignSerializer(ScopedModelSerializer):
         if connection is not None and not connection.serves(channel):
             raise serializers.ValidationError({"connection": [f"This connection does not send {channel}."]})
         return attrs
+
+    def _resend_audience(self, audience: dict, scope) -> dict:
+        source = Campaign.objects.filter(account=scope.account, pk=audience["resend_of"])
+        if scope.subaccount is not None:
+            source = source.filter(subaccount=scope.subaccount)
+        if not source.exists():
+            raise serializers.ValidationError(f"No such campaign: {audience['resend_of']}.")
+        if audience.get("lists") or audience.get("exclude_lists"):
+            raise serializers.ValidationError("Give either lists or resend_of, not both.")
+        from campaigns.services.resend import RESEND_STATUSES
+
+        return {"resend_of": audience["resend_of"], "statuses": list(audience.get("statuses") or RESEND_STATUSES)}
 
     def create(self, validated_data):
         validated_data["created_by"] = acting_user(self)

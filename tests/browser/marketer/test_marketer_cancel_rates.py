@@ -89,3 +89,35 @@ def test_cancel_mid_send_leaves_no_failed_and_true_rates(page, live_server, send
     page.goto(f"{live_server.url}/")
     page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-days'))")
     shot(page, "accounting-dashboard-phone")
+
+
+def test_resend_offers_the_exact_count_before_making_anything(page, live_server, sending_world, simulators):
+    campaign = Campaign.objects.create(
+        account=sending_world.account,
+        subaccount=sending_world.subaccount,
+        name="Weekend offer",
+        channel="sms",
+        connection=sending_world.connection,
+        sender=SenderID.objects.get(account=sending_world.account, value="ACME"),
+        text="Hi {{ first_name }}, 20% off today",
+        audience={"lists": [sending_world.contact_list.pk]},
+    )
+    launch(campaign, sending_world.marketer)
+    simulators.deliver(Client())  # 8 delivered, +923001234529 undelivered
+
+    log_in(page, live_server, "marketer@acme.test")
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    link = page.locator("#resend-link")
+    assert link.inner_text() == "Resend to failed (1)"
+    link.click()
+    page.wait_for_url(f"{live_server.url}/campaigns/{campaign.pk}/resend/")
+    assert "1 recipient will get the message again." in page.locator("#resend-count").inner_text()
+    assert Campaign.objects.count() == 1  # nothing made yet
+    shot(page, "accounting-resend-confirm")
+    page.set_viewport_size(PHONE)
+    shot(page, "accounting-resend-confirm-phone")
+    page.get_by_role("button", name="Make a draft for 1 recipient").click()
+    page.wait_for_url(f"{live_server.url}/campaigns/*/edit/review/")
+    copy = Campaign.objects.get(name="Resend failed: Weekend offer")
+    assert copy.audience == {"resend_of": campaign.pk, "statuses": ["undelivered", "expired", "rejected", "failed"]}
+    page.wait_for_function("document.getElementById('review-audience').textContent.includes('1')")
