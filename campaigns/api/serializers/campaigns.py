@@ -36,7 +36,9 @@ class CampaignSerializer(ScopedModelSerializer):
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
     sender = AccountRelatedField(queryset=SenderID.objects.all(), required=False, allow_null=True)
     template = AccountRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
-    audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]} or {"resend_of": campaign id, "statuses": [...]}')
+    audience = AudienceSerializer(
+        required=False, help_text='{"lists": [ids], "exclude_lists": [ids]} or {"resend_of": campaign id, "statuses": [...]}'
+    )
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
