@@ -70,7 +70,7 @@
     var resend = document.getElementById("resend-link");
     if (resend && typeof data.resend === "number") {  // read with the counts above: they agree
       resend.hidden = !data.resend;
-      document.getElementById("resend-count").textContent = data.resend;
+      resend.textContent = resend.getAttribute("data-label").replace("N", data.resend);
     }
     document.querySelectorAll("[data-show-when]").forEach(function (form) {
       form.hidden = form.getAttribute("data-show-when").split(" ").indexOf(data.status) === -1;
