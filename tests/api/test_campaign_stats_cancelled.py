@@ -91,3 +91,10 @@ def test_a_resend_audience_through_the_api(api, waiting, world, approved_sender,
     assert refused.status_code == 400 and "No such campaign" in str(refused.json()["error"]["fields"]["audience"])
     cancelled_too = api.post(URL, {**body, "audience": {"resend_of": waiting["id"], "statuses": ["cancelled"]}})
     assert cancelled_too.status_code == 400
+
+
+def test_an_id_too_large_for_the_database_is_a_clear_400(api):
+    response = api.post(URL, {"name": "x", "audience": {"exclude_lists": [495920547082509680640]}})
+    assert response.status_code == 400 and "audience" in response.json()["error"]["fields"]
+    response = api.post(URL, {"name": "x", "audience": {"resend_of": 2**70}})
+    assert response.status_code == 400

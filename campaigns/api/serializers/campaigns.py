@@ -17,12 +17,17 @@ from campaigns.services.rates import DELIVERY_RATE_HELP, FAILURE_RATE_HELP
 from campaigns.status import FAILURES, ORDER
 from providers.models import ProviderConnection
 
+MAX_ID = 2**63 - 1  # a larger number is no id of ours (and would overflow the database's integer)
+
 
 class AudienceSerializer(serializers.Serializer):
-    lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
     resend_of = serializers.IntegerField(
-        required=False, min_value=1, help_text="Instead of lists: the recipients of this campaign whose messages ended in `statuses`."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Instead of lists: the recipients of this campaign whose messages ended in `statuses`.",
     )
     statuses = serializers.ListField(
         child=serializers.ChoiceField(choices=[str(s) for s in ORDER if s in FAILURES]),
