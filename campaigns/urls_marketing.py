@@ -1,7 +1,19 @@
 from django.urls import path, register_converter
 
 from campaigns.views import dashboard
-from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, suppressions, templates
+from campaigns.views.marketing import (
+    campaign_report,
+    campaigns,
+    composer,
+    contacts,
+    imports,
+    inbox,
+    lists,
+    recordings,
+    resend,
+    suppressions,
+    templates,
+)
 
 
 class ActionConverter:
@@ -21,6 +33,7 @@ urlpatterns = [
     # Campaigns
     path("campaigns/", campaigns.campaign_index, name="campaigns"),
     path("campaigns/new/", composer.compose_new, name="compose_new"),
+    path("campaigns/campaigns.csv", campaign_report.campaign_report_csv, name="campaign_report_csv"),
     path("campaigns/compose/analyze.json", composer.analyze_text, name="compose_analyze"),
     path("campaigns/compose/preview.json", composer.preview_text, name="compose_preview"),
     path("campaigns/compose/audience.json", composer.audience_count, name="compose_audience"),
@@ -33,6 +46,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/stats.json", campaigns.campaign_stats_json, name="campaign_stats"),
     path("campaigns/<int:pk>/messages.csv", campaigns.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path("campaigns/<int:pk>/resend/", resend.campaign_resend, name="campaign_resend"),
     path("campaigns/<int:pk>/<any_action:action>/", campaigns.campaign_action, name="campaign_action"),
     # Contacts
     path("contacts/", contacts.contact_list, name="contacts"),

@@ -194,6 +194,8 @@ SPECTACULAR_SETTINGS = {
         "SendChannelEnum": ["sms", "voice", "whatsapp"],
         "TemplateKindEnum": "campaigns.models.senders.Template.Kind",
         "InboundKindEnum": "campaigns.models.messages.InboundMessage.Kind",
+        "CampaignStatusEnum": "campaigns.models.campaigns.Campaign.Status",
+        "MessageStatusEnum": "campaigns.models.messages.STATUS_CHOICES",
     },
 }
 

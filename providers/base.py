@@ -59,6 +59,9 @@ class MessageStatus(enum.StrEnum):
     REJECTED = "rejected"
     FAILED = "failed"
     UNKNOWN = "unknown"
+    # Ours alone, never a provider's word: the provider never received the message because
+    # its campaign was cancelled first. A final state, not a failure.
+    CANCELLED = "cancelled"
 
 
 class ErrorClass(enum.StrEnum):

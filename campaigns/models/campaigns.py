@@ -47,7 +47,8 @@ class Campaign(models.Model):
     # Channel options: voice {"kind", "recording", "call_template", "call_parameters", ...},
     # whatsapp {"type", "variables", "media_urls", "media"}, ussd {"steps": [...]}.
     content = models.JSONField(default=dict, blank=True)
-    # Who to send to, resolved when the campaign starts: {"lists": [ids], "exclude_lists": [ids]}.
+    # Who to send to, resolved when the campaign starts: {"lists": [ids], "exclude_lists": [ids]},
+    # or a resend: {"resend_of": campaign id, "statuses": [message statuses]}.
     audience = models.JSONField(default=dict, blank=True)
     send_at = models.DateTimeField(null=True, blank=True, help_text="Empty: as soon as launched.")
     timezone = models.CharField(max_length=64, default="UTC")
@@ -62,6 +63,9 @@ class Campaign(models.Model):
     dropped_suppressed = models.PositiveIntegerField(default=0)
     dropped_invalid = models.PositiveIntegerField(default=0)
     dropped_duplicate = models.PositiveIntegerField(default=0)
+    # Of the messages now `expired`, how many were never handed to a provider (the campaign's
+    # expiry came first): they are in no rate (campaigns/services/rates.py).
+    expired_unsent = models.PositiveIntegerField(default=0)
     estimated_cost = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
     reserved_amount = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
     spent = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))

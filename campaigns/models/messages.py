@@ -15,6 +15,13 @@ from providers.base import MessageStatus
 STATUS_CHOICES = [(s.value, s.value.title()) for s in MessageStatus]
 
 
+def current_hour():
+    """Now, truncated to the hour (the bucket of a StatusCount row)."""
+    from django.utils import timezone
+
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
 class Message(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages")
     subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
@@ -85,9 +92,17 @@ class StatusCount(models.Model):
     status = models.CharField(max_length=12, choices=STATUS_CHOICES)
     count = models.IntegerField(default=0)
     is_squashed = models.BooleanField(default=False)
+    # The hour (UTC) the statuses changed: the dashboard's periods read "what ended when" from
+    # these rows, never from the messages. Squashing keeps one row per hour.
+    hour = models.DateTimeField(null=True, blank=True, default=current_hour)
+    # Expiries of messages never handed to a provider (status "expired"): in no rate.
+    not_sent = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign", "status"], name="statuscount_campaign")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="statuscount_campaign"),
+            models.Index(fields=["account", "hour"], name="statuscount_account_hour"),
+        ]
 
 
 class InboundMessage(models.Model):

@@ -1,5 +1,7 @@
-"""Who a campaign goes to: {"lists": [ids], "exclude_lists": [ids]} resolved in the
-database. Suppressed, invalid and duplicate numbers are dropped and counted."""
+"""Who a campaign goes to, resolved in the database: {"lists": [ids], "exclude_lists": [ids]},
+or a resend {"resend_of": campaign id, "statuses": [message statuses]} (the contacts whose
+message of that campaign ended in one of those statuses). Suppressed, invalid and duplicate
+numbers are dropped and counted."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from campaigns.models import Account, Contact, ContactList, ListMembership, Subaccount, Suppression
+from campaigns.models import Account, Contact, ContactList, ListMembership, Message, Subaccount, Suppression
 
 E164_REGEX = r"^\+[1-9][0-9]{6,14}$"
 
@@ -39,9 +41,33 @@ def chosen_lists(account: Account, ids, subaccount: Subaccount | None = None) ->
     return qs
 
 
+def has_audience(spec: dict | None) -> bool:
+    """Whether a spec names anyone at all (lists, or a campaign to resend)."""
+    spec = spec or {}
+    return bool(spec.get("lists") or (spec.get("resend_of") and spec.get("statuses")))
+
+
+def _resent_messages(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
+    """The messages a resend spec picks: of that campaign of the account, in those statuses."""
+    source = _ids([spec.get("resend_of")])
+    statuses = [str(s) for s in spec.get("statuses") or []]
+    qs = Message.objects.filter(account=account, campaign_id__in=source, status__in=statuses, contact__isnull=False)
+    if subaccount is not None:
+        qs = qs.filter(Q(subaccount=subaccount) | Q(subaccount__isnull=True))
+    return qs
+
+
+def _members(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
+    """One row per (contact, source) the spec names: list memberships, or resent messages."""
+    if (spec or {}).get("resend_of"):
+        return _resent_messages(account, spec, subaccount)
+    return ListMembership.objects.filter(contact_list__in=chosen_lists(account, (spec or {}).get("lists"), subaccount))
+
+
 def _included(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
-    lists = chosen_lists(account, (spec or {}).get("lists"), subaccount)
-    member = ListMembership.objects.filter(contact=OuterRef("pk"), contact_list__in=lists)
+    if (spec or {}).get("resend_of"):  # one pass over the campaign's (campaign, status) index
+        return Contact.objects.filter(account=account, pk__in=_resent_messages(account, spec, subaccount).values("contact_id"))
+    member = _members(account, spec, subaccount).filter(contact=OuterRef("pk"))
     return Contact.objects.filter(account=account).filter(Exists(member))
 
 
@@ -66,8 +92,7 @@ def recipients(account: Account, spec: dict, subaccount: Subaccount | None = Non
 
 
 def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccount | None = None) -> AudienceSummary:
-    lists = chosen_lists(account, (audience_spec or {}).get("lists"), subaccount)
-    total = ListMembership.objects.filter(contact_list__in=lists).count()
+    total = _members(account, audience_spec, subaccount).count()
     included = _included(account, audience_spec, subaccount)
     distinct = included.count()
     excluded_q = _excluded_filter(account, audience_spec)

@@ -1,5 +1,5 @@
-"""Campaign lifecycle: validate and launch, pause, resume, cancel, duplicate, resend the
-failed, and a test send to one's own number."""
+"""Campaign lifecycle: validate and launch, pause, resume, cancel, duplicate, and a test send
+to one's own number (resending to the failed: campaigns/services/resend.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from campaigns.services.audience import audience_summary
 from campaigns.services.estimate import estimate, message_text
 from campaigns.services.smsinfo import sms_info
 from campaigns.services.windows import zone
-from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
 
@@ -239,16 +238,15 @@ def resume(campaign: Campaign) -> None:
 
 
 def cancel(campaign: Campaign) -> None:
-    """Stop for good: what is not sent yet fails as cancelled; the reservation is released."""
-    from campaigns.services.pipeline import fail_cancelled
+    """Stop for good: what is not handed to a provider yet ends `cancelled`; the reservation
+    is released (what is in flight at this moment finishes and is billed as usual)."""
+    from campaigns.services.pipeline import settle_cancelled
 
     if not Campaign.objects.filter(pk=campaign.pk, status__in=["draft", "scheduled", "running", "paused"]).update(
         status=Campaign.Status.CANCELLED, finished_at=timezone.now()
     ):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be cancelled.")
-    fail_cancelled(campaign)
-    if not Message.objects.filter(campaign=campaign, status=S.QUEUED).exists():
-        ledger.release_all(campaign)
+    settle_cancelled(campaign.pk)
     campaign.refresh_from_db()
 
 
@@ -273,27 +271,6 @@ COPY_FIELDS = (
 def duplicate(campaign: Campaign, user=None, *, name: str = "") -> Campaign:
     data = {f: getattr(campaign, f) for f in COPY_FIELDS}
     return Campaign.objects.create(name=(name or f"Copy of {campaign.name}")[:150], created_by=user, **data)
-
-
-def resend_failed(campaign: Campaign, user=None) -> Campaign:
-    """A new draft to the contacts whose messages failed (by the provider or the network)."""
-    from campaigns.models import ContactList, ListMembership
-
-    failed = S.FAILED, S.UNDELIVERED, S.EXPIRED, S.REJECTED
-    contact_ids = list(
-        Message.objects.filter(campaign=campaign, status__in=failed, contact__isnull=False)
-        .exclude(error_code="cancelled")
-        .values_list("contact_id", flat=True)
-        .distinct()
-    )
-    with transaction.atomic():
-        name = f"Failed of {campaign.name} #{campaign.pk} ({timezone.now():%Y-%m-%d %H:%M:%S})"[:120]
-        target = ContactList.objects.create(account_id=campaign.account_id, subaccount_id=campaign.subaccount_id, name=name)
-        ListMembership.objects.bulk_create([ListMembership(contact_list=target, contact_id=c) for c in contact_ids], batch_size=2000)
-        copy = duplicate(campaign, user, name=f"Resend failed: {campaign.name}")
-        copy.audience = {"lists": [target.pk]}
-        copy.save(update_fields=["audience"])
-    return copy
 
 
 def send_test(campaign: Campaign, to: str, user=None) -> Message:

@@ -12,17 +12,23 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from campaigns.models import Message, StatusCount
+from campaigns.models.messages import current_hour
 from campaigns.status import ORDER
 
 # (account_id, campaign_id or None, status) -> delta
 Deltas = Counter
 
 
-def record_deltas(deltas: Counter) -> None:
-    """Insert one row per non-zero (account, campaign, status) delta. Call inside the
-    transaction that changed the statuses."""
+def record_deltas(deltas: Counter, not_sent: str | None = None) -> None:
+    """Insert one row per non-zero (account, campaign, status) delta, stamped with the
+    current hour. ``not_sent`` names the status whose additions are of messages never handed
+    to a provider (an expiry before sending). Call inside the transaction that changed the
+    statuses."""
+    hour = current_hour()
     rows = [
-        StatusCount(account_id=account_id, campaign_id=campaign_id, status=status, count=n)
+        StatusCount(
+            account_id=account_id, campaign_id=campaign_id, status=status, count=n, hour=hour, not_sent=bool(n > 0 and status == not_sent)
+        )
         for (account_id, campaign_id, status), n in deltas.items()
         if n
     ]
@@ -74,18 +80,17 @@ def account_counts(account, since: datetime | None = None) -> dict[str, int]:
 
 
 def squash_counts() -> int:
-    """Fold the delta rows of each (account, campaign, status) into one row. Returns how
-    many rows were removed. Safe to run while writers insert: only rows read are deleted."""
+    """Fold the delta rows of each (account, campaign, status, hour, not_sent) into one row.
+    Returns how many rows were removed. Safe to run while writers insert: only rows read are
+    deleted."""
     removed = 0
-    keys = (
-        StatusCount.objects.values("account_id", "campaign_id", "status")
-        .annotate(rows=Count("id"))
-        .filter(rows__gt=1)
-        .values_list("account_id", "campaign_id", "status")
-    )
-    for account_id, campaign_id, status in list(keys):
+    fields = ("account_id", "campaign_id", "status", "hour", "not_sent")
+    keys = StatusCount.objects.values(*fields).annotate(rows=Count("id")).filter(rows__gt=1).values_list(*fields)
+    for account_id, campaign_id, status, hour, not_sent in list(keys):
         with transaction.atomic():
-            qs = StatusCount.objects.select_for_update().filter(account_id=account_id, campaign_id=campaign_id, status=status)
+            qs = StatusCount.objects.select_for_update().filter(
+                account_id=account_id, campaign_id=campaign_id, status=status, hour=hour, not_sent=not_sent
+            )
             ids, total = [], 0
             for pk, n in qs.values_list("id", "count"):
                 ids.append(pk)
@@ -93,20 +98,42 @@ def squash_counts() -> int:
             if len(ids) < 2:
                 continue
             StatusCount.objects.filter(pk__in=ids).delete()
-            StatusCount.objects.create(account_id=account_id, campaign_id=campaign_id, status=status, count=total, is_squashed=True)
+            StatusCount.objects.create(
+                account_id=account_id, campaign_id=campaign_id, status=status, count=total, hour=hour, not_sent=not_sent, is_squashed=True
+            )
             removed += len(ids) - 1
     return removed
 
 
 def recount_campaign(campaign) -> dict[str, int]:
-    """Rebuild a campaign's delta rows from its messages (repair tool; O(messages))."""
+    """Rebuild a campaign's delta rows from its messages (repair tool; O(messages)): one row
+    per status and hour of the messages' last change."""
     with transaction.atomic():
         StatusCount.objects.filter(campaign_id=campaign.pk).delete()
-        rows = Message.objects.filter(campaign_id=campaign.pk).values("status").annotate(n=Count("id"))
         StatusCount.objects.bulk_create(
             [
-                StatusCount(account_id=campaign.account_id, campaign_id=campaign.pk, status=r["status"], count=r["n"], is_squashed=True)
-                for r in rows
+                StatusCount(
+                    account_id=campaign.account_id,
+                    campaign_id=campaign.pk,
+                    status=status,
+                    count=n,
+                    hour=hour,
+                    not_sent=not_sent,
+                    is_squashed=True,
+                )
+                for (status, hour, not_sent), n in rows_by_hour(Message.objects.filter(campaign_id=campaign.pk)).items()
             ]
         )
     return campaign_counts(campaign)
+
+
+def rows_by_hour(messages) -> Counter:
+    """{(status, hour of the last change, not sent): count} of the messages, read in Python
+    (the ORM's hour truncation runs Python per row on SQLite anyway)."""
+    from campaigns.status import UNSENT_EXPIRY_CODE
+
+    tally: Counter = Counter()
+    for status, updated_at, error_code in messages.values_list("status", "updated_at", "error_code").iterator(chunk_size=5000):
+        hour = updated_at.replace(minute=0, second=0, microsecond=0)
+        tally[(status, hour, status == "expired" and error_code == UNSENT_EXPIRY_CODE)] += 1
+    return tally

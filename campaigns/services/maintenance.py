@@ -59,7 +59,7 @@ def stall_seconds() -> float:
 def tick() -> dict[str, int]:
     """Start due campaigns, recover stalled ones, expire, mark dead claims unknown,
     reconcile, complete, apply leftover webhooks."""
-    from campaigns.services.pipeline import enqueue_batches, expire_pending, maybe_complete, pending_due, start_campaign
+    from campaigns.services.pipeline import enqueue_batches, expire_pending, maybe_complete, pending_due, settle_cancelled, start_campaign
 
     clock.beat(CLUSTER_BEAT)
     now = timezone.now()
@@ -83,7 +83,9 @@ def tick() -> dict[str, int]:
                 done["recovered"] += enqueue_batches(campaign, due_only=True)
         done["completed"] += maybe_complete(campaign.pk)
     for campaign in Campaign.objects.filter(status__in=["completed", "cancelled", "failed"], reserved_amount__gt=0):
-        if not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
+        if campaign.status == Campaign.Status.CANCELLED:
+            settle_cancelled(campaign.pk)
+        elif not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
             ledger.release_all(campaign)
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)

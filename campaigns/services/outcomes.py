@@ -29,7 +29,7 @@ from campaigns.services.transitions import (
     update_each,
 )
 from campaigns.status import ACCEPTED
-from providers.base import ErrorClass, SendResult
+from providers.base import ErrorClass, ErrorCode, SendResult
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,36 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = 2.0  # seconds; doubled per attempt
 BILLED_AT_REPORT = {"voice"}  # channels charged per answered pulse from the report
+
+
+# A voice call's outcome (Message.call_outcome, normalized by each provider package) in
+# words. Busy, rejected and unanswered calls share the error code no_answer: the page and
+# the charts show the outcome itself, not "no_answer (BUSY)".
+CALL_OUTCOME_LABELS = {
+    "answered": "Answered",
+    "human": "Answered",
+    "completed": "Answered",
+    "machine": "Answering machine",
+    "ringing": "Ringing",
+    "busy": "Line busy",
+    "rejected": "Call rejected",
+    "unanswered": "Not answered",
+    "failed": "Call failed",
+}
+
+
+def call_outcome_label(outcome: str) -> str:
+    """A call outcome in words ("busy" -> "Line busy"); unknown words are shown as they are."""
+    value = (outcome or "").strip().lower()
+    return CALL_OUTCOME_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def failure_reason(error_code: str, call_outcome: str = "") -> str:
+    """What to show as a message's reason: a call's own outcome where the error code only
+    says no_answer, else the normalized error code."""
+    if call_outcome and error_code in ("", ErrorCode.NO_ANSWER):
+        return call_outcome_label(call_outcome)
+    return error_code
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
@@ -25,6 +25,7 @@ from campaigns.services.outcomes import emit_status_events, record_results, rele
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
+from campaigns.status import UNSENT_EXPIRY_CODE
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
 from providers.base import MessageStatus as S
 from providers.registry import backend_for
@@ -171,6 +172,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
                     continue
                 break
     maybe_complete(campaign_id)
+    settle_cancelled(campaign_id)
     return sent
 
 
@@ -230,26 +232,45 @@ def _error_rate_exceeded(recent: deque, campaign: Campaign) -> bool:
     return threshold > 0 and (recent.count(False) / len(recent)) > threshold
 
 
-def fail_cancelled(campaign: Campaign) -> int:
-    """What a cancelled campaign has not sent fails as cancelled; its reservation is released."""
-    return _end_pending(campaign, S.FAILED, {"error_code": "cancelled", "error_message": "The campaign was cancelled."})
+def cancel_unsent(campaign: Campaign) -> int:
+    """What a cancelled campaign has not handed to a provider ends `cancelled` (not a
+    failure); its reservation is released."""
+    return _end_pending(campaign, S.CANCELLED, {"error_code": "", "error_message": "Not sent: the campaign was cancelled."})
 
 
 def expire_pending(campaign: Campaign) -> int:
-    """What was not sent by the expiry becomes expired; its reservation is released."""
-    return _end_pending(campaign, S.EXPIRED, {"error_code": ErrorCode.EXPIRED, "error_message": "Not sent before the campaign expired."})
+    """What was not sent by the expiry ends `expired` with that reason (not a failure); its
+    reservation is released and the campaign counts it in ``expired_unsent``."""
+    fields = {"error_code": UNSENT_EXPIRY_CODE, "error_message": "Not sent before the campaign expired."}
+    return _end_pending(campaign, S.EXPIRED, fields, counter="expired_unsent")
 
 
-def _end_pending(campaign: Campaign, status: str, fields: dict) -> int:
+def _end_pending(campaign: Campaign, status: str, fields: dict, counter: str = "") -> int:
     total = 0
     while True:
         ids = list(Message.objects.filter(campaign_id=campaign.pk, status=S.PENDING).values_list("pk", flat=True)[:5000])
         if not ids:
             return total
         with transaction.atomic():
-            rows = apply_status(ids, status, fields=fields)
+            # Only still-pending rows: one claimed meanwhile may be at the provider already.
+            rows = apply_status(ids, status, fields=fields, allowed=[S.PENDING], not_sent=status == S.EXPIRED)
             release_rows(rows)
+            if counter and rows:
+                Campaign.objects.filter(pk=campaign.pk).update(**{counter: F(counter) + len(rows)})
         total += len(rows)
+
+
+def settle_cancelled(campaign_id: int) -> int:
+    """A cancelled campaign's messages given back to pending after the cancel (a retry, an
+    account refusal of an in-flight chunk) end cancelled too; once nothing is in flight its
+    reservation is released. Returns how many were cancelled."""
+    campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.CANCELLED).first()
+    if campaign is None:
+        return 0
+    ended = cancel_unsent(campaign)
+    if not Message.objects.filter(campaign_id=campaign_id, status=S.QUEUED).exists():
+        ledger.release_all(campaign)
+    return ended
 
 
 # --- one chunk --------------------------------------------------------------------

@@ -67,11 +67,13 @@ def apply_status(
     fields: dict[str, Any] | None = None,
     per_message: dict[int, dict[str, Any]] | None = None,
     allowed: Iterable[str] | None = None,
+    not_sent: bool = False,
 ) -> list[Changed]:
     """Move the messages ``ids`` to ``new_status`` where the status machine allows it.
 
     ``fields`` are set on every changed row, ``per_message[id]`` on that row only (one
-    executemany). Must run inside ``transaction.atomic()`` together with whatever else
+    executemany). ``not_sent`` marks the move as one of messages a provider never received
+    (their count rows say so: they are in no rate). Must run inside ``transaction.atomic()`` together with whatever else
     belongs to the change (ledger); returns the rows that changed."""
     if not ids:
         return []
@@ -89,7 +91,8 @@ def apply_status(
         Message.objects.filter(pk__in=changed_ids[start : start + 5000]).update(**common)
     if per_message:
         update_each(per_message, only=set(changed_ids))
-    record_deltas(transition_deltas(((r.account_id, r.campaign_id, r.old_status) for r in rows), new_status))
+    deltas = transition_deltas(((r.account_id, r.campaign_id, r.old_status) for r in rows), new_status)
+    record_deltas(deltas, not_sent=new_status if not_sent else None)
     return rows
 
 

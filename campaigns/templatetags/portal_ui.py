@@ -38,7 +38,23 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 
 @register.filter
 def badge(status: str) -> str:
-    return format_html('<span class="badge badge-{}">{}</span>', status, str(status).replace("_", " "))
+    return format_html('<span class="badge badge-{}">{}</span>', status, status_label(status).lower())
+
+
+@register.filter
+def call_outcome(value: str) -> str:
+    """A voice call's outcome in words ("busy" -> "Line busy")."""
+    from campaigns.services.outcomes import call_outcome_label
+
+    return call_outcome_label(value)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """A status in words ("undelivered" -> "Not delivered")."""
+    from campaigns.status import label
+
+    return label(status)
 
 
 @register.filter

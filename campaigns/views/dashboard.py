@@ -1,11 +1,14 @@
-"""The account overview: balance, delivery rate, recent campaigns with their progress."""
+"""The account overview: balance, the chosen period's rates and trend with a per-day chart,
+recent campaigns with their progress."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from campaigns.models import Campaign, Contact, InboundMessage
-from campaigns.services.counts import account_counts, empty_counts
-from campaigns.views.marketing.campaigns import counts_for, progress
+from campaigns.services.counts import empty_counts
+from campaigns.services.dashboard import PERIODS, chosen_period, period_figures
+from campaigns.services.rates import DELIVERY_RATE_HELP
+from campaigns.views.marketing.campaigns import campaign_progress, counts_for
 from campaigns.views.marketing.paging import capped_count
 from portal.tenancy import member_required, scoped
 
@@ -15,11 +18,14 @@ def home(request: HttpRequest) -> HttpResponse:
     account = request.account
     recent = list(scoped(request, Campaign.objects.select_related("connection")).filter(is_test=False).order_by("-id")[:8])
     counts = counts_for([c.pk for c in recent])
-    rows = [{"campaign": c, **progress(counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
+    rows = [{"campaign": c, **campaign_progress(c, counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
     contacts, capped = capped_count(Contact.objects.filter(account=account))
+    period = chosen_period(request.GET.get("period"))
     context = {
         "rows": rows,
-        "overall": progress(account_counts(account)),
+        "period": period_figures(account, period),
+        "periods": PERIODS,
+        "rate_help": DELIVERY_RATE_HELP,
         "active": scoped(request, Campaign.objects.filter(status__in=["running", "scheduled", "paused"])).count(),
         "contacts": contacts,
         "contacts_capped": capped,

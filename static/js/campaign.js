@@ -67,6 +67,11 @@
     document.getElementById("campaign-status").innerHTML = '<span class="badge badge-' + data.status + '">' + data.status_label + "</span>";
     document.getElementById("status-reason").textContent = data.status_reason || "";
     document.getElementById("spent").textContent = Number(data.spent).toFixed(2);
+    var resend = document.getElementById("resend-link");
+    if (resend && typeof data.resend === "number") {  // read with the counts above: they agree
+      resend.hidden = !data.resend;
+      resend.textContent = resend.getAttribute("data-label").replace("N", data.resend);
+    }
     document.querySelectorAll("[data-show-when]").forEach(function (form) {
       form.hidden = form.getAttribute("data-show-when").split(" ").indexOf(data.status) === -1;
     });

@@ -123,8 +123,8 @@ def test_voice_otp_campaign_bills_only_answered_calls(demo):
     demo.account.refresh_from_db()
     assert demo.account.balance == Decimal("100") - Decimal("0.02")
     html, stats = page_and_stats(demo, campaign)
-    assert sorted(stats["voice_outcomes"]) == [["answered", 1], ["unanswered", 1]]
-    assert "unanswered" in html
+    assert sorted(stats["voice_outcomes"]) == [["Answered", 1], ["Not answered", 1]]
+    assert "Not answered" in html
 
 
 def test_voice_call_campaign_with_dtmf_menu(demo):
@@ -158,8 +158,8 @@ def test_voice_call_campaign_with_dtmf_menu(demo):
     assert sent[pressed_3]["call_parameters"] == {"var1": "Ayesha", "var2": "March"}
     html, stats = page_and_stats(demo, campaign)
     assert sorted(stats["dtmf"]) == [["3", 1], ["5", 1]]
-    assert sorted(stats["voice_outcomes"]) == [["answered", 2], ["busy", 1]]
-    assert "Keys pressed (DTMF)" in html and "answered · 3" in html and "busy" in html
+    assert sorted(stats["voice_outcomes"]) == [["Answered", 2], ["Line busy", 1]]
+    assert "Keys pressed (DTMF)" in html and "Answered · keys 3" in html and "Line busy" in html
 
 
 def test_whatsapp_template_campaign_with_synced_template(demo):

@@ -57,3 +57,20 @@ def test_counts_match_the_messages(engine_world, fake_provider):
     assert all(counts[s] == n for s, n in by_status.items())
     assert recount_campaign(campaign) == counts
     assert account_counts(engine_world.account)["submitted"] == 120
+
+
+def test_squash_keeps_one_row_per_hour_and_the_not_sent_mark(engine_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import StatusCount
+
+    account = engine_world.account
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for hour, not_sent in [(now, False), (now, False), (now - timedelta(hours=1), False), (now, True), (now, True)]:
+        StatusCount.objects.create(account=account, status="expired", count=2, hour=hour, not_sent=not_sent)
+    assert squash_counts() == 2
+    rows = sorted(StatusCount.objects.filter(account=account).values_list("hour", "not_sent", "count"))
+    assert rows == [(now - timedelta(hours=1), False, 2), (now, False, 4), (now, True, 4)]
+    assert account_counts(account)["expired"] == 10

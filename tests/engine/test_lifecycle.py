@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Campaign, Message
-from campaigns.services.campaigns import duplicate, launch, resend_failed, send_test
+from campaigns.services.campaigns import duplicate, launch, send_test
 from campaigns.services.counts import campaign_counts
 from campaigns.services.messaging import SendError, send_single
+from campaigns.services.resend import create_resend
 from tests.engine.conftest import add_contacts, make_campaign
 
 
@@ -28,7 +29,7 @@ def test_resend_failed_targets_only_the_failed(engine_world, simulators, client)
     campaign = make_campaign(engine_world, add_contacts(engine_world.account, numbers))
     launch(campaign)
     simulators.deliver(client)
-    retry = resend_failed(campaign, engine_world.marketer)
+    retry = create_resend(campaign, engine_world.marketer)
     assert retry.status == "draft"
     from campaigns.services.audience import audience_summary
 

@@ -31,11 +31,12 @@ def launched(world, simulators, draft, contact_list):
 def test_counts_json_and_page(marketer_client, launched):
     data = marketer_client.get(f"/campaigns/{launched.pk}/counts.json").json()
     assert data["counts"]["delivered"] == 5 and data["counts"]["undelivered"] == 1 and data["counts"]["total"] == 6
-    assert data["progress"] == {"total": 6, "final": 6, "percent": 100, "delivered": 5, "delivery_rate": 83.3, "failed": 1}
+    expected = {"total": 6, "final": 6, "percent": 100, "delivered": 5, "delivery_rate": 83.3, "failed": 1, "outcomes": 6}
+    assert {k: data["progress"][k] for k in expected} == expected
     page = marketer_client.get(f"/campaigns/{launched.pk}/")
     html = page.content.decode()
     assert "+923001234529" in html and "undelivered" in html
-    assert "Resend to failed (1)" in html and "chart.js-4.6.1/chart.umd.min.js" in html
+    assert "Resend to failed (1)</a>" in html and "chart.js-4.6.1/chart.umd.min.js" in html
     listed = marketer_client.get("/campaigns/").content.decode()
     assert launched.name in listed and "83.3%" in listed
 
@@ -84,7 +85,10 @@ def test_duplicate_and_resend_failed(marketer_client, launched):
     response = marketer_client.post(f"/campaigns/{launched.pk}/duplicate/")
     copy = Campaign.objects.exclude(pk=launched.pk).get(name__startswith="Copy of")
     assert response["Location"] == f"/campaigns/{copy.pk}/edit/review/" and copy.status == "draft" and copy.text == launched.text
-    marketer_client.post(f"/campaigns/{launched.pk}/resend-failed/")
+    response = marketer_client.post(f"/campaigns/{launched.pk}/resend-failed/")
+    assert response["Location"] == f"/campaigns/{launched.pk}/resend/"  # the number first, nothing made yet
+    assert not Campaign.objects.filter(name__startswith="Resend failed").exists()
+    marketer_client.post(f"/campaigns/{launched.pk}/resend/")
     resend = Campaign.objects.get(name__startswith="Resend failed")
     estimate = marketer_client.get(f"/campaigns/{resend.pk}/estimate.json").json()
     assert estimate["audience"]["recipients"] == 1
@@ -144,7 +148,7 @@ def test_voice_outcomes_dtmf_and_ussd_answers_in_the_stats(marketer_client, worl
         ]
     )
     stats = marketer_client.get(f"/campaigns/{voice.pk}/stats.json").json()
-    assert stats["voice_outcomes"] == [["answered", 3], ["busy", 1], ["unanswered", 1]]
+    assert stats["voice_outcomes"] == [["Answered", 3], ["Line busy", 1], ["Not answered", 1]]
     assert stats["dtmf"] == [["1", 2], ["2", 1]]
     assert b"chart-dtmf" in marketer_client.get(f"/campaigns/{voice.pk}/").content
 

@@ -13,13 +13,27 @@ from campaigns.api.serializers.common import (
     request_scope,
 )
 from campaigns.models import Campaign, ContactList, SenderID, Template
-from campaigns.status import ORDER
+from campaigns.services.rates import DELIVERY_RATE_HELP, FAILURE_RATE_HELP
+from campaigns.status import FAILURES, ORDER
 from providers.models import ProviderConnection
+
+MAX_ID = 2**63 - 1  # a larger number is no id of ours (and would overflow the database's integer)
 
 
 class AudienceSerializer(serializers.Serializer):
-    lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    resend_of = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Instead of lists: the recipients of this campaign whose messages ended in `statuses`.",
+    )
+    statuses = serializers.ListField(
+        child=serializers.ChoiceField(choices=[str(s) for s in ORDER if s in FAILURES]),
+        required=False,
+        help_text="With resend_of: which failures to resend to (default: all of them).",
+    )
 
 
 class CampaignSerializer(ScopedModelSerializer):
@@ -27,7 +41,9 @@ class CampaignSerializer(ScopedModelSerializer):
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
     sender = AccountRelatedField(queryset=SenderID.objects.all(), required=False, allow_null=True)
     template = AccountRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
-    audience = AudienceSerializer(required=False, help_text='{"lists": [ids], "exclude_lists": [ids]}')
+    audience = AudienceSerializer(
+        required=False, help_text='{"lists": [ids], "exclude_lists": [ids]} or {"resend_of": campaign id, "statuses": [...]}'
+    )
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
@@ -48,6 +64,8 @@ class CampaignSerializer(ScopedModelSerializer):
 
     def validate_audience(self, audience: dict) -> dict:
         scope = request_scope(self)
+        if audience.get("resend_of"):
+            return self._resend_audience(audience, scope)
         wanted = set(audience.get("lists", [])) | set(audience.get("exclude_lists", []))
         visible = ContactList.objects.filter(account=scope.account, pk__in=wanted)
         if scope.subaccount is not None:
@@ -80,18 +98,58 @@ class CampaignSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"connection": [f"This connection does not send {channel}."]})
         return attrs
 
+    def _resend_audience(self, audience: dict, scope) -> dict:
+        source = Campaign.objects.filter(account=scope.account, pk=audience["resend_of"])
+        if scope.subaccount is not None:
+            source = source.filter(subaccount=scope.subaccount)
+        if not source.exists():
+            raise serializers.ValidationError(f"No such campaign: {audience['resend_of']}.")
+        if audience.get("lists") or audience.get("exclude_lists"):
+            raise serializers.ValidationError("Give either lists or resend_of, not both.")
+        from campaigns.services.resend import RESEND_STATUSES
+
+        return {"resend_of": audience["resend_of"], "statuses": list(audience.get("statuses") or RESEND_STATUSES)}
+
     def create(self, validated_data):
         validated_data["created_by"] = acting_user(self)
         return super().create(validated_data)
 
 
+def _counts_serializer() -> type[serializers.Serializer]:
+    """One integer per message status (the schema lists every status, ``cancelled`` too)."""
+    fields = {str(s): serializers.IntegerField() for s in ORDER}
+    fields["total"] = serializers.IntegerField()
+    return type("StatusCountsSerializer", (serializers.Serializer,), fields)
+
+
+StatusCountsSerializer = _counts_serializer()
+
+
+class RatesSerializer(serializers.Serializer):
+    outcomes = serializers.IntegerField(help_text="Messages with a final provider outcome: the rates' denominator.")
+    delivered = serializers.IntegerField()
+    failed = serializers.IntegerField(help_text="Undelivered, expired by the provider, rejected or failed.")
+    cancelled = serializers.IntegerField(help_text="Never handed to a provider: the campaign was cancelled first.")
+    expired_unsent = serializers.IntegerField(help_text="Never handed to a provider: the campaign expired first.")
+    delivery_rate = serializers.FloatField(allow_null=True, help_text=f"Percent, 1 decimal. {DELIVERY_RATE_HELP}")
+    failure_rate = serializers.FloatField(allow_null=True, help_text=f"Percent, 1 decimal. {FAILURE_RATE_HELP}")
+
+
+class DroppedSerializer(serializers.Serializer):
+    suppressed = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+
+
 class CampaignStatsSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text=f"Keys: {', '.join(map(str, ORDER))}, total.")
+    status = serializers.ChoiceField(choices=Campaign.Status.choices)
+    counts = StatusCountsSerializer()
+    rates = RatesSerializer()
     recipients = serializers.IntegerField()
-    dropped = serializers.DictField(child=serializers.IntegerField())
-    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4)
-    spent = serializers.DecimalField(max_digits=14, decimal_places=4)
+    dropped = DroppedSerializer()
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+    currency = serializers.CharField()
 
 
 class PauseSerializer(serializers.Serializer):

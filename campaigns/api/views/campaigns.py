@@ -91,24 +91,29 @@ class CampaignViewSet(CrudScopedViewSet):
     @extend_schema(request=None, responses={200: CampaignStatsSerializer})
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
-        """Counts per message status (kept as messages change, cheap at any size)."""
+        """Counts per message status (kept as messages change, cheap at any size), the rates
+        (one definition: delivered / final provider outcomes; cancelled and unsent messages
+        are in no rate) and money as decimal strings."""
         from campaigns.services.counts import campaign_counts
+        from campaigns.services.rates import rates
 
         campaign = self.get_object()
-        return Response(
-            {
-                "status": campaign.status,
-                "counts": campaign_counts(campaign),
-                "recipients": campaign.recipients,
-                "dropped": {
-                    "suppressed": campaign.dropped_suppressed,
-                    "invalid": campaign.dropped_invalid,
-                    "duplicate": campaign.dropped_duplicate,
-                },
-                "estimated_cost": campaign.estimated_cost,
-                "spent": campaign.spent,
-            }
-        )
+        counts = campaign_counts(campaign)
+        data = {
+            "status": campaign.status,
+            "counts": counts,
+            "rates": rates(counts, campaign.expired_unsent).as_dict(),
+            "recipients": campaign.recipients,
+            "dropped": {
+                "suppressed": campaign.dropped_suppressed,
+                "invalid": campaign.dropped_invalid,
+                "duplicate": campaign.dropped_duplicate,
+            },
+            "estimated_cost": campaign.estimated_cost,
+            "spent": campaign.spent,
+            "currency": campaign.account.currency,
+        }
+        return Response(CampaignStatsSerializer(data).data)
 
     def _transition(self, target: str, change) -> Response:
         campaign = self.get_object()

@@ -21,36 +21,43 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
-from campaigns.status import FINAL
+from campaigns.services.outcomes import call_outcome_label, failure_reason
+from campaigns.services.rates import DELIVERY_RATE_HELP, rates
+from campaigns.services.resend import resend_summary
+from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
 REPORTS_WINDOW = timedelta(days=3)  # how long after sending the page keeps waiting for reports
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
-FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
 
 
-def progress(counts: dict[str, int]) -> dict[str, Any]:
-    """Done share and delivery rate from a campaign's status counts."""
-    total = counts.get("total", 0)
-    final = sum(counts.get(str(s), 0) for s in FINAL)
-    delivered = counts.get(S.DELIVERED, 0)
-    return {
-        "total": total,
-        "final": final,
-        "percent": round(100 * final / total) if total else 0,
-        "delivered": delivered,
-        "delivery_rate": round(100 * delivered / final, 1) if final else None,
-        "failed": sum(counts.get(str(s), 0) for s in FAILED),
-    }
+def progress(counts: dict[str, int], expired_unsent: int = 0) -> dict[str, Any]:
+    """Done share and every rate of a campaign (or an account) from its status counts,
+    through the one definition (campaigns/services/rates.py)."""
+    figures = rates(counts, expired_unsent).as_dict()
+    figures["percent"] = figures["percent_done"]
+    return figures
+
+
+def campaign_progress(campaign: Campaign, counts: dict[str, int]) -> dict[str, Any]:
+    return progress(counts, campaign.expired_unsent)
+
+
+def resend_count(campaign: Campaign, counts: dict[str, int]) -> int:
+    """How many recipients "Resend to failed" would reach: the resend's own query, run only
+    when the counts read with it show a failure (so button and tiles agree)."""
+    if campaign.is_test or not any(counts.get(str(s), 0) for s in FAILURES):
+        return 0
+    return resend_summary(campaign).recipients
 
 
 def is_live(campaign: Campaign, counts: dict[str, int]) -> bool:
     """Worth polling: sending, or sent recently with delivery reports still to come."""
     if campaign.is_active:
         return True
-    waiting = progress(counts)["final"] < counts.get("total", 0)
+    waiting = rates(counts).final < counts.get("total", 0)
     recent = campaign.finished_at is not None and timezone.now() - campaign.finished_at < REPORTS_WINDOW
     return waiting and recent
 
@@ -85,8 +92,15 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__icontains=q)
     page = keyset_page(request, qs, size=25)
     counts = counts_for([c.pk for c in page.items])
-    rows = [{"campaign": c, **progress(counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
-    context = {"rows": rows, "status": status, "q": q, "statuses": Campaign.Status.choices, **page.context()}
+    rows = [{"campaign": c, **campaign_progress(c, counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
+    context = {
+        "rows": rows,
+        "status": status,
+        "q": q,
+        "statuses": Campaign.Status.choices,
+        "rate_help": DELIVERY_RATE_HELP,
+        **page.context(),
+    }
     return render(request, "campaigns/index.html", context)
 
 
@@ -115,11 +129,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "counts": counts,
-        "progress": progress(counts),
+        "progress": campaign_progress(campaign, counts),
+        "rate_help": DELIVERY_RATE_HELP,
+        "resend_count": resend_count(campaign, counts),
         "status_filter": status_filter,
         "statuses": [str(s) for s in S],
         "live": is_live(campaign, counts),
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
+        "resend_of": scoped(request, Campaign.objects.filter(pk__in=_ids([campaign.audience.get("resend_of")]))).first(),
         **page.context(),
     }
     return render(request, "campaigns/detail.html", context)
@@ -136,7 +153,8 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
             "status_reason": campaign.status_reason,
             "active": is_live(campaign, counts),
             "counts": counts,
-            "progress": progress(counts),
+            "progress": campaign_progress(campaign, counts),
+            "resend": resend_count(campaign, counts),
             "recipients": campaign.recipients,
             "dropped": {
                 "suppressed": campaign.dropped_suppressed,
@@ -151,6 +169,26 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
 def _grouped(qs: QuerySet, field: str, limit: int = 12) -> list[list[Any]]:
     rows = qs.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n", field)[:limit]
     return [[row[field], row["n"]] for row in rows]
+
+
+def _errors(qs: QuerySet, campaign: Campaign, limit: int = 12) -> list[list[Any]]:
+    """Failures by reason; a call's reason is its outcome in words (busy, rejected, ...)."""
+    failed = qs.filter(status__in=FAILURES | {S.UNKNOWN}).exclude(error_code=UNSENT_EXPIRY_CODE)
+    if campaign.channel != "voice":
+        return _grouped(failed, "error_code", limit)
+    tally: Counter = Counter()
+    for row in failed.values("error_code", "call_outcome").annotate(n=Count("id")):
+        reason = failure_reason(row["error_code"], row["call_outcome"])
+        if reason:
+            tally[reason] += row["n"]
+    return [[reason, n] for reason, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def _in_words(rows: list[list[Any]]) -> list[list[Any]]:
+    merged: Counter = Counter()
+    for outcome, n in rows:
+        merged[call_outcome_label(outcome)] += n
+    return [[label, n] for label, n in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
@@ -205,12 +243,12 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
         ],
         "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
         "over_time": _over_time(qs, campaign),
-        "errors": _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code"),
+        "errors": _errors(qs, campaign),
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
             [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
         ],
-        "voice_outcomes": _grouped(qs, "call_outcome") if campaign.channel == "voice" else [],
+        "voice_outcomes": _in_words(_grouped(qs, "call_outcome")) if campaign.channel == "voice" else [],
         "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
         "ussd_answers": _ussd_answers(campaign) if campaign.channel == "ussd" else [],
         "cost": float(campaign.spent),
@@ -264,9 +302,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, "A new draft was made from this campaign.")
             return redirect("compose_step", pk=copy.pk, step="review")
         elif action == "resend_failed":
-            copy = service.resend_failed(campaign, request.user)
-            messages.success(request, "A draft to the failed recipients was made; review and launch it.")
-            return redirect("compose_step", pk=copy.pk, step="review")
+            return redirect("campaign_resend", pk=pk)  # the number first, on its own page
     except service.LaunchError as exc:
         messages.error(request, " ".join(exc.errors))
     except (service.CampaignStateError, ValueError) as exc:

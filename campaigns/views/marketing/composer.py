@@ -28,7 +28,7 @@ from campaigns.models import Campaign, Contact, ContactField, ContactList, Sende
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import missing_placeholders
 from campaigns.rendering import render as render_text
-from campaigns.services.audience import audience_summary
+from campaigns.services.audience import audience_summary, has_audience
 from campaigns.services.campaigns import CampaignStateError, LaunchError, launch, send_test
 from campaigns.services.estimate import estimate
 from campaigns.services.messaging import SendError
@@ -74,7 +74,7 @@ def _first_missing(campaign: Campaign) -> str:
         or campaign.content.get("media")
     ):
         return "content"
-    if not campaign.audience.get("lists"):
+    if not has_audience(campaign.audience):
         return "audience"
     return "review"
 
@@ -270,7 +270,7 @@ def _estimate_data(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
 def compose_estimate(request: HttpRequest, pk: int) -> JsonResponse:
     """Audience and exact cost of a draft, cached until the draft or the balance changes."""
     campaign = _draft(request, pk)
-    if not campaign.audience.get("lists") or not campaign.connection_id:
+    if not has_audience(campaign.audience) or not campaign.connection_id:
         return JsonResponse({"error": "Choose the connection and the audience first."}, status=400)
     key = f"estimate:{campaign.pk}:{campaign.updated_at.timestamp()}:{request.account.balance}:{request.account.reserved}"
     data = cache.get(key)
