@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.contrib import messages
@@ -18,15 +18,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns.formatting import ERROR_WORDS, format_money, words
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.status import FINAL
+from campaigns.views.marketing import campaign_state as state
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
-REPORTS_WINDOW = timedelta(days=3)  # how long after sending the page keeps waiting for reports
+REPORTS_WINDOW = state.REPORTS_WINDOW
+MESSAGE_COLUMNS = ("id", "to", "status", "error_code", "error_raw", "error_message", "network", "cost", "updated_at")
+MESSAGE_COLUMNS += ("call_outcome", "call_dtmf", "contact__first_name", "contact__last_name")
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
 FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
 
@@ -94,35 +98,35 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_scoped(request, Campaign.objects.select_related("connection", "sender", "template", "created_by"), pk=pk)
     counts = campaign_counts(campaign)
-    msgs = Message.objects.filter(campaign=campaign).only(
-        "id",
-        "to",
-        "status",
-        "error_code",
-        "error_raw",
-        "error_message",
-        "provider_message_id",
-        "network",
-        "cost",
-        "created_at",
-        "call_outcome",
-        "call_dtmf",
-    )
-    status_filter = request.GET.get("status", "")
-    if status_filter in S._value2member_map_:
-        msgs = msgs.filter(status=status_filter)
-    page = keyset_page(request, msgs, size=50)
     context = {
         "campaign": campaign,
         "counts": counts,
         "progress": progress(counts),
-        "status_filter": status_filter,
-        "statuses": [str(s) for s in S],
+        "headline": state.headline(campaign, counts),
+        "has_messages": state.has_messages(counts),
         "live": is_live(campaign, counts),
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
+    }
+    if context["has_messages"]:
+        context.update(_sending_context(request, campaign, counts))
+    elif campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED):
+        context["plan"] = state.plan(campaign)
+    return render(request, "campaigns/detail.html", context)
+
+
+def _sending_context(request: HttpRequest, campaign: Campaign, counts: dict[str, int]) -> dict[str, Any]:
+    """Tiles, status breakdown and one page of the messages table (with contact names)."""
+    msgs = Message.objects.filter(campaign=campaign).select_related("contact").only(*MESSAGE_COLUMNS)
+    status_filter = request.GET.get("status", "")
+    if status_filter in counts and status_filter != "total":
+        msgs = msgs.filter(status=status_filter)
+    page = keyset_page(request, msgs, size=50)
+    return {
+        "tiles": state.tiles(counts),
+        "breakdown": state.breakdown(counts),
+        "status_filter": status_filter,
         **page.context(),
     }
-    return render(request, "campaigns/detail.html", context)
 
 
 @member_required
@@ -134,8 +138,11 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
             "status": campaign.status,
             "status_label": campaign.get_status_display(),
             "status_reason": campaign.status_reason,
+            "headline": state.headline(campaign, counts),
             "active": is_live(campaign, counts),
             "counts": counts,
+            "tiles": state.tiles(counts),
+            "breakdown": state.breakdown(counts),
             "progress": progress(counts),
             "recipients": campaign.recipients,
             "dropped": {
@@ -144,6 +151,7 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
                 "duplicate": campaign.dropped_duplicate,
             },
             "spent": str(campaign.spent),
+            "spent_text": format_money(campaign.spent, request.account.currency),
         }
     )
 
@@ -203,14 +211,14 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
             ["Sent", sum(counts[str(s)] for s in REACHED - {S.SUBMITTED})],
             ["Delivered", counts[S.DELIVERED]],
         ],
-        "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
+        "statuses": [[row["status"], row["count"]] for row in state.breakdown(counts)],
         "over_time": _over_time(qs, campaign),
-        "errors": _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code"),
+        "errors": [[words(code, ERROR_WORDS), n] for code, n in _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code")],
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
-            [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
+            [r["network"] or "Not reported", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
         ],
-        "voice_outcomes": _grouped(qs, "call_outcome") if campaign.channel == "voice" else [],
+        "voice_outcomes": [[words(o), n] for o, n in _grouped(qs, "call_outcome")] if campaign.channel == "voice" else [],
         "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
         "ussd_answers": _ussd_answers(campaign) if campaign.channel == "ussd" else [],
         "cost": float(campaign.spent),
@@ -230,21 +238,31 @@ class _Echo:
         return value
 
 
-def _csv_rows(qs: QuerySet) -> Iterator[str]:
+def _csv_rows(qs: QuerySet, zone: tzinfo) -> Iterator[str]:
+    """Times in the viewer's zone (captured by the view: the body streams after the request)."""
     writer = csv.writer(_Echo())
     header = ["id", "to", "status", "error_code", "provider_error", "error_message", "provider_message_id", "network", "segments", "cost"]
-    yield writer.writerow([*header, "call_outcome", "dtmf", "created_at", "submitted_at", "delivered_at"])
-    fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", "created_at", "submitted_at", "delivered_at"]
+    times = ["created_at", "submitted_at", "delivered_at"]
+    yield writer.writerow([*header, "call_outcome", "dtmf", *(f"{t} ({zone})" for t in times)])
+    fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", *times]
     fields[4] = "error_raw"
     for row in qs.values_list(*fields).iterator(chunk_size=2000):
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow([_csv_value(v, zone) for v in row])
+
+
+def _csv_value(value: Any, zone: tzinfo) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 @member_required
 def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
     qs = Message.objects.filter(campaign=campaign).order_by("id")
-    response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv")
+    response = StreamingHttpResponse(_csv_rows(qs, timezone.get_current_timezone()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-messages.csv"'
     return response
 
