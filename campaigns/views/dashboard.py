@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from campaigns.models import Campaign, Contact, InboundMessage
 from campaigns.services.counts import account_counts, empty_counts
+from campaigns.views.marketing.campaign_state import breakdown
 from campaigns.views.marketing.campaigns import counts_for, progress
 from campaigns.views.marketing.paging import capped_count
 from portal.tenancy import member_required, scoped
@@ -17,9 +18,11 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = counts_for([c.pk for c in recent])
     rows = [{"campaign": c, **progress(counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
     contacts, capped = capped_count(Contact.objects.filter(account=account))
+    totals = account_counts(account)
     context = {
         "rows": rows,
-        "overall": progress(account_counts(account)),
+        "overall": progress(totals),
+        "status_rows": [[row["status"], row["count"]] for row in breakdown(totals)],
         "active": scoped(request, Campaign.objects.filter(status__in=["running", "scheduled", "paused"])).count(),
         "contacts": contacts,
         "contacts_capped": capped,

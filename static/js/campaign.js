@@ -102,7 +102,7 @@
     var costCanvas = document.getElementById("chart-cost");
     var currency = costCanvas ? costCanvas.getAttribute("data-currency") : "";
     draw("chart-cost", "bar", s.cost_by_network, { label: "Cost (" + currency + ")", backgroundColor: PC.SERIES[6] },
-      { scales: PC.axes("Network", "Cost (" + currency + ")") });
+      { scales: PC.axes("Network", "Cost (" + currency + ")", false, 2) });
     draw("chart-voice", "doughnut", s.voice_outcomes,
       { label: "Calls", backgroundColor: s.voice_outcomes.map(function (r, i) {
         var meaning = CALL_COLORS[String(r[0]).toLowerCase()];

@@ -83,10 +83,11 @@
     return deepMerge(options, extra || {});
   }
 
-  function axes(xTitle, yTitle, horizontal) {
+  // decimals: the value axis' precision (counts are whole numbers; money is not).
+  function axes(xTitle, yTitle, horizontal, decimals) {
     var small = narrow();
     var font = { size: small ? 10 : 12 };
-    var valueAxis = { beginAtZero: true, ticks: { precision: 0, color: INK, font: font }, grid: { color: GRID } };
+    var valueAxis = { beginAtZero: true, ticks: { precision: decimals || 0, color: INK, font: font }, grid: { color: GRID } };
     var categoryAxis = { ticks: { color: INK, font: font, autoSkip: true, maxRotation: small ? 60 : 0 }, grid: { display: false } };
     var x = horizontal ? valueAxis : categoryAxis;
     var y = horizontal ? categoryAxis : valueAxis;

@@ -39,7 +39,7 @@ def test_sms_campaign_through_vt(demo):
     assert {m.cost for m in Message.objects.filter(campaign=campaign)} == {Decimal("0.01")}  # per segment at submission
     html, stats = page_and_stats(demo, campaign)
     assert VT_UNDELIVERED in html and "undelivered" in html
-    assert stats["funnel"][-1] == ["Delivered", 1] and stats["errors"] == [["not_delivered", 1]]
+    assert stats["funnel"][-1] == ["Delivered", 1] and stats["errors"] == [["Not delivered", 1]]
 
 
 FLASH_PROVIDERS = sorted(slug for slug, backend in backends().items() if backend.supports(Capability.SMS_FLASH))
@@ -123,7 +123,7 @@ def test_voice_otp_campaign_bills_only_answered_calls(demo):
     demo.account.refresh_from_db()
     assert demo.account.balance == Decimal("100") - Decimal("0.02")
     html, stats = page_and_stats(demo, campaign)
-    assert sorted(stats["voice_outcomes"]) == [["answered", 1], ["unanswered", 1]]
+    assert sorted(stats["voice_outcomes"]) == [["Answered", 1], ["Unanswered", 1]]
     assert "unanswered" in html
 
 
@@ -158,7 +158,7 @@ def test_voice_call_campaign_with_dtmf_menu(demo):
     assert sent[pressed_3]["call_parameters"] == {"var1": "Ayesha", "var2": "March"}
     html, stats = page_and_stats(demo, campaign)
     assert sorted(stats["dtmf"]) == [["3", 1], ["5", 1]]
-    assert sorted(stats["voice_outcomes"]) == [["answered", 2], ["busy", 1]]
+    assert sorted(stats["voice_outcomes"]) == [["Answered", 2], ["Busy", 1]]
     assert "Keys pressed (DTMF)" in html and "answered · 3" in html and "busy" in html
 
 

@@ -111,7 +111,7 @@ def test_demo_runs_a_voice_call_with_dtmf(seeded):
     )
     _, stats = page_and_stats(seeded, campaign)
     assert sorted(stats["dtmf"]) == [["2", 1], ["3", 1], ["5", 1]]
-    assert dict(stats["voice_outcomes"])["busy"] == 1
+    assert dict(stats["voice_outcomes"])["Busy"] == 1
 
 
 def test_demo_runs_a_whatsapp_template(seeded):

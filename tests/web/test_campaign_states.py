@@ -109,7 +109,7 @@ def test_message_table_has_contact_names_and_zoned_times(marketer_client, world,
     message = Message.objects.create(
         account=world.account, campaign=draft, contact=contacts[0], connection=draft.connection, to=contacts[0].phone, status="delivered"
     )
-    Message.objects.filter(pk=message.pk).update(updated_at=dt.datetime(2026, 11, 30, 12, 40, tzinfo=dt.UTC))
+    Message.objects.filter(pk=message.pk).update(delivered_at=dt.datetime(2026, 11, 30, 12, 40, tzinfo=dt.UTC))
     html = marketer_client.get(f"/campaigns/{draft.pk}/").content.decode()
     assert "Name0" in html and "30 Nov 2026, 17:40 PKT" in html and "Times in Asia/Karachi (PKT)" in html
     assert f"/campaigns/{draft.pk}/messages/{message.pk}/timeline.json" in html

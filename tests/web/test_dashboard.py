@@ -30,3 +30,13 @@ def test_no_campaigns_yet_links_to_the_composer(marketer_client, viewer_client, 
     assert 'href="/campaigns/new/">Compose your first campaign</a>' in marketer_client.get("/campaigns/").content.decode()
     assert "No campaign matches these filters" in marketer_client.get("/campaigns/?q=zzz").content.decode()
     assert "Compose your first campaign" not in viewer_client.get("/").content.decode()
+
+
+def test_status_chart_data_in_words_order_without_zeros(marketer_client, world, draft):
+    assert b"chart-account-status" not in marketer_client.get("/").content
+    StatusCount.objects.create(account=world.account, campaign=draft, status="undelivered", count=2)
+    StatusCount.objects.create(account=world.account, campaign=draft, status="delivered", count=9)
+    response = marketer_client.get("/")
+    assert response.context["status_rows"] == [["delivered", 9], ["undelivered", 2]]
+    html = response.content.decode()
+    assert 'id="account-status-data"' in html and "js/charts.js" in html and "chart-account-status" in html

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr, TruncHour, TruncMinute
+from django.db.models.functions import Coalesce, Substr, TruncHour, TruncMinute
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,8 +29,10 @@ from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
 REPORTS_WINDOW = state.REPORTS_WINDOW
-MESSAGE_COLUMNS = ("id", "to", "status", "error_code", "error_raw", "error_message", "network", "cost", "updated_at")
+MESSAGE_COLUMNS = ("id", "to", "status", "error_code", "error_raw", "error_message", "network", "cost", "created_at")
+MESSAGE_COLUMNS += ("queued_at", "submitted_at", "sent_at", "delivered_at", "failed_at")
 MESSAGE_COLUMNS += ("call_outcome", "call_dtmf", "contact__first_name", "contact__last_name")
+MESSAGES_PER_PAGE = 25
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
 FAILED = {S.UNDELIVERED, S.EXPIRED, S.REJECTED, S.FAILED}
 
@@ -117,10 +119,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _sending_context(request: HttpRequest, campaign: Campaign, counts: dict[str, int]) -> dict[str, Any]:
     """Tiles, status breakdown and one page of the messages table (with contact names)."""
     msgs = Message.objects.filter(campaign=campaign).select_related("contact").only(*MESSAGE_COLUMNS)
+    # The time of the status each message holds now: its latest stage.
+    msgs = msgs.annotate(status_at=Coalesce("delivered_at", "failed_at", "sent_at", "submitted_at", "queued_at", "created_at"))
     status_filter = request.GET.get("status", "")
     if status_filter in counts and status_filter != "total":
         msgs = msgs.filter(status=status_filter)
-    page = keyset_page(request, msgs, size=50)
+    page = keyset_page(request, msgs, size=MESSAGES_PER_PAGE)
     return {
         "tiles": state.tiles(counts),
         "breakdown": state.breakdown(counts),
@@ -216,7 +220,8 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
         "errors": [[words(code, ERROR_WORDS), n] for code, n in _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code")],
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
-            [r["network"] or "Not reported", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
+            [r["network"] or "Not reported", float(r["c"])]
+            for r in qs.values("network").annotate(c=Sum("cost")).filter(c__gt=0).order_by("-c")[:12]
         ],
         "voice_outcomes": [[words(o), n] for o, n in _grouped(qs, "call_outcome")] if campaign.channel == "voice" else [],
         "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
