@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from campaigns.models import Campaign, Contact, InboundMessage
-from campaigns.services.counts import account_counts, empty_counts
+from campaigns.services.counts import account_counts
 from campaigns.views.marketing.campaign_state import breakdown
-from campaigns.views.marketing.campaigns import counts_for, progress
+from campaigns.views.marketing.campaigns import campaign_rows, counts_for, progress
 from campaigns.views.marketing.paging import capped_count
 from portal.tenancy import member_required, scoped
 
@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     account = request.account
     recent = list(scoped(request, Campaign.objects.select_related("connection")).filter(is_test=False).order_by("-id")[:8])
     counts = counts_for([c.pk for c in recent])
-    rows = [{"campaign": c, **progress(counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
+    rows = campaign_rows(recent, counts)
     contacts, capped = capped_count(Contact.objects.filter(account=account))
     totals = account_counts(account)
     context = {

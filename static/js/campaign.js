@@ -33,6 +33,7 @@
       var left = at - Date.now();
       if (left <= 0) {
         el.textContent = "starting now…";
+        el.removeAttribute("id");  // polls every 2 s from now on
         setTimeout(poll, 1500);
         return;
       }
@@ -193,7 +194,7 @@
         if (!hasMessages) {
           // A planned campaign started (or changed): its page becomes the sending page.
           if (data.tiles.recipients > 0 || data.status !== live.getAttribute("data-status")) { window.location.reload(); return; }
-          if (data.active) setTimeout(poll, 15000);
+          if (data.active) setTimeout(poll, planPollMs());
           return;
         }
         showCounts(data);
@@ -202,6 +203,11 @@
         if (data.active) setTimeout(poll, 2000);
       })
       .catch(function () { setTimeout(poll, 5000); });
+  }
+
+  // A plan far ahead changes rarely; one starting now becomes a sending page within seconds.
+  function planPollMs() {
+    return document.getElementById("countdown") ? 15000 : 2000;
   }
 
   // ---- one message's timeline ----------------------------------------------------------
@@ -277,6 +283,6 @@
     colorDots();
     startCountdown();
     loadStats();
-    if (live.getAttribute("data-live") === "1") setTimeout(poll, hasMessages ? 2000 : 15000);
+    if (live.getAttribute("data-live") === "1") setTimeout(poll, hasMessages ? 2000 : planPollMs());
   });
 })();

@@ -123,3 +123,16 @@ def test_csv_export_times_are_in_the_viewers_zone(marketer_client, world, draft)
     body = b"".join(marketer_client.get(f"/campaigns/{draft.pk}/messages.csv").streaming_content).decode()
     header, row = body.splitlines()[:2]
     assert "created_at (Asia/Karachi)" in header and "2026-11-30 17:40:00" in row
+
+
+def test_lists_say_sending_finished_while_reports_are_due(marketer_client, world, draft):
+    _sent(world, draft, {"delivered": 5, "sent": 2})
+    for path in ("/campaigns/", "/"):
+        html = marketer_client.get(path).content.decode()
+        assert "Sending finished" in html and "waiting for 2 delivery reports" in html and "badge-completed" not in html
+
+
+def test_running_before_its_messages_exist_shows_the_plan(marketer_client, draft):
+    Campaign.objects.filter(pk=draft.pk).update(status="running")
+    response = marketer_client.get(f"/campaigns/{draft.pk}/")
+    assert response.context["plan"]["audience"].recipients == 5 and "Starting now" in response.content.decode()

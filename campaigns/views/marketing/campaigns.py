@@ -72,6 +72,15 @@ def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
     return found
 
 
+def campaign_rows(campaigns: list[Campaign], counts: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
+    """Rows of a campaign table: progress and the same headline as the campaign page."""
+    rows = []
+    for c in campaigns:
+        found = counts.get(c.pk) or {**empty_counts(), "total": 0}
+        rows.append({"campaign": c, "headline": state.headline(c, found), **progress(found)})
+    return rows
+
+
 def _ids(values: Any) -> list[int]:
     return [int(v) for v in values or [] if str(v).isdigit()]
 
@@ -91,7 +100,7 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__icontains=q)
     page = keyset_page(request, qs, size=25)
     counts = counts_for([c.pk for c in page.items])
-    rows = [{"campaign": c, **progress(counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
+    rows = campaign_rows(page.items, counts)
     context = {"rows": rows, "status": status, "q": q, "statuses": Campaign.Status.choices, **page.context()}
     return render(request, "campaigns/index.html", context)
 
@@ -111,7 +120,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["has_messages"]:
         context.update(_sending_context(request, campaign, counts))
-    elif campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.PAUSED):
+    elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):
         context["plan"] = state.plan(campaign)
     return render(request, "campaigns/detail.html", context)
 
