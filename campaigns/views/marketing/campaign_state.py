@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns.formatting import STATUS_WORDS
 from campaigns.models import Campaign
-from campaigns.services.audience import audience_summary
+from campaigns.services.audience import AudienceSummary, audience_summary
 from campaigns.services.estimate import estimate
 from campaigns.status import ORDER
 
@@ -27,7 +27,7 @@ def has_messages(counts: dict[str, int]) -> bool:
 
 def plan(campaign: Campaign) -> dict[str, Any]:
     """What will happen when a draft or scheduled campaign sends."""
-    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
+    summary = cached_summary(campaign)
     send_at = campaign.send_at
     upcoming = campaign.status == Campaign.Status.SCHEDULED and send_at is not None and send_at > timezone.now()
     return {
@@ -37,6 +37,16 @@ def plan(campaign: Campaign) -> dict[str, Any]:
         "send_at": send_at,
         "countdown_to": send_at.isoformat() if upcoming else "",
     }
+
+
+def cached_summary(campaign: Campaign) -> AudienceSummary:
+    """Who would receive it now; counted over the lists, so kept for a minute."""
+    key = f"campaign-plan-audience:{campaign.pk}:{campaign.updated_at.timestamp()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
+        cache.set(key, summary, 60)
+    return summary
 
 
 def planned_cost(campaign: Campaign) -> Decimal | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +18,7 @@ from providers.models import ProviderCall, WebhookEvent
 
 CALL_WINDOW = timedelta(minutes=2)  # a send's HTTP exchange lies between claim and submit
 MAX_REPORTS = 10
+REPORT_WINDOW = timedelta(minutes=2)
 
 STEPS = [
     ("created_at", "pending", "Created"),
@@ -63,13 +65,16 @@ def error_text(message: Message) -> str:
 
 
 def reports(message: Message) -> list[dict[str, Any]]:
-    """Delivery reports that named this message (bounded: one connection, after the send)."""
-    if len(message.provider_message_id) < 4 or not message.connection_id:
+    """Delivery reports that named this message."""
+    # Only the minutes around the stages a report set are scanned (bodies have no index).
+    anchors = [t for t in (message.sent_at, message.delivered_at, message.failed_at) if t]
+    if len(message.provider_message_id) < 4 or not message.connection_id or not anchors:
         return []
-    since = message.queued_at or message.created_at
-    events = WebhookEvent.objects.filter(
-        connection_id=message.connection_id, received_at__gte=since, body__contains=message.provider_message_id
-    ).order_by("id")[:MAX_REPORTS]
+    around = Q()
+    for t in anchors:
+        around |= Q(received_at__gte=t - REPORT_WINDOW, received_at__lte=t + REPORT_WINDOW)
+    events = WebhookEvent.objects.filter(around, connection_id=message.connection_id, body__contains=message.provider_message_id)
+    events = events.order_by("id")[:MAX_REPORTS]
     return [
         {"at": e.received_at.isoformat(), "when": format_when(e.received_at, "j M Y, H:i:s"), "outcome": e.get_outcome_display()}
         for e in events.only("id", "received_at", "outcome")

@@ -177,3 +177,20 @@ def test_dashboard(browser, live_server, sending_world, width):
     assert_fits(page)
     shot(page, f"campaign-dashboard-{width}")
     context.close()
+
+
+def test_a_user_chooses_their_own_zone(browser, live_server, sending_world):
+    campaign = make_campaign(sending_world, "Spring sale", "completed", {"delivered": 20, "undelivered": 1})
+    context, page = open_page(browser, live_server, WIDTHS["phone"])
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Your settings").click()
+    page.get_by_label("Time zone").select_option("America/Sao_Paulo")
+    page.get_by_role("button", name="Save").click()
+    assert "Your settings were saved." in page.get_by_role("status").first.inner_text()
+    assert "America/Sao_Paulo (-03)" in page.locator("main").inner_text()
+    shot(page, "campaign-user-settings-phone")
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    assert "Times in America/Sao_Paulo (-03)" in page.locator("#messages-table").inner_text()
+    assert page.evaluate("document.body.dataset.zone") == "America/Sao_Paulo"
+    context.close()
