@@ -136,3 +136,13 @@ def test_running_before_its_messages_exist_shows_the_plan(marketer_client, draft
     Campaign.objects.filter(pk=draft.pk).update(status="running")
     response = marketer_client.get(f"/campaigns/{draft.pk}/")
     assert response.context["plan"]["audience"].recipients == 5 and "Starting now" in response.content.decode()
+
+
+def test_failures_without_a_code_are_counted_as_unexplained(marketer_client, world, draft):
+    _sent(world, draft, {"failed": 1, "undelivered": 1})
+    for status, code in (("failed", ""), ("undelivered", "not_delivered")):
+        Message.objects.create(
+            account=world.account, campaign=draft, connection=draft.connection, to="+923001234500", status=status, error_code=code
+        )
+    errors = marketer_client.get(f"/campaigns/{draft.pk}/stats.json").json()["errors"]
+    assert errors == [["Not delivered", 1], ["No reason given", 1]]

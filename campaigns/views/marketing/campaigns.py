@@ -188,6 +188,13 @@ def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
     return [[_iso(row["t"], per_minute), row["n"]] for row in rows]
 
 
+def _reasons(failed: QuerySet) -> list[list[Any]]:
+    """Why messages were not delivered, in words; those without a code are counted too."""
+    rows = [[words(code, ERROR_WORDS), n] for code, n in _grouped(failed, "error_code")]
+    unexplained = failed.filter(error_code="").count()
+    return [*rows, ["No reason given", unexplained]] if unexplained else rows
+
+
 def _iso(value: Any, per_minute: bool) -> str:
     if isinstance(value, str):
         return value.replace(" ", "T") + (":00" if per_minute else ":00:00") + "+00:00"
@@ -226,7 +233,7 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
         ],
         "statuses": [[row["status"], row["count"]] for row in state.breakdown(counts)],
         "over_time": _over_time(qs, campaign),
-        "errors": [[words(code, ERROR_WORDS), n] for code, n in _grouped(qs.filter(status__in=FAILED | {S.UNKNOWN}), "error_code")],
+        "errors": _reasons(qs.filter(status__in=FAILED | {S.UNKNOWN})),
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
             [r["network"] or "Not reported", float(r["c"])]
