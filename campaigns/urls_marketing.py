@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from campaigns.views import dashboard
+from campaigns.views import dashboard, user_settings
 from campaigns.views.marketing import (
     campaign_report,
     campaigns,
@@ -9,6 +9,7 @@ from campaigns.views.marketing import (
     imports,
     inbox,
     lists,
+    message_timeline,
     recordings,
     resend,
     suppressions,
@@ -30,6 +31,7 @@ register_converter(ActionConverter, "any_action")
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
+    path("settings/", user_settings.user_settings, name="user_settings"),
     # Campaigns
     path("campaigns/", campaigns.campaign_index, name="campaigns"),
     path("campaigns/new/", composer.compose_new, name="compose_new"),
@@ -45,6 +47,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/counts.json", campaigns.campaign_counts_json, name="campaign_counts"),
     path("campaigns/<int:pk>/stats.json", campaigns.campaign_stats_json, name="campaign_stats"),
     path("campaigns/<int:pk>/messages.csv", campaigns.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/messages/<int:message_pk>/timeline.json", message_timeline.message_timeline, name="message_timeline"),
     path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
     path("campaigns/<int:pk>/resend/", resend.campaign_resend, name="campaign_resend"),
     path("campaigns/<int:pk>/<any_action:action>/", campaigns.campaign_action, name="campaign_action"),

@@ -39,7 +39,10 @@ class TenancyMiddleware:
 
 
 def viewer_zone_name(request: HttpRequest) -> str:
-    """The zone a page is shown in: the account's (a user's own choice may override it)."""
+    """The zone a page is shown in: the user's own choice, else the account's."""
+    membership = getattr(request, "membership", None)
+    if membership is not None and membership.timezone:
+        return membership.timezone
     account = getattr(request, "account", None)
     return (account.timezone if account is not None else "") or "UTC"
 

@@ -73,6 +73,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MARKETER)
     subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships")
     phone = models.CharField(max_length=20, blank=True, default="", help_text="For test sends to myself (E.164).")
+    timezone = models.CharField(max_length=64, blank=True, default="", help_text="Empty: the account's time zone.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from campaigns.formatting import format_money, format_when, zone_label
+from campaigns.formatting import ERROR_WORDS, STATUS_WORDS, format_money, format_when, format_when_in_zones, words, zone_label
 
 register = template.Library()
 
@@ -58,6 +58,18 @@ def status_label(status: str) -> str:
 
 
 @register.filter
+def status_words(status: str) -> str:
+    """A message status in words: 'undelivered' -> 'Not delivered'."""
+    return words(status, STATUS_WORDS)
+
+
+@register.filter
+def error_words(code: str) -> str:
+    """A normalized error code in words: 'invalid_number' -> 'Invalid number'."""
+    return words(code, ERROR_WORDS)
+
+
+@register.filter
 def money(amount: Any, currency: str = "") -> str:
     """An amount with its currency, 2 decimals: {{ account.balance|money:account.currency }}."""
     return format_money(amount, currency)
@@ -79,6 +91,25 @@ def when(value: Any, fmt: str = "j M Y, H:i") -> str:
 def current_zone() -> str:
     """The viewer's zone name and abbreviation, for column headers: 'Asia/Karachi (PKT)'."""
     return f"{timezone.get_current_timezone_name()} ({zone_label()})"
+
+
+@register.simple_tag(takes_context=True)
+def when_in_zones(context: dict[str, Any], value: Any, campaign_zone: str = "") -> str:
+    """A schedule: the viewer's zone, plus the account's and the campaign's where they differ."""
+    account = context.get("account")
+    return format_when_in_zones(value, account.timezone if account is not None else "", campaign_zone)
+
+
+@register.simple_tag
+def zone_name() -> str:
+    """The viewer's IANA zone name, for scripts that format times (Intl.DateTimeFormat)."""
+    return timezone.get_current_timezone_name()
+
+
+@register.simple_tag
+def now_when() -> str:
+    """The current moment in the viewer's zone, labelled."""
+    return format_when(timezone.now())
 
 
 @register.filter

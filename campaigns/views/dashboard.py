@@ -5,10 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from campaigns.models import Campaign, Contact, InboundMessage
-from campaigns.services.counts import empty_counts
 from campaigns.services.dashboard import PERIODS, chosen_period, period_figures
 from campaigns.services.rates import DELIVERY_RATE_HELP
-from campaigns.views.marketing.campaigns import campaign_progress, counts_for
+from campaigns.views.marketing.campaigns import campaign_rows, counts_for
 from campaigns.views.marketing.paging import capped_count
 from portal.tenancy import member_required, scoped
 
@@ -18,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     account = request.account
     recent = list(scoped(request, Campaign.objects.select_related("connection")).filter(is_test=False).order_by("-id")[:8])
     counts = counts_for([c.pk for c in recent])
-    rows = [{"campaign": c, **campaign_progress(c, counts.get(c.pk) or {**empty_counts(), "total": 0})} for c in recent]
+    rows = campaign_rows(recent, counts)
     contacts, capped = capped_count(Contact.objects.filter(account=account))
     period = chosen_period(request.GET.get("period"))
     context = {

@@ -27,6 +27,9 @@ OUTCOME_TABLE = {
 }
 # Destinations ending in these four digits are refused at submission as invalid.
 INVALID_SUFFIX = "0000"
+# Pakistan's mobile operators by the two digits after +92 (03xx numbering): Jazz (with the
+# former Warid 032x), Zong, Ufone and Telenor. Simulators report these for +92 numbers.
+PK_OPERATORS = {"30": "Jazz", "31": "Zong", "32": "Jazz", "33": "Ufone", "34": "Telenor"}
 
 
 def outcome_for(number: str) -> str:
@@ -39,6 +42,12 @@ def outcome_for(number: str) -> str:
     if len(digits) >= 2 and digits[-2] == "1":
         return "delivered"
     return OUTCOME_TABLE.get(digits[-1:], "delivered")
+
+
+def operator_for(number: str) -> str:
+    """The mobile operator of a Pakistani number ('Jazz', 'Zong', 'Ufone', 'Telenor'); '' elsewhere."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return PK_OPERATORS.get(digits[2:4], "") if digits.startswith("92") and len(digits) >= 12 else ""
 
 
 def credential_problem(value: str) -> str:
@@ -135,6 +144,11 @@ class ProviderSimulator:
     # --- to implement ---------------------------------------------------------
     def handle(self, request: SimRequest) -> SimResponse:
         raise NotImplementedError
+
+    @classmethod
+    def network_name(cls, number: str) -> str:
+        """The network this provider reports for a number, in its own words (seed data uses it)."""
+        return operator_for(number)
 
     # --- helpers for subclasses -----------------------------------------------
     def next_id(self, prefix: str = "") -> str:

@@ -12,7 +12,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from providers.simulator.base import ProviderSimulator, SimRequest, SimResponse, credential_problem, outcome_for
+from providers.simulator.base import ProviderSimulator, SimRequest, SimResponse, credential_problem, operator_for, outcome_for
 from providers.vt.payloads import VOICE_OTP_SENDER, WHATSAPP_MEDIA_TYPES, WHATSAPP_TYPES
 
 MAX_SMS_CHARS = 800
@@ -76,6 +76,10 @@ TEMPLATES = [
 class Simulator(ProviderSimulator):
     slug = "vt"
     account_credential = "apikey"
+
+    @classmethod
+    def network_name(cls, number: str) -> str:
+        return network_of(number)
 
     def handle(self, request: SimRequest) -> SimResponse:
         params = request.params()
@@ -245,8 +249,15 @@ def country_of(number: str) -> tuple[str, str, str]:
     return digits[:2], "", "Unknown"
 
 
+def network_of(number: str) -> str:
+    """VT names a network "<operator>-<ISO>" (the document's "Mobilink-PK")."""
+    operator = operator_for(number)
+    return f"{operator}-PK" if operator else country_of(number)[2]
+
+
 def success_body(number: str, **ids: Any) -> dict[str, Any]:
-    code, iso, network = country_of(number)
+    code, iso, _ = country_of(number)
+    network = network_of(number)
     return {
         "STATUS": "SUCCESSFUL",
         **ids,

@@ -21,11 +21,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from providers.simulator.base import OutgoingWebhook, ProviderSimulator, SimRequest, SimResponse, credential_problem, outcome_for
+from providers.simulator.base import (
+    OutgoingWebhook,
+    ProviderSimulator,
+    SimRequest,
+    SimResponse,
+    credential_problem,
+    operator_for,
+    outcome_for,
+)
 
 MAX_BULK = 1000
 MAX_TEXT = 1280
-CARRIERS = ((1, "VIVO"), (2, "CLARO"), (5, "TIM"), (3, "OI"))
+CARRIERS = ((1, "VIVO"), (2, "CLARO"), (5, "TIM"), (3, "OI"))  # Brazilian numbers (Wavy's home market)
+# Other countries' carriers as Wavy would name them (upper case, its own ids).
+FOREIGN_CARRIERS = {"Jazz": (9201, "JAZZ"), "Zong": (9202, "ZONG"), "Ufone": (9203, "UFONE"), "Telenor": (9204, "TELENOR")}
 
 # outcome_for(...) -> (sentStatusCode, sentStatus, deliveredStatusCode, deliveredStatus)
 OUTCOMES: dict[str, tuple[int, str, int | None, str]] = {
@@ -245,7 +255,14 @@ class Simulator(ProviderSimulator):
 
     @staticmethod
     def _carrier(destination: str) -> tuple[int, str]:
+        operator = operator_for(destination)
+        if operator:
+            return FOREIGN_CARRIERS[operator]
         return CARRIERS[sum(map(int, destination[-3:])) % len(CARRIERS)] if destination[-3:].isdigit() else CARRIERS[0]
+
+    @classmethod
+    def network_name(cls, number: str) -> str:
+        return cls._carrier(number.lstrip("+"))[1]
 
     # --- statuses ---------------------------------------------------------------
     def _status_search(self, request: SimRequest, username: str) -> SimResponse:

@@ -1,44 +1,35 @@
-// Dashboard: the chosen period's messages per day, stacked by outcome (data from json_script).
+// Dashboard: the chosen period's messages per day, stacked by outcome (data from json_script),
+// in the portal's palette and words (charts.js).
 (function () {
   "use strict";
   var canvas = document.getElementById("chart-days");
   var source = document.getElementById("period-series");
   if (!canvas || !source) return;
-  // Colours by meaning; a shared palette (window.PortalPalette) wins where it names a series.
-  var fallback = { delivered: "#1f8a4c", failed: "#c0342b", on_the_way: "#8a93a6", not_sent: "#d9a441" };
-
-  function colour(key) {
-    var shared = window.PortalPalette || {};
-    return shared[key] || fallback[key] || "#2957d6";
-  }
+  // Each series takes the colour of the status it stands for.
+  var STATUS_OF = { delivered: "delivered", failed: "undelivered", on_the_way: "queued", not_sent: "cancelled" };
 
   function dayLabel(iso) {
     var parts = iso.split("-");
     var d = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2]));
-    return d.toLocaleDateString([], { day: "numeric", month: "short", timeZone: "UTC" });
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
   }
 
   window.addEventListener("load", function () {
-    if (!window.Chart) return;
+    if (!window.Chart || !window.PortalCharts) return;
+    var PC = window.PortalCharts;
     var data = JSON.parse(source.textContent);
+    var scales = PC.axes("Day", "Messages");
+    scales.x.stacked = true;
+    scales.y.stacked = true;
     new window.Chart(canvas, {
       type: "bar",
       data: {
         labels: data.days.map(dayLabel),
         datasets: data.series.map(function (s) {
-          return { label: s.label, data: s.values, backgroundColor: colour(s.key), stack: "messages" };
+          return { label: s.label, data: s.values, backgroundColor: PC.statusColor(STATUS_OF[s.key] || s.key), stack: "messages" };
         })
       },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-        scales: {
-          x: { stacked: true, title: { display: true, text: "Day" }, ticks: { maxRotation: 0, autoSkip: true } },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: "Messages" }, ticks: { precision: 0 } }
-        }
-      }
+      options: PC.baseOptions({ plugins: { legend: { display: true, position: "bottom" } }, scales: scales })
     });
   });
 })();

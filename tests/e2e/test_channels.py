@@ -39,7 +39,7 @@ def test_sms_campaign_through_vt(demo):
     assert {m.cost for m in Message.objects.filter(campaign=campaign)} == {Decimal("0.01")}  # per segment at submission
     html, stats = page_and_stats(demo, campaign)
     assert VT_UNDELIVERED in html and "undelivered" in html
-    assert stats["funnel"][-1] == ["Delivered", 1] and stats["errors"] == [["not_delivered", 1]]
+    assert stats["funnel"][-1] == ["Delivered", 1] and stats["errors"] == [["Not delivered", 1]]
 
 
 FLASH_PROVIDERS = sorted(slug for slug, backend in backends().items() if backend.supports(Capability.SMS_FLASH))

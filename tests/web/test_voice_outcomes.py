@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.models import Campaign, Message
+from campaigns.models import Campaign, Message, StatusCount
 from campaigns.services.outcomes import call_outcome_label, failure_reason
 
 CALLS = [
@@ -34,6 +34,9 @@ def voice_campaign(world, draft):
             error_raw=raw,
             call_outcome=outcome,
         )
+    for status in {row[0] for row in CALLS}:  # the page reads its counts from the count rows
+        count = sum(1 for row in CALLS if row[0] == status)
+        StatusCount.objects.create(account=world.account, campaign=draft, status=status, count=count)
     return Campaign.objects.get(pk=draft.pk)
 
 

@@ -41,6 +41,7 @@ from campaigns.models import (
 from providers.base import MessageStatus
 from providers.models import ProviderConnection
 from providers.registry import backends
+from providers.simulator.registry import simulator_classes
 
 PASSWORD = "demo-pass-2026"
 ADMIN_EMAIL = "admin@demo.test"
@@ -259,6 +260,7 @@ class Command(BaseCommand):
         )
         rng = random.Random(7)
         price = Decimal("0.0100")
+        network = simulator_classes()[conn.provider].network_name  # as this provider names networks
         messages, counts = [], {}
         for n, contact in enumerate(audience.contacts.order_by("id")):
             body = text.replace("{{ first_name }}", contact.first_name)
@@ -282,7 +284,7 @@ class Command(BaseCommand):
                     status=status,
                     error_code=error,
                     provider_message_id=f"demo{n:06d}" if accepted else "",
-                    network="Mobilink-PK" if n % 3 else "Jazz-PK",
+                    network=network(contact.phone) if accepted else "",
                     price=price,
                     cost=price * info.segments if accepted else 0,
                     attempts=1,
@@ -306,12 +308,17 @@ class Command(BaseCommand):
         self.ledger(account, -spent, LedgerEntry.Kind.CHARGE, f"Campaign “{campaign.name}”", campaign=campaign, subaccount=sub)
 
 
+# Pakistani mobile prefixes of the four operators, roughly by market share: Jazz (300, 301,
+# 321), Telenor (345, 346), Zong (310, 312), Ufone (333).
+MOBILE_PREFIXES = ("300", "345", "310", "301", "333", "321", "346", "312")
+
+
 def demo_number(rng: random.Random, i: int) -> str:
-    """Valid Pakistani mobile numbers; most have a second-last digit of 1 (the simulators
+    """Valid Pakistani mobile numbers of every operator; most have a second-last digit of 1 (the simulators
     deliver those), the rest exercise undelivered/expired/rejected outcomes."""
     middle = f"{rng.randrange(10**5):05d}"
     last_two = f"1{rng.randrange(10)}" if i % 5 else f"{rng.randrange(2, 10)}{rng.randrange(10)}"
-    return f"+92300{middle}{last_two}"
+    return f"+92{MOBILE_PREFIXES[i % len(MOBILE_PREFIXES)]}{middle}{last_two}"
 
 
 def history_outcome(phone: str) -> tuple[str, str]:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr, TruncHour, TruncMinute
+from django.db.models.functions import Coalesce, Substr, TruncHour, TruncMinute
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns.formatting import ERROR_WORDS, format_money, words
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
@@ -25,11 +26,16 @@ from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
+from campaigns.views.marketing import campaign_state as state
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
 
-REPORTS_WINDOW = timedelta(days=3)  # how long after sending the page keeps waiting for reports
+REPORTS_WINDOW = state.REPORTS_WINDOW
+MESSAGE_COLUMNS = ("id", "to", "status", "error_code", "error_raw", "error_message", "network", "cost", "created_at")
+MESSAGE_COLUMNS += ("queued_at", "submitted_at", "sent_at", "delivered_at", "failed_at")
+MESSAGE_COLUMNS += ("call_outcome", "call_dtmf", "contact__first_name", "contact__last_name")
+MESSAGES_PER_PAGE = 25
 REACHED = {S.SUBMITTED, S.SENT, S.DELIVERED, S.UNDELIVERED, S.EXPIRED, S.REJECTED}
 
 
@@ -73,6 +79,15 @@ def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
     return found
 
 
+def campaign_rows(campaigns: list[Campaign], counts: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
+    """Rows of a campaign table: progress and the same headline as the campaign page."""
+    rows = []
+    for c in campaigns:
+        found = counts.get(c.pk) or {**empty_counts(), "total": 0}
+        rows.append({"campaign": c, "headline": state.headline(c, found), **campaign_progress(c, found)})
+    return rows
+
+
 def _ids(values: Any) -> list[int]:
     return [int(v) for v in values or [] if str(v).isdigit()]
 
@@ -92,7 +107,7 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__icontains=q)
     page = keyset_page(request, qs, size=25)
     counts = counts_for([c.pk for c in page.items])
-    rows = [{"campaign": c, **campaign_progress(c, counts.get(c.pk) or empty_counts() | {"total": 0})} for c in page.items]
+    rows = campaign_rows(page.items, counts)
     context = {
         "rows": rows,
         "status": status,
@@ -108,38 +123,40 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_scoped(request, Campaign.objects.select_related("connection", "sender", "template", "created_by"), pk=pk)
     counts = campaign_counts(campaign)
-    msgs = Message.objects.filter(campaign=campaign).only(
-        "id",
-        "to",
-        "status",
-        "error_code",
-        "error_raw",
-        "error_message",
-        "provider_message_id",
-        "network",
-        "cost",
-        "created_at",
-        "call_outcome",
-        "call_dtmf",
-    )
-    status_filter = request.GET.get("status", "")
-    if status_filter in S._value2member_map_:
-        msgs = msgs.filter(status=status_filter)
-    page = keyset_page(request, msgs, size=50)
     context = {
         "campaign": campaign,
         "counts": counts,
         "progress": campaign_progress(campaign, counts),
         "rate_help": DELIVERY_RATE_HELP,
         "resend_count": resend_count(campaign, counts),
-        "status_filter": status_filter,
-        "statuses": [str(s) for s in S],
+        "resend_of": scoped(request, Campaign.objects.filter(pk__in=_ids([campaign.audience.get("resend_of")]))).first(),
+        "headline": state.headline(campaign, counts),
+        "has_messages": state.has_messages(counts),
         "live": is_live(campaign, counts),
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
-        "resend_of": scoped(request, Campaign.objects.filter(pk__in=_ids([campaign.audience.get("resend_of")]))).first(),
+    }
+    if context["has_messages"]:
+        context.update(_sending_context(request, campaign, counts))
+    elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):
+        context["plan"] = state.plan(campaign)
+    return render(request, "campaigns/detail.html", context)
+
+
+def _sending_context(request: HttpRequest, campaign: Campaign, counts: dict[str, int]) -> dict[str, Any]:
+    """Tiles, status breakdown and one page of the messages table (with contact names)."""
+    msgs = Message.objects.filter(campaign=campaign).select_related("contact").only(*MESSAGE_COLUMNS)
+    # The time of the status each message holds now: its latest stage.
+    msgs = msgs.annotate(status_at=Coalesce("delivered_at", "failed_at", "sent_at", "submitted_at", "queued_at", "created_at"))
+    status_filter = request.GET.get("status", "")
+    if status_filter in counts and status_filter != "total":
+        msgs = msgs.filter(status=status_filter)
+    page = keyset_page(request, msgs, size=MESSAGES_PER_PAGE)
+    return {
+        "tiles": state.tiles(counts),
+        "breakdown": state.breakdown(counts),
+        "status_filter": status_filter,
         **page.context(),
     }
-    return render(request, "campaigns/detail.html", context)
 
 
 @member_required
@@ -151,8 +168,11 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
             "status": campaign.status,
             "status_label": campaign.get_status_display(),
             "status_reason": campaign.status_reason,
+            "headline": state.headline(campaign, counts),
             "active": is_live(campaign, counts),
             "counts": counts,
+            "tiles": state.tiles(counts),
+            "breakdown": state.breakdown(counts),
             "progress": campaign_progress(campaign, counts),
             "resend": resend_count(campaign, counts),
             "recipients": campaign.recipients,
@@ -162,6 +182,7 @@ def campaign_counts_json(request: HttpRequest, pk: int) -> JsonResponse:
                 "duplicate": campaign.dropped_duplicate,
             },
             "spent": str(campaign.spent),
+            "spent_text": format_money(campaign.spent, request.account.currency),
         }
     )
 
@@ -175,7 +196,7 @@ def _errors(qs: QuerySet, campaign: Campaign, limit: int = 12) -> list[list[Any]
     """Failures by reason; a call's reason is its outcome in words (busy, rejected, ...)."""
     failed = qs.filter(status__in=FAILURES | {S.UNKNOWN}).exclude(error_code=UNSENT_EXPIRY_CODE)
     if campaign.channel != "voice":
-        return _grouped(failed, "error_code", limit)
+        return _reasons(failed)
     tally: Counter = Counter()
     for row in failed.values("error_code", "call_outcome").annotate(n=Count("id")):
         reason = failure_reason(row["error_code"], row["call_outcome"])
@@ -203,6 +224,13 @@ def _over_time(qs: QuerySet, campaign: Campaign) -> list[list[Any]]:
         bucket = (TruncMinute if per_minute else TruncHour)("delivered_at")
     rows = qs.filter(delivered_at__isnull=False).annotate(t=bucket).values("t").annotate(n=Count("id")).order_by("t")[:500]
     return [[_iso(row["t"], per_minute), row["n"]] for row in rows]
+
+
+def _reasons(failed: QuerySet) -> list[list[Any]]:
+    """Why messages were not delivered, in words; those without a code are counted too."""
+    rows = [[words(code, ERROR_WORDS), n] for code, n in _grouped(failed, "error_code")]
+    unexplained = failed.filter(error_code="").count()
+    return [*rows, ["No reason given", unexplained]] if unexplained else rows
 
 
 def _iso(value: Any, per_minute: bool) -> str:
@@ -241,12 +269,13 @@ def campaign_stats(campaign: Campaign) -> dict[str, Any]:
             ["Sent", sum(counts[str(s)] for s in REACHED - {S.SUBMITTED})],
             ["Delivered", counts[S.DELIVERED]],
         ],
-        "statuses": [[str(s), counts[str(s)]] for s in S if counts[str(s)]],
+        "statuses": [[row["status"], row["count"]] for row in state.breakdown(counts)],
         "over_time": _over_time(qs, campaign),
         "errors": _errors(qs, campaign),
         "networks": _grouped(qs, "network"),
         "cost_by_network": [
-            [r["network"] or "unknown", float(r["c"] or 0)] for r in qs.values("network").annotate(c=Sum("cost")).order_by("-c")[:12]
+            [r["network"] or "Not reported", float(r["c"])]
+            for r in qs.values("network").annotate(c=Sum("cost")).filter(c__gt=0).order_by("-c")[:12]
         ],
         "voice_outcomes": _in_words(_grouped(qs, "call_outcome")) if campaign.channel == "voice" else [],
         "dtmf": _grouped(qs, "call_dtmf") if campaign.channel == "voice" else [],
@@ -268,21 +297,31 @@ class _Echo:
         return value
 
 
-def _csv_rows(qs: QuerySet) -> Iterator[str]:
+def _csv_rows(qs: QuerySet, zone: tzinfo) -> Iterator[str]:
+    """Times in the viewer's zone (captured by the view: the body streams after the request)."""
     writer = csv.writer(_Echo())
     header = ["id", "to", "status", "error_code", "provider_error", "error_message", "provider_message_id", "network", "segments", "cost"]
-    yield writer.writerow([*header, "call_outcome", "dtmf", "created_at", "submitted_at", "delivered_at"])
-    fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", "created_at", "submitted_at", "delivered_at"]
+    times = ["created_at", "submitted_at", "delivered_at"]
+    yield writer.writerow([*header, "call_outcome", "dtmf", *(f"{t} ({zone})" for t in times)])
+    fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", *times]
     fields[4] = "error_raw"
     for row in qs.values_list(*fields).iterator(chunk_size=2000):
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow([_csv_value(v, zone) for v in row])
+
+
+def _csv_value(value: Any, zone: tzinfo) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 @member_required
 def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
     qs = Message.objects.filter(campaign=campaign).order_by("id")
-    response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv")
+    response = StreamingHttpResponse(_csv_rows(qs, timezone.get_current_timezone()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-messages.csv"'
     return response
 

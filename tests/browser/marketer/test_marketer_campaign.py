@@ -68,8 +68,8 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     assert Message.objects.filter(campaign=campaign).count() == 9
 
     simulators.deliver(Client())  # the provider's delivery reports reach our webhook
-    page.wait_for_function("document.querySelector('[data-count=delivered]').textContent === '8'", timeout=30000)
-    assert page.locator("[data-count=undelivered]").inner_text() == "1"
+    page.wait_for_function("(document.querySelector('[data-tile=delivered]') || {}).textContent === '8'", timeout=30000)
+    assert page.locator("[data-tile=not_delivered]").inner_text() == "1"
     page.wait_for_function("document.getElementById('progress-text').textContent.includes('100%')")
     page.wait_for_timeout(500)
     shot(page, "marketer-campaign-page")

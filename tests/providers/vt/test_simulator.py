@@ -33,7 +33,7 @@ def sim_call(sim: Simulator, method: str, path: str, *, query=None, body=None) -
 
 def test_sms_is_accepted_counted_and_reported(vt_sim, sim_backend):
     result = sim_backend(apikey="k1").send_one(sms("+923001234561"))
-    assert (result.status, result.network) == (S.SUBMITTED, "Mobilink-PK")
+    assert (result.status, result.network) == (S.SUBMITTED, "Jazz-PK")
     assert vt_sim.submissions["+923001234561"] == 1
     (event,) = hooks(vt_sim)
     assert event["MESSAGE_ID"] == result.provider_message_id
