@@ -45,4 +45,6 @@ def backend_for(connection: ProviderConnection) -> ProviderBackend:
     cls = backend_class(connection.provider)
     client = shared_client(connection.pk, connection.base_url, pool=max(cls.concurrency, 4))
     http = ProviderHTTP(client, connection_id=connection.pk, account_id=connection.account_id, redact=cls.redact_keys)
-    return cls(connection.config(), http)
+    from campaigns.services.pacing import wait_for_operation
+
+    return cls(connection.config(), http, pacer=wait_for_operation)

@@ -44,7 +44,7 @@ def _apply_one(connection, item: InboundItem) -> str:
     ):
         return "duplicate"
     contact_id = Contact.objects.filter(account_id=account_id, phone=phone).values_list("id", flat=True).first()
-    last = Message.objects.filter(connection=connection, to=phone).order_by("-id").values("id", "campaign_id").first()
+    last = answered_message(connection, item, phone)
     opt_out = item.kind == "sms" and is_opt_out(item.text)
     try:
         with transaction.atomic():
@@ -77,6 +77,21 @@ def _apply_one(connection, item: InboundItem) -> str:
         record_answer(connection, item, inbound)
     _emit(inbound)
     return "applied"
+
+
+def answered_message(connection, item: InboundItem, phone: str) -> dict | None:
+    """The message a reply answers: the one the provider names (its id, else our own id sent
+    as a correlation id), else the latest one sent to that number on the connection."""
+    sent = Message.objects.filter(connection=connection).values("id", "campaign_id")
+    if item.reply_to_provider_id:
+        named = sent.filter(provider_message_id=item.reply_to_provider_id).first()
+        if named:
+            return named
+    if item.reply_to_message_id:
+        named = sent.filter(pk=item.reply_to_message_id, to=phone).first()
+        if named:
+            return named
+    return sent.filter(to=phone).order_by("-id").first()
 
 
 def _emit(inbound: InboundMessage) -> None:

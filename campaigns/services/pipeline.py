@@ -302,7 +302,7 @@ class Call:
 
     def _send(self) -> list[SendResult]:
         try:
-            return self.backend.send_batch(self.outbound)
+            return self.backend.send_checked(self.outbound)
         except Exception as exc:  # a backend bug: the request may have gone out, so never resend
             log.exception("send_batch failed on connection %s", self.backend.config.id)
             error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message=f"{exc.__class__.__name__}: {exc}"[:300])

@@ -30,6 +30,7 @@ from providers.base import (
     MessageStatus,
     OutboundMessage,
     ProviderError,
+    SenderRule,
     SendResult,
     SettingField,
     WebhookRequest,
@@ -85,6 +86,8 @@ class UnifiedBackend(ChunkedBulkBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    # source: "Max Length of 18 if numeric. Max Length of 11 if alphanumeric."
+    sms_sender_rule = SenderRule(alphanumeric_max=11, numeric_max=18)
     notes = (
         "The base URL is the host Unified gave you (http://<server>:<port>). No balance, status query or "
         "incoming SMS. Delivery reports are not described by Unified: ask them to send reports to this "

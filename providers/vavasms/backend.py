@@ -33,6 +33,7 @@ from providers.base import (
     OutboundMessage,
     ProviderError,
     ProviderException,
+    SenderRule,
     SendResult,
     SettingField,
     StatusUpdate,
@@ -96,6 +97,8 @@ class VavaSMSBackend(ChunkedBulkBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    # "La longueur du sender_id alphanumérique doit être comprise entre 3 et 11 caractères"
+    sms_sender_rule = SenderRule(alphanumeric_min=3, alphanumeric_max=11, numeric_max=11)
     delivery_reports = False  # statuses only through query_status: the engine polls submitted messages
     redact_keys = frozenset({"password", "otp"})
     notes = (

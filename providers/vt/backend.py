@@ -73,6 +73,7 @@ class VTBackend(ProviderBackend):
         }
     )
     concurrency = 8
+    max_text_length = {"sms": 800}  # CONTENT_TOO_LONG: "the maximum supported length is 800 characters"
     redact_keys = frozenset({"apikey", "hash"})
     notes = (
         "VT has no flash SMS, no USSD, no status query (reports arrive only through the webhook) "
