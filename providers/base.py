@@ -356,6 +356,9 @@ class ProviderBackend:
     rate_limits: ClassVar[dict[str, float]] = {}
     # Most (our id, provider id) pairs one query_status call should be given.
     status_query_size: ClassVar[int] = 100
+    # True when query_batch answers for a whole batch: the engine then polls statuses per
+    # batch (backing off with age) instead of per message.
+    batch_status_query: ClassVar[bool] = False
     # Longest text per channel the provider takes, in characters (absent: no documented limit).
     max_text_length: ClassVar[dict[str, int]] = {}
     # The SMS sender rule of the document; None when the provider sets no rule (or no sender).
@@ -415,6 +418,11 @@ class ProviderBackend:
 
     def query_status(self, messages: Sequence[tuple[int, str]]) -> list[StatusUpdate]:
         """Current status of (our id, provider id) pairs; used to reconcile `unknown`."""
+        raise NotImplementedError
+
+    def query_batch(self, batch_id: str) -> list[StatusUpdate]:
+        """Current status of every message of one provider batch (``SendResult.extra["batch_id"]``),
+        in one request; backends that can set ``batch_status_query``."""
         raise NotImplementedError
 
     # --- webhooks ----------------------------------------------------------

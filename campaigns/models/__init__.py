@@ -1,7 +1,7 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
-from campaigns.models.engine import EngineClock
+from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.senders import SenderID, Template, VoiceRecording
@@ -10,6 +10,7 @@ from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 __all__ = [
     "Account",
     "ApiKey",
+    "BatchPoll",
     "Campaign",
     "Contact",
     "ContactField",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import squash_counts
+from campaigns.services.polling import poll_batches
 from campaigns.services.reconcile import mark_stale_claims, poll_unreported, reconcile_unknown
 from campaigns.services.ussd import expire_idle_sessions
 from providers.base import MessageStatus as S
@@ -88,6 +89,7 @@ def tick() -> dict[str, int]:
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
+    done["polled_batches"] = poll_batches()
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()

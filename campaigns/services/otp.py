@@ -129,10 +129,11 @@ def _queue_provider_generate(otp_id: int, options: dict) -> None:
 
 def provider_generate(otp_id: int, options: dict) -> None:
     """Task: ask the provider to generate and send its code; a refusal marks the OTP failed."""
-    from providers.registry import backend_for
+    from providers.registry import calling
 
     otp = OtpRequest.objects.select_related("connection").get(pk=otp_id)
-    result = backend_for(otp.connection).otp_generate(otp.to, **options)
+    with calling(otp.connection) as backend:
+        result = backend.otp_generate(otp.to, **options)
     if result.ok:
         OtpRequest.objects.filter(pk=otp_id).update(provider_reference=result.reference or otp.to)
     else:
@@ -158,11 +159,12 @@ def verify(otp: OtpRequest, code: str) -> Verification:
 
 
 def _provider_says_ok(otp: OtpRequest, code: str) -> bool:
-    from providers.registry import backend_for
+    from providers.registry import calling
 
     if not otp.provider_reference:
         return False  # the provider has not confirmed sending yet
-    return backend_for(otp.connection).otp_verify(otp.provider_reference, code).ok
+    with calling(otp.connection) as backend:
+        return backend.otp_verify(otp.provider_reference, code).ok
 
 
 def _left(otp: OtpRequest) -> int:

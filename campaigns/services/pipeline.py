@@ -23,6 +23,7 @@ from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
+from campaigns.services.polling import remember_batches
 from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
@@ -326,6 +327,7 @@ class Call:
             except Exception:
                 log.exception("could not save the provider call log")
             summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
+            remember_batches(self.backend, self.results or [])
             if self.campaign is not None:
                 clock.beat(clock.campaign_beat_key(self.campaign.pk))
         emit_status_events(summary.changed)

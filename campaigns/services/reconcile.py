@@ -96,7 +96,12 @@ def poll_unreported(limit: int = 500, now=None) -> int:
 
     applied = 0
     # Only connections of providers that push no reports: never a scan of every message.
-    silent = [slug for slug, cls in backends().items() if not cls.delivery_reports and cls.supports(Capability.STATUS_QUERY)]
+    # Backends that answer for a whole batch are polled per batch (services/polling.py).
+    silent = [
+        slug
+        for slug, cls in backends().items()
+        if not cls.delivery_reports and cls.supports(Capability.STATUS_QUERY) and not cls.batch_status_query
+    ]
     for connection in ProviderConnection.objects.filter(provider__in=silent, is_active=True):
         try:
             backend = backend_for(connection)
