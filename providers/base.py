@@ -331,6 +331,9 @@ class ProviderBackend:
     slug: ClassVar[str]
     name: ClassVar[str]
     default_base_url: ClassVar[str]
+    # What the document says the base URL is (shown on the connection form, and as the hint
+    # when a test call under another base URL answers 404).
+    base_url_help: ClassVar[str] = ""
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
     setting_fields: ClassVar[tuple[SettingField, ...]] = ()
     capabilities: ClassVar[frozenset[Capability]] = frozenset()

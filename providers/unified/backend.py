@@ -86,6 +86,7 @@ class UnifiedBackend(ChunkedBulkBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    base_url_help = "http://<server>:<port>, the host Unified gave you (/bulksms/bulksms is added to it)."
     # source: "Max Length of 18 if numeric. Max Length of 11 if alphanumeric."
     sms_sender_rule = SenderRule(alphanumeric_max=11, numeric_max=18)
     notes = (

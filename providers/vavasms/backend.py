@@ -97,6 +97,7 @@ class VavaSMSBackend(ChunkedBulkBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    base_url_help = "https://vavasms.com/api, the document's .../api (paths /v1/text/single, /v1/check/balance... are added to it)."
     # "La longueur du sender_id alphanumérique doit être comprise entre 3 et 11 caractères"
     sms_sender_rule = SenderRule(alphanumeric_min=3, alphanumeric_max=11, numeric_max=11)
     delivery_reports = False  # statuses only through status queries: the engine polls them

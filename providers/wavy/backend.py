@@ -69,6 +69,7 @@ class WavyBackend(ProviderBackend):
     )
     capabilities = frozenset({C.SMS, C.SMS_FLASH, C.SMS_UNICODE, C.STATUS_QUERY, C.CARRIER_LOOKUP, C.INBOUND, C.SCHEDULE})
     bulk_size = 1000
+    base_url_help = "https://api-messaging.wavy.global (the document's host; /v1/send-sms... are added to it)."
     bulk_same_content = False
     # "Status queries have a rate-limit of 1 request per second per IP address" (search and list).
     rate_limits = {"status_query": 1.0}
