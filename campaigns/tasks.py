@@ -49,3 +49,9 @@ def retention() -> dict:
     from campaigns.services.maintenance import retention as run
 
     return run()
+
+
+def provider_polls() -> dict:
+    from campaigns.services.provider_polls import run
+
+    return run()

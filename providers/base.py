@@ -359,6 +359,15 @@ class ProviderBackend:
     rate_limits: ClassVar[dict[str, float]] = {}
     # Most (our id, provider id) pairs one query_status call should be given.
     status_query_size: ClassVar[int] = 100
+    # Names of bool connection settings that switch on the periodic pulls of
+    # fetch_inbound / fetch_status_list ("" when the provider has no such endpoint).
+    inbound_poll_setting: ClassVar[str] = ""
+    status_list_setting: ClassVar[str] = ""
+    # Bool connection setting that hands messages with a future ``send_at`` to the provider
+    # (Capability.SCHEDULE); the engine then sends a scheduled campaign ahead of time.
+    schedule_setting: ClassVar[str] = ""
+    # Earliest the provider takes a scheduled message (Wavy: more than 30 minutes ahead).
+    schedule_min_ahead: ClassVar[float] = 0.0  # seconds
     # True when query_batch answers for a whole batch: the engine then polls statuses per
     # batch (backing off with age) instead of per message.
     batch_status_query: ClassVar[bool] = False
@@ -421,6 +430,16 @@ class ProviderBackend:
 
     def query_status(self, messages: Sequence[tuple[int, str]]) -> list[StatusUpdate]:
         """Current status of (our id, provider id) pairs; used to reconcile `unknown`."""
+        raise NotImplementedError
+
+    def fetch_status_list(self) -> list[StatusUpdate]:
+        """Statuses the provider has not handed out before (a consuming list); polled where
+        the connection's ``status_list_setting`` is on, as a fallback to callbacks."""
+        raise NotImplementedError
+
+    def fetch_inbound(self, since: datetime | None = None, until: datetime | None = None) -> list[InboundItem]:
+        """MOs: those not fetched before, or those received in [since, until]; polled where
+        the connection's ``inbound_poll_setting`` is on, deduplicated with pushed ones."""
         raise NotImplementedError
 
     def query_batch(self, batch_id: str) -> list[StatusUpdate]:

@@ -27,6 +27,7 @@ SCHEDULES = [
     ("engine: tick", "campaigns.tasks.tick", 1),
     ("engine: squash counts", "campaigns.tasks.squash", 5),
     ("engine: retention", "campaigns.tasks.retention", 60),
+    ("engine: provider polls", "campaigns.tasks.provider_polls", 1),
 ]
 _ensured = False
 

@@ -83,6 +83,7 @@ class UnifiedBackend(ChunkedBulkBackend):
         ),
     )
     capabilities = frozenset({Capability.SMS, Capability.SMS_FLASH, Capability.SMS_UNICODE, Capability.SCHEDULE})
+    schedule_setting = "provider_schedules"
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4

@@ -66,7 +66,38 @@ class WavyBackend(ProviderBackend):
             "Subaccount reference",
             help_text="Wavy subaccount to bill; only Administrator users may set it. Empty: the user's own subaccount.",
         ),
+        SettingField(
+            "poll_replies",
+            "Fetch replies by polling",
+            kind="bool",
+            default=True,
+            help_text="Every minute ask sms/receive/list (and hourly sms/receive/search) for replies push missed; duplicates are dropped.",
+        ),
+        SettingField(
+            "poll_statuses",
+            "Pull statuses every minute",
+            kind="bool",
+            default=False,
+            help_text="Ask sms/status/list as a fallback to callbacks (it shares the 1 status query per second limit).",
+        ),
+        SettingField(
+            "carrier_lookup_before_send",
+            "Look up carriers before a campaign",
+            kind="bool",
+            default=False,
+            help_text="Before a campaign starts, look up the carrier of recipients not looked up yet (Wavy bills each lookup).",
+        ),
+        SettingField(
+            "provider_schedules",
+            "Let the provider schedule",
+            kind="bool",
+            default=False,
+            help_text="Send a campaign scheduled more than 30 minutes ahead now, with scheduledDate, instead of holding it here.",
+        ),
     )
+    inbound_poll_setting = "poll_replies"
+    schedule_setting = "provider_schedules"
+    status_list_setting = "poll_statuses"
     capabilities = frozenset({C.SMS, C.SMS_FLASH, C.SMS_UNICODE, C.STATUS_QUERY, C.CARRIER_LOOKUP, C.INBOUND, C.SCHEDULE})
     bulk_size = 1000
     base_url_help = "https://api-messaging.wavy.global (the document's host; /v1/send-sms... are added to it)."
