@@ -14,6 +14,7 @@ from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import squash_counts
 from campaigns.services.polling import poll_batches
+from campaigns.services.provider_schedule import hand_over_scheduled
 from campaigns.services.reconcile import mark_stale_claims, poll_unreported, reconcile_unknown
 from campaigns.services.ussd import expire_idle_sessions
 from providers.base import MessageStatus as S
@@ -73,6 +74,7 @@ def tick() -> dict[str, int]:
     ):
         start_campaign(pk)
         done["started"] += 1
+    done["handed_over"] = hand_over_scheduled(now)  # provider-side schedules, ahead of time
     done["unknown"] = mark_stale_claims(now)
     for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING).select_related("connection"):
         if campaign.expires_at and campaign.expires_at <= now:

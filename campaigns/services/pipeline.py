@@ -24,6 +24,7 @@ from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.polling import remember_batches
+from campaigns.services.provider_schedule import provider_send_at
 from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
@@ -341,14 +342,14 @@ def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage
     if not won:
         return []
     rows = [claimed_row(r, {}) for r in Message.objects.filter(pk__in=won).values_list(*CLAIM_COLUMNS)]
-    return _to_outbound(rows, campaign.expires_at if campaign else None)
+    return _to_outbound(rows, campaign.expires_at if campaign else None, provider_send_at(campaign))
 
 
 def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
-    return _to_outbound(won.rows, campaign.expires_at)
+    return _to_outbound(won.rows, campaign.expires_at, provider_send_at(campaign))
 
 
-def _to_outbound(rows: Sequence[ClaimedRow], expires_at) -> list[OutboundMessage]:
+def _to_outbound(rows: Sequence[ClaimedRow], expires_at, send_at=None) -> list[OutboundMessage]:
     channels = {c.value: c for c in Channel}
     return [
         OutboundMessage(
@@ -362,6 +363,7 @@ def _to_outbound(rows: Sequence[ClaimedRow], expires_at) -> list[OutboundMessage
             flash=r.flash,
             payload=r.payload,
             expires_at=expires_at,
+            send_at=send_at,
         )
         for r in rows
     ]

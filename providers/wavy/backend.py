@@ -97,6 +97,7 @@ class WavyBackend(ProviderBackend):
     )
     inbound_poll_setting = "poll_replies"
     schedule_setting = "provider_schedules"
+    schedule_min_ahead = MIN_SCHEDULE_AHEAD.total_seconds()
     status_list_setting = "poll_statuses"
     capabilities = frozenset({C.SMS, C.SMS_FLASH, C.SMS_UNICODE, C.STATUS_QUERY, C.CARRIER_LOOKUP, C.INBOUND, C.SCHEDULE})
     bulk_size = 1000
