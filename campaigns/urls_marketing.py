@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from campaigns.views import dashboard
-from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, suppressions, templates
+from campaigns.views.marketing import (
+    campaigns,
+    composer,
+    contacts,
+    imports,
+    inbox,
+    lists,
+    provider_ops,
+    recordings,
+    suppressions,
+    templates,
+)
 
 
 class ActionConverter:
@@ -41,6 +52,7 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", contacts.contact_delete, name="contact_delete"),
+    path("contacts/<int:pk>/subscription/", provider_ops.contact_subscription, name="contact_subscription"),
     path("contacts/import/", imports.import_upload, name="import_upload"),
     path("contacts/import/<int:pk>/map/", imports.import_map, name="import_map"),
     path("contacts/import/<int:pk>/", imports.import_detail, name="import_detail"),
@@ -52,6 +64,7 @@ urlpatterns = [
     path("lists/<int:pk>/", lists.list_detail, name="list_detail"),
     path("lists/<int:pk>/edit/", lists.list_edit, name="list_edit"),
     path("lists/<int:pk>/delete/", lists.list_delete, name="list_delete"),
+    path("lists/<int:pk>/carrier-lookup/", provider_ops.list_carrier_lookup, name="list_carrier_lookup"),
     path("lists/<int:pk>/members/", lists.list_add_member, name="list_add_member"),
     path("lists/<int:pk>/members/<int:contact_pk>/remove/", lists.list_remove_member, name="list_remove_member"),
     # Templates, recordings, inbox

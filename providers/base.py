@@ -467,6 +467,11 @@ class ProviderBackend:
     def sync_templates(self) -> list[RemoteTemplate]:
         raise NotImplementedError
 
+    def set_subscription(self, phone: str, subscribed: bool) -> ProviderEvent:
+        """Register (True) or unregister (False) a number with the provider's subscription
+        service (Capability.SUBSCRIPTION); the event says the state the provider reports."""
+        raise NotImplementedError
+
     def upload_media(self, url: str, mime_type: str) -> str:
         """Register media with the provider; returns its media id."""
         raise NotImplementedError

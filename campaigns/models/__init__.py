@@ -5,6 +5,7 @@ from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.senders import SenderID, Template, VoiceRecording
+from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "SenderID",
     "StatusCount",
     "Subaccount",
+    "Subscription",
     "Suppression",
     "Template",
     "UssdSession",

@@ -104,20 +104,25 @@ def _emit(inbound: InboundMessage) -> None:
 
 
 def apply_events(connection, events: list[ProviderEvent]) -> list[str]:
+    from campaigns.services.otp import apply_charging
+    from campaigns.services.subscriptions import apply_notification
+
     outcomes = []
     for event in events:
         phone = event.phone if event.phone.startswith("+") or not event.phone else f"+{event.phone}"
         if event.kind == "subscription" and phone:
             Contact.objects.get_or_create(account_id=connection.account_id, phone=phone[:20])
             Suppression.objects.filter(account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER).delete()
-            outcomes.append("applied")
+            outcomes.append(apply_notification(connection, event))
         elif event.kind == "unsubscription" and phone:
             Suppression.objects.get_or_create(
                 account_id=connection.account_id,
                 phone=phone[:20],
                 defaults={"reason": Suppression.Reason.OPT_OUT, "source": Suppression.Source.PROVIDER, "note": "unsubscribed"},
             )
-            outcomes.append("applied")
+            outcomes.append(apply_notification(connection, event))
+        elif event.kind == "charging":
+            outcomes.append(apply_charging(connection, event))
         else:
             outcomes.append("ignored")
     return outcomes

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
+from campaigns.services.carrier import start_with_lookup
 from campaigns.services.counts import squash_counts
 from campaigns.services.polling import poll_batches
 from campaigns.services.provider_schedule import hand_over_scheduled
@@ -72,7 +73,7 @@ def tick() -> dict[str, int]:
         .filter(Q(send_at__isnull=True) | Q(send_at__lte=now))
         .values_list("pk", flat=True)
     ):
-        start_campaign(pk)
+        start_with_lookup(pk)  # start_campaign, after a carrier lookup where the connection enables it
         done["started"] += 1
     done["handed_over"] = hand_over_scheduled(now)  # provider-side schedules, ahead of time
     done["unknown"] = mark_stale_claims(now)

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import OtpRequest
@@ -169,3 +169,37 @@ def _provider_says_ok(otp: OtpRequest, code: str) -> bool:
 
 def _left(otp: OtpRequest) -> int:
     return max(0, otp.max_attempts - otp.attempts)
+
+
+def apply_charging(connection, event) -> str:
+    """A charging notification (V-Appstore caas/chargingNotification) for a charge an OTP
+    authorised: found by the reference its generate call returned; paid amount, currency and
+    outcome stored on the OTP. The money is the subscriber's payment collected by the
+    provider, not the account's prepaid credit, so the ledger balance does not move."""
+    from decimal import Decimal, InvalidOperation
+
+    data = event.data or {}
+    reference = str(data.get("reference") or "")
+    if not reference:
+        return "unknown_message"
+    otp = (
+        OtpRequest.objects.filter(connection=connection)
+        .filter(Q(provider_reference=reference) | Q(provider_reference__startswith=f"{reference}:"))
+        .order_by("-pk")
+        .first()
+    )
+    if otp is None:
+        return "unknown_message"
+    try:
+        amount = Decimal(str(data.get("paid_amount") or data.get("total_amount") or "0"))
+    except InvalidOperation:
+        amount = None
+    fields = {
+        "charge_status": "paid" if data.get("ok") else "failed",
+        "charge_amount": amount,
+        "charge_currency": str(data.get("currency") or "")[:8],
+        "charge_detail": str(data.get("status_detail") or data.get("status_code") or "")[:300],
+        "charged_at": timezone.now(),
+    }
+    changed = OtpRequest.objects.filter(pk=otp.pk).exclude(charge_status="paid").update(**fields)
+    return "applied" if changed else "duplicate"

@@ -42,7 +42,7 @@ def provider_send_at(campaign: Campaign | None, now: datetime | None = None) -> 
 
 def hand_over_scheduled(now: datetime | None = None) -> int:
     """Start the scheduled campaigns due for a provider-side schedule; returns how many."""
-    from campaigns.services.pipeline import start_campaign
+    from campaigns.services.carrier import start_with_lookup
 
     now = now or timezone.now()
     started = 0
@@ -55,6 +55,6 @@ def hand_over_scheduled(now: datetime | None = None) -> int:
         notice = timedelta(seconds=_backend_cls(campaign.connection).schedule_min_ahead) + MARGIN
         if campaign.send_at - now < notice:
             continue  # too late for the provider's notice: it starts here at its time
-        start_campaign(campaign.pk)
+        start_with_lookup(campaign.pk)
         started += 1
     return started

@@ -81,6 +81,13 @@ class WavyBackend(ProviderBackend):
             help_text="Ask sms/status/list as a fallback to callbacks (it shares the 1 status query per second limit).",
         ),
         SettingField(
+            "carrier_lookup_on_import",
+            "Look up carriers after an import",
+            kind="bool",
+            default=False,
+            help_text="After an import into a list, look up the numbers not looked up yet (Wavy bills each lookup).",
+        ),
+        SettingField(
             "carrier_lookup_before_send",
             "Look up carriers before a campaign",
             kind="bool",
