@@ -195,6 +195,13 @@ class SubscriptionAdmin(BigTableAdmin):
     raw_id_fields = ("contact", "connection", "account")
 
 
+@admin.register(m.MediaAsset)
+class MediaAssetAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "status", "connection", "account", "created_at")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("connection", "account", "uploaded_by")
+
+
 @admin.register(m.ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "prefix", "account", "read_only", "last_used_at", "revoked_at")

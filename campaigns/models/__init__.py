@@ -3,6 +3,7 @@ from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
+from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.senders import SenderID, Template, VoiceRecording
 from campaigns.models.subscriptions import Subscription
@@ -25,6 +26,7 @@ __all__ = [
     "InboundMessage",
     "LedgerEntry",
     "ListMembership",
+    "MediaAsset",
     "Membership",
     "Message",
     "OtpRequest",

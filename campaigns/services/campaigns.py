@@ -125,8 +125,9 @@ def content_errors(campaign: Campaign) -> list[str]:
             return ["A voice campaign needs a text to read, a recording or a call template."]
         return []
     if channel == "whatsapp":
-        if not (campaign.text.strip() or content.get("template_id") or campaign.template_id):
-            return ["A WhatsApp campaign needs a text or an approved template."]
+        media = content.get("media") or {}
+        if not (campaign.text.strip() or content.get("template_id") or campaign.template_id or media.get("id") or media.get("link")):
+            return ["A WhatsApp campaign needs a text, an approved template or media."]
         if len(campaign.text) > MAX_WHATSAPP_CHARS:
             return [f"The text is longer than {MAX_WHATSAPP_CHARS} characters."]
         return []

@@ -65,6 +65,8 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         payload = dict(data["payload"]) or ({"kind": "otp"} if channel == "voice" else {})
         if channel == "voice" and voice_kind(payload) == "call":
             payload = voice_call_payload(self.scope, connection, payload)
+        if channel == "whatsapp" and payload.get("media_asset") is not None:
+            payload = whatsapp_media_payload(self.scope, connection, payload)
         _check_content(channel, data["text"], payload)
         subaccount = self.scope.subaccount or data.get("subaccount")
         wanted = {
@@ -137,6 +139,21 @@ def voice_call_payload(scope, connection, payload: dict) -> dict:
     return call
 
 
+def whatsapp_media_payload(scope, connection, payload: dict) -> dict:
+    """``payload.media_asset``: a ready item of the media library, sent by the provider's media id."""
+    from campaigns.models import MediaAsset
+    from campaigns.services.media import media_payload
+
+    asset = MediaAsset.objects.filter(
+        account=scope.account, pk=_as_int(payload["media_asset"]), connection=connection, status=MediaAsset.Status.READY
+    ).first()
+    if asset is None:
+        raise ApiError(
+            400, "validation_error", "payload.media_asset: no ready media with this id on this connection.", {"payload": ["media_asset"]}
+        )
+    return {**payload, **media_payload(asset, str(payload.get("caption") or ""), str(payload.get("filename") or ""))}
+
+
 def _as_int(value) -> int:
     try:
         return int(value)
@@ -154,8 +171,10 @@ def _check_content(channel: str, text: str, payload: dict) -> None:
             "text: This field is required for sms and voice OTP (a voice call takes payload.recording_id instead).",
             {"text": ["required"]},
         )
-    if channel == "whatsapp" and not text.strip() and not payload.get("template_id") and not payload.get("media_urls"):
-        raise ApiError(400, "validation_error", "Give a text, or a template_id / media_urls in payload.", {"payload": ["empty message"]})
+    if channel == "whatsapp" and not text.strip() and not (payload.get("template_id") or payload.get("media_urls") or payload.get("media")):
+        raise ApiError(
+            400, "validation_error", "Give a text, or a template_id / media_asset / media_urls in payload.", {"payload": ["empty message"]}
+        )
 
 
 class InboundFilter(django_filters.FilterSet):
