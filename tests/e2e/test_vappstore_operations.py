@@ -95,3 +95,5 @@ def test_charging_notification_is_applied_to_its_otp(demo, django_capture_on_com
     otp.refresh_from_db()
     assert (otp.charge_status, otp.charge_amount, otp.charge_currency) == ("paid", Decimal("5.00"), "FJD")
     assert WebhookEvent.objects.get(kind="charging").outcome == "applied"
+    shown = client.get(f"/api/v1/otp/{otp.pk}").json()
+    assert (shown["charge_status"], shown["charge_amount"], shown["charge_currency"]) == ("paid", "5.00", "FJD")
