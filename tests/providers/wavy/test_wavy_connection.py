@@ -28,6 +28,7 @@ def test_registered_with_the_documents_credential_names(wavy_registry):
         "subAccount",
         "poll_replies",
         "poll_statuses",
+        "carrier_lookup_on_import",
         "carrier_lookup_before_send",
         "provider_schedules",
     ]
