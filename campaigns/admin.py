@@ -181,6 +181,27 @@ class EngineClockAdmin(admin.ModelAdmin):
     search_fields = ("key",)
 
 
+@admin.register(m.BatchPoll)
+class BatchPollAdmin(BigTableAdmin):
+    list_display = ("batch_id", "connection", "polls", "next_poll_at", "done", "created_at")
+    list_filter = ("done",)
+    raw_id_fields = ("connection",)
+
+
+@admin.register(m.Subscription)
+class SubscriptionAdmin(BigTableAdmin):
+    list_display = ("contact", "connection", "status", "frequency", "since", "source")
+    list_filter = ("status", "source")
+    raw_id_fields = ("contact", "connection", "account")
+
+
+@admin.register(m.MediaAsset)
+class MediaAssetAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "status", "connection", "account", "created_at")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("connection", "account", "uploaded_by")
+
+
 @admin.register(m.ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "prefix", "account", "read_only", "last_used_at", "revoked_at")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 
 def start_campaign(campaign_id: int) -> int:
-    from campaigns.services.pipeline import start_campaign as start
+    from campaigns.services.carrier import start_with_lookup
 
-    return start(campaign_id)
+    return start_with_lookup(campaign_id)
 
 
 def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
@@ -47,5 +47,11 @@ def squash() -> int:
 
 def retention() -> dict:
     from campaigns.services.maintenance import retention as run
+
+    return run()
+
+
+def provider_polls() -> dict:
+    from campaigns.services.provider_polls import run
 
     return run()

@@ -97,6 +97,30 @@ class ErrorCode(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class SenderRule:
+    """What a provider's document accepts as an SMS sender."""
+
+    alphanumeric_min: int = 1
+    alphanumeric_max: int = 11
+    numeric_max: int = 18  # a sender of digits only (an optional leading +)
+
+    def problem(self, value: str) -> str:
+        """Why ``value`` is refused ("" when it is fine)."""
+        digits = value[1:] if value.startswith("+") else value
+        if digits.isdigit():
+            if len(digits) > self.numeric_max:
+                return f"a numeric sender has at most {self.numeric_max} digits"
+            return ""
+        if not value.isascii() or not all(ch.isalnum() or ch in " .-_&" for ch in value):
+            return "an alphanumeric sender has only letters, digits, spaces and . - _ &"
+        if not self.alphanumeric_min <= len(value) <= self.alphanumeric_max:
+            if self.alphanumeric_min <= 1:
+                return f"an alphanumeric sender has at most {self.alphanumeric_max} characters"
+            return f"an alphanumeric sender has {self.alphanumeric_min} to {self.alphanumeric_max} characters"
+        return ""
+
+
+@dataclass(frozen=True)
 class ProviderError:
     code: ErrorCode
     error_class: ErrorClass
@@ -223,6 +247,9 @@ class InboundItem:
     ussd_op: str = ""  # mo-init | mo-cont ...
     received_at: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # The message this one answers, where the provider says (Wavy's mt.id / mt.correlationId).
+    reply_to_provider_id: str = ""
+    reply_to_message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -296,6 +323,10 @@ class OtpResult:
     message_id: str = ""
 
 
+# Blocks until a slot of ``rate`` requests/s is free on ``key`` (shared by every worker).
+Pacer = Callable[[str, float], None]
+
+
 class ProviderBackend:
     """Base class of every provider. Subclasses set the class attributes and implement
     ``send_one`` (single-message APIs) or override ``send_batch`` (bulk APIs)."""
@@ -303,6 +334,9 @@ class ProviderBackend:
     slug: ClassVar[str]
     name: ClassVar[str]
     default_base_url: ClassVar[str]
+    # What the document says the base URL is (shown on the connection form, and as the hint
+    # when a test call under another base URL answers 404).
+    base_url_help: ClassVar[str] = ""
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
     setting_fields: ClassVar[tuple[SettingField, ...]] = ()
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
@@ -322,10 +356,50 @@ class ProviderBackend:
     webhook_kinds: ClassVar[tuple[tuple[str, str], ...]] = ()
     # False when the provider pushes no delivery reports: the engine polls query_status.
     delivery_reports: ClassVar[bool] = True
+    # Requests per second the provider allows for an operation ("status_query", "inbound",
+    # "carrier_lookup"...), per source IP: one limit shared by every connection of the
+    # provider. The backend calls ``pace(operation)`` before each such request.
+    rate_limits: ClassVar[dict[str, float]] = {}
+    # Most (our id, provider id) pairs one query_status call should be given.
+    status_query_size: ClassVar[int] = 100
+    # Names of bool connection settings that switch on the periodic pulls of
+    # fetch_inbound / fetch_status_list ("" when the provider has no such endpoint).
+    inbound_poll_setting: ClassVar[str] = ""
+    status_list_setting: ClassVar[str] = ""
+    # Bool connection setting that hands messages with a future ``send_at`` to the provider
+    # (Capability.SCHEDULE); the engine then sends a scheduled campaign ahead of time.
+    schedule_setting: ClassVar[str] = ""
+    # Earliest the provider takes a scheduled message (Wavy: more than 30 minutes ahead).
+    schedule_min_ahead: ClassVar[float] = 0.0  # seconds
+    # True when query_batch answers for a whole batch: the engine then polls statuses per
+    # batch (backing off with age) instead of per message.
+    batch_status_query: ClassVar[bool] = False
+    # Longest text per channel the provider takes, in characters (absent: no documented limit).
+    max_text_length: ClassVar[dict[str, int]] = {}
+    # The SMS sender rule of the document; None when the provider sets no rule (or no sender).
+    sms_sender_rule: ClassVar[SenderRule | None] = None
 
-    def __init__(self, config: ConnectionConfig, http: ProviderHTTP) -> None:
+    def __init__(self, config: ConnectionConfig, http: ProviderHTTP, pacer: Pacer | None = None) -> None:
         self.config = config
         self.http = http
+        self.pacer = pacer
+        self._last_paced: dict[str, float] = {}
+
+    def pace(self, operation: str) -> None:
+        """Wait for a free slot of a rate-limited operation: through the shared limiter when
+        the registry gave one, else spaced within this backend object."""
+        rate = self.rate_limits.get(operation, 0.0)
+        if rate <= 0:
+            return
+        if self.pacer is not None:
+            self.pacer(f"{self.slug}:{operation}", rate)
+            return
+        import time
+
+        gap = 1.0 / rate - (time.monotonic() - self._last_paced.get(operation, float("-inf")))
+        if gap > 0:
+            time.sleep(gap)
+        self._last_paced[operation] = time.monotonic()
 
     @classmethod
     def billed_segments(cls, text: str, segments: int) -> int:
@@ -344,8 +418,36 @@ class ProviderBackend:
     def send_one(self, message: OutboundMessage) -> SendResult:
         raise NotImplementedError
 
+    def send_checked(self, messages: Sequence[OutboundMessage]) -> list[SendResult]:
+        """What the engine calls: messages breaking the declared limits fail here, without a
+        request (never left pending); the rest go through ``send_batch``."""
+        results: list[SendResult] = []
+        passing: list[OutboundMessage] = []
+        for message in messages:
+            refused = self.limit_failure(message)
+            if refused is None:
+                passing.append(message)
+            else:
+                results.append(refused)
+        return results + (self.send_batch(passing) if passing else [])
+
     def query_status(self, messages: Sequence[tuple[int, str]]) -> list[StatusUpdate]:
         """Current status of (our id, provider id) pairs; used to reconcile `unknown`."""
+        raise NotImplementedError
+
+    def fetch_status_list(self) -> list[StatusUpdate]:
+        """Statuses the provider has not handed out before (a consuming list); polled where
+        the connection's ``status_list_setting`` is on, as a fallback to callbacks."""
+        raise NotImplementedError
+
+    def fetch_inbound(self, since: datetime | None = None, until: datetime | None = None) -> list[InboundItem]:
+        """MOs: those not fetched before, or those received in [since, until]; polled where
+        the connection's ``inbound_poll_setting`` is on, deduplicated with pushed ones."""
+        raise NotImplementedError
+
+    def query_batch(self, batch_id: str) -> list[StatusUpdate]:
+        """Current status of every message of one provider batch (``SendResult.extra["batch_id"]``),
+        in one request; backends that can set ``batch_status_query``."""
         raise NotImplementedError
 
     # --- webhooks ----------------------------------------------------------
@@ -368,6 +470,11 @@ class ProviderBackend:
     def sync_templates(self) -> list[RemoteTemplate]:
         raise NotImplementedError
 
+    def set_subscription(self, phone: str, subscribed: bool) -> ProviderEvent:
+        """Register (True) or unregister (False) a number with the provider's subscription
+        service (Capability.SUBSCRIPTION); the event says the state the provider reports."""
+        raise NotImplementedError
+
     def upload_media(self, url: str, mime_type: str) -> str:
         """Register media with the provider; returns its media id."""
         raise NotImplementedError
@@ -377,6 +484,40 @@ class ProviderBackend:
 
     def otp_verify(self, reference: str, code: str) -> OtpResult:
         raise NotImplementedError
+
+    # --- limits (checked by the composer, the API and sender approval) -------
+    @classmethod
+    def text_problem(cls, channel: str, text: str, encoding: str = "gsm7") -> str:
+        """Why the provider would refuse this text on ``channel`` ("" when it takes it)."""
+        limit = cls.max_text_length.get(str(channel))
+        if limit and len(text) > limit:
+            return f"{cls.name} takes at most {limit} characters per message; this text has {len(text)}"
+        if str(channel) == Channel.SMS and encoding == "ucs2" and not cls.supports(Capability.SMS_UNICODE):
+            return f"{cls.name} cannot send Unicode text (characters outside the GSM alphabet)"
+        return ""
+
+    @classmethod
+    def sender_problem(cls, channel: str, sender: str) -> str:
+        """Why the provider would refuse this sender on ``channel`` ("" when it takes it)."""
+        if str(channel) != Channel.SMS or not sender or cls.sms_sender_rule is None:
+            return ""
+        problem = cls.sms_sender_rule.problem(sender)
+        return f"{cls.name}: {problem} ({sender!r})" if problem else ""
+
+    @classmethod
+    def limit_failure(cls, message: OutboundMessage) -> SendResult | None:
+        """A failed result for a message that breaks the declared limits, before any request."""
+        text = cls.text_problem(message.channel, message.text, message.encoding)
+        if text:
+            return SendResult(
+                message.id, MessageStatus.FAILED, error=ProviderError(ErrorCode.CONTENT_INVALID, ErrorClass.PERMANENT, message=text)
+            )
+        sender = cls.sender_problem(message.channel, message.sender)
+        if sender:
+            return SendResult(
+                message.id, MessageStatus.FAILED, error=ProviderError(ErrorCode.SENDER_INVALID, ErrorClass.PERMANENT, message=sender)
+            )
+        return None
 
     # --- helpers -----------------------------------------------------------
     @classmethod

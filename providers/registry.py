@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -45,4 +47,17 @@ def backend_for(connection: ProviderConnection) -> ProviderBackend:
     cls = backend_class(connection.provider)
     client = shared_client(connection.pk, connection.base_url, pool=max(cls.concurrency, 4))
     http = ProviderHTTP(client, connection_id=connection.pk, account_id=connection.account_id, redact=cls.redact_keys)
-    return cls(connection.config(), http)
+    from campaigns.services.pacing import wait_for_operation
+
+    return cls(connection.config(), http, pacer=wait_for_operation)
+
+
+@contextmanager
+def calling(connection: ProviderConnection) -> Iterator[ProviderBackend]:
+    """A backend for one-off calls (OTP, template sync, lookups...): its HTTP exchanges are
+    saved to the HTTP log when the block ends, whatever happened."""
+    backend = backend_for(connection)
+    try:
+        yield backend
+    finally:
+        backend.http.flush()

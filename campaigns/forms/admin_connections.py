@@ -67,6 +67,8 @@ class ConnectionForm(forms.Form):
         self.backend, self.account, self.instance = backend, account, instance
         stored = instance.get_credentials() if instance else {}
         self.fields["base_url"].initial = backend.default_base_url
+        if backend.base_url_help:
+            self.fields["base_url"].help_text = f"The document's base URL: {backend.base_url_help} Point it at a simulator to test."
         labels = dict(CHANNEL_CHOICES)
         self.fields["channels"].choices = [(c.value, labels.get(c.value, c.value)) for c in backend.channels()]
         if instance is None:
@@ -101,6 +103,23 @@ class ConnectionForm(forms.Form):
         if clash.exists():
             raise forms.ValidationError("Another connection already has this name.")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or not data.get("base_url") or not self._address_changed(data):
+            return data
+        from providers.checks import probe_base_url
+
+        problem = probe_base_url(self.backend, data["base_url"], self.credentials(), self.settings_values(), self.account.pk)
+        if problem:
+            self.add_error("base_url", problem)
+        return data
+
+    def _address_changed(self, data: dict[str, Any]) -> bool:
+        """A new connection, another base URL or new credentials: worth a test call."""
+        if self.instance is None or data["base_url"].rstrip("/") != self.instance.base_url.rstrip("/"):
+            return True
+        return any(data.get(CRED + spec.name) for spec in self.backend.credential_fields if spec.secret)
 
     def credentials(self) -> dict[str, str]:
         """Stored values, replaced by every credential typed in."""

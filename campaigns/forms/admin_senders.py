@@ -109,6 +109,11 @@ class SenderRequestForm(forms.Form):
         connection = data.get("connection")
         if connection and not connection.serves(channel):
             self.add_error("connection", f"{connection.name} does not serve {channel}.")
+        elif connection:
+            from campaigns.services.limits import sender_problems
+
+            for problem in sender_problems(connection, channel, data["value"]):
+                self.add_error("value", problem)
         return data
 
     def save(self, user) -> SenderID:
@@ -148,4 +153,9 @@ class SenderDecisionForm(forms.Form):
             raise forms.ValidationError(f"A {self.sender.get_status_display().lower()} sender ID cannot be {action}d.")
         if action == "reject" and not data.get("note"):
             self.add_error("note", "Say why it is rejected, so the requester can fix it.")
+        if action in ("approve", "enable"):
+            from campaigns.services.limits import sender_approval_problems
+
+            for problem in sender_approval_problems(self.sender):
+                self.add_error(None, f"It cannot be used: {problem}")
         return data

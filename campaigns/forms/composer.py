@@ -16,7 +16,7 @@ from django.utils import timezone
 from campaigns.encoding import analyze
 from campaigns.forms.fields import ObjectsField
 from campaigns.forms.phones import PhoneError, normalize_phone
-from campaigns.models import Campaign, ContactList, SenderID, Template, VoiceRecording
+from campaigns.models import Campaign, ContactList, MediaAsset, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import placeholders
 from providers.base import Capability as C
@@ -176,6 +176,13 @@ class ContentStepForm(forms.Form):
         label="Template variables",
         help_text="One per line, in order; placeholders allowed.",
     )
+    media_asset = forms.ModelChoiceField(
+        queryset=MediaAsset.objects.none(),
+        required=False,
+        empty_label="From a link below…",
+        label="From the media library",
+        help_text="Registered once with the provider (WhatsApp > Media).",
+    )
     media_url = forms.URLField(required=False, label="Media link (https://…)", assume_scheme="https")
     caption = forms.CharField(required=False, max_length=1000)
     filename = forms.CharField(required=False, max_length=200, label="File name (documents)")
@@ -202,6 +209,9 @@ class ContentStepForm(forms.Form):
             tpl = tpl.filter(connection_id=campaign.connection_id)
         self.fields["template"].queryset = tpl
         self.fields["recording"].queryset = recordings.filter(status=VoiceRecording.Status.APPROVED)
+        self.fields["media_asset"].queryset = MediaAsset.objects.filter(
+            account_id=campaign.account_id, connection_id=campaign.connection_id, status=MediaAsset.Status.READY, kind=self.option
+        )
         if campaign.channel == "voice" and self.option == "call":
             self.fields["template"].label = "Call template"
             self.fields["template"].empty_label = "No call template"
@@ -221,6 +231,7 @@ class ContentStepForm(forms.Form):
             "text": campaign.text,
             "variables": "\n".join(content.get("variables") or []),
             "media_url": media.get("link", ""),
+            "media_asset": content.get("media_asset"),
             "caption": media.get("caption", ""),
             "filename": media.get("filename", ""),
             "recording": content.get("recording_id"),
@@ -272,8 +283,8 @@ class ContentStepForm(forms.Form):
         elif option == "text":
             if not data.get("text", "").strip():
                 self.add_error("text", "Write the message.")
-        elif not data.get("media_url"):
-            self.add_error("media_url", f"Give the link to the {option}.")
+        elif not data.get("media_url") and not data.get("media_asset"):
+            self.add_error("media_url", f"Choose the {option} from the media library or give its link.")
 
     def _clean_ussd(self, data: dict) -> None:
         steps = self.split_steps(data.get("ussd_steps", ""))
@@ -300,7 +311,11 @@ class ContentStepForm(forms.Form):
             content["variables"] = _lines(data.get("variables", ""))
             if data.get("template"):
                 content["template_id"] = data["template"].provider_template_id
-            if data.get("media_url"):
+            if data.get("media_asset") and self.option != "template":
+                asset = data["media_asset"]
+                content["media_asset"] = asset.pk
+                content["media"] = {"id": asset.provider_media_id, "caption": data.get("caption", ""), "filename": data.get("filename", "")}
+            elif data.get("media_url"):
                 content["media_urls"] = [data["media_url"]]
                 content["media"] = {"link": data["media_url"], "caption": data.get("caption", ""), "filename": data.get("filename", "")}
         elif campaign.channel == "voice" and self.option == "call":

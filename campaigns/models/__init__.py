@@ -1,15 +1,18 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
-from campaigns.models.engine import EngineClock
+from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
+from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.senders import SenderID, Template, VoiceRecording
+from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 
 __all__ = [
     "Account",
     "ApiKey",
+    "BatchPoll",
     "Campaign",
     "Contact",
     "ContactField",
@@ -23,6 +26,7 @@ __all__ = [
     "InboundMessage",
     "LedgerEntry",
     "ListMembership",
+    "MediaAsset",
     "Membership",
     "Message",
     "OtpRequest",
@@ -31,6 +35,7 @@ __all__ = [
     "SenderID",
     "StatusCount",
     "Subaccount",
+    "Subscription",
     "Suppression",
     "Template",
     "UssdSession",

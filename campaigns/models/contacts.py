@@ -14,6 +14,12 @@ class Contact(models.Model):
     first_name = models.CharField(max_length=100, blank=True, default="")
     last_name = models.CharField(max_length=100, blank=True, default="")
     attributes = models.JSONField(default=dict, blank=True)
+    # From a provider's carrier lookup (Wavy carrier/lookup): the network that serves the
+    # number today (ported numbers included) and whether it is an active mobile number.
+    network = models.CharField(max_length=60, blank=True, default="")
+    network_country = models.CharField(max_length=2, blank=True, default="")
+    network_active = models.BooleanField(null=True, blank=True)
+    network_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

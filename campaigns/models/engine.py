@@ -17,6 +17,25 @@ class EngineClock(models.Model):
         return f"{self.key}={self.value}"
 
 
+class BatchPoll(models.Model):
+    """A provider batch (VavaSMS lot) whose statuses the engine asks for, as one request per
+    batch, backing off with age, until every message in it has a final status."""
+
+    connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.CASCADE, related_name="batch_polls")
+    batch_id = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_poll_at = models.DateTimeField()
+    polls = models.PositiveIntegerField(default=0)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "batch_id"], name="batch_poll_unique")]
+        indexes = [models.Index(fields=["done", "next_poll_at"], name="batch_poll_due")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} ({self.polls} polls)"
+
+
 def _create_engine_schedules(sender, using: str = "default", **kwargs) -> None:
     """After `migrate`, the engine's periodic tasks exist (tick, squash, retention)."""
     if getattr(sender, "name", "") != "campaigns":

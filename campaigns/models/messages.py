@@ -174,4 +174,10 @@ class OtpRequest(models.Model):
     max_attempts = models.PositiveSmallIntegerField(default=5)
     expires_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)
+    # The provider's charging notification for a charge the OTP authorised (V-Appstore CaaS).
+    charge_status = models.CharField(max_length=10, blank=True, default="", help_text="paid | failed, once notified.")
+    charge_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="What was paid.")
+    charge_currency = models.CharField(max_length=8, blank=True, default="")
+    charge_detail = models.CharField(max_length=300, blank=True, default="")
+    charged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

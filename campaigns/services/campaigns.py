@@ -105,7 +105,9 @@ def _sender_errors(campaign: Campaign) -> list[str]:
         return [f"The sender ID {sender.value} is for {sender.get_channel_display()}, not {campaign.get_channel_display()}."]
     if sender.connection_id and campaign.connection_id and sender.connection_id != campaign.connection_id:
         return [f"The sender ID {sender.value} is approved on another connection."]
-    return []
+    from campaigns.services.limits import sender_problems
+
+    return sender_problems(campaign.connection, campaign.channel, sender.value)
 
 
 def content_errors(campaign: Campaign) -> list[str]:
@@ -122,8 +124,9 @@ def content_errors(campaign: Campaign) -> list[str]:
             return ["A voice campaign needs a text to read, a recording or a call template."]
         return []
     if channel == "whatsapp":
-        if not (campaign.text.strip() or content.get("template_id") or campaign.template_id):
-            return ["A WhatsApp campaign needs a text or an approved template."]
+        media = content.get("media") or {}
+        if not (campaign.text.strip() or content.get("template_id") or campaign.template_id or media.get("id") or media.get("link")):
+            return ["A WhatsApp campaign needs a text, an approved template or media."]
         if len(campaign.text) > MAX_WHATSAPP_CHARS:
             return [f"The text is longer than {MAX_WHATSAPP_CHARS} characters."]
         return []
@@ -133,15 +136,10 @@ def content_errors(campaign: Campaign) -> list[str]:
     info = sms_info(text)
     if info.segments > MAX_SMS_SEGMENTS:
         return [f"The message is {info.segments} SMS segments long; the most is {MAX_SMS_SEGMENTS}."]
-    if info.encoding == "ucs2" and campaign.connection_id:
-        from providers.base import Capability
+    if campaign.connection_id:
+        from campaigns.services.limits import text_problems
 
-        try:
-            caps = campaign.connection.capabilities()
-        except Exception:
-            caps = frozenset()
-        if caps and Capability.SMS_UNICODE not in caps:
-            return [f"This connection cannot send Unicode text (characters: {''.join(info.ucs2_chars[:10])})."]
+        return text_problems(campaign.connection, "sms", text)  # the provider's own limits, as for single sends
     return []
 
 

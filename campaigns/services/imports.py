@@ -303,6 +303,10 @@ def run_import(job_id: int) -> None:
         job.status, job.error = ImportJob.Status.FAILED, f"The import stopped on an unexpected error ({exc.__class__.__name__})."
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at", "rejects_file", "total_rows"])
+    if job.status == ImportJob.Status.DONE:
+        from campaigns.services.carrier import after_import
+
+        after_import(job)
 
 
 def start_import(job: ImportJob) -> None:

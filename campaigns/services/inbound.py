@@ -44,7 +44,7 @@ def _apply_one(connection, item: InboundItem) -> str:
     ):
         return "duplicate"
     contact_id = Contact.objects.filter(account_id=account_id, phone=phone).values_list("id", flat=True).first()
-    last = Message.objects.filter(connection=connection, to=phone).order_by("-id").values("id", "campaign_id").first()
+    last = answered_message(connection, item, phone)
     opt_out = item.kind == "sms" and is_opt_out(item.text)
     try:
         with transaction.atomic():
@@ -79,6 +79,21 @@ def _apply_one(connection, item: InboundItem) -> str:
     return "applied"
 
 
+def answered_message(connection, item: InboundItem, phone: str) -> dict | None:
+    """The message a reply answers: the one the provider names (its id, else our own id sent
+    as a correlation id), else the latest one sent to that number on the connection."""
+    sent = Message.objects.filter(connection=connection).values("id", "campaign_id")
+    if item.reply_to_provider_id:
+        named = sent.filter(provider_message_id=item.reply_to_provider_id).first()
+        if named:
+            return named
+    if item.reply_to_message_id:
+        named = sent.filter(pk=item.reply_to_message_id, to=phone).first()
+        if named:
+            return named
+    return sent.filter(to=phone).order_by("-id").first()
+
+
 def _emit(inbound: InboundMessage) -> None:
     try:
         from campaigns.services.events import emit_event, inbound_payload
@@ -89,20 +104,25 @@ def _emit(inbound: InboundMessage) -> None:
 
 
 def apply_events(connection, events: list[ProviderEvent]) -> list[str]:
+    from campaigns.services.otp import apply_charging
+    from campaigns.services.subscriptions import apply_notification
+
     outcomes = []
     for event in events:
         phone = event.phone if event.phone.startswith("+") or not event.phone else f"+{event.phone}"
         if event.kind == "subscription" and phone:
             Contact.objects.get_or_create(account_id=connection.account_id, phone=phone[:20])
             Suppression.objects.filter(account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER).delete()
-            outcomes.append("applied")
+            outcomes.append(apply_notification(connection, event))
         elif event.kind == "unsubscription" and phone:
             Suppression.objects.get_or_create(
                 account_id=connection.account_id,
                 phone=phone[:20],
                 defaults={"reason": Suppression.Reason.OPT_OUT, "source": Suppression.Source.PROVIDER, "note": "unsubscribed"},
             )
-            outcomes.append("applied")
+            outcomes.append(apply_notification(connection, event))
+        elif event.kind == "charging":
+            outcomes.append(apply_charging(connection, event))
         else:
             outcomes.append("ignored")
     return outcomes

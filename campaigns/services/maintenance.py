@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, EngineClock, Message
 from campaigns.services import clock, ledger
+from campaigns.services.carrier import start_with_lookup
 from campaigns.services.counts import squash_counts
+from campaigns.services.polling import poll_batches
+from campaigns.services.provider_schedule import hand_over_scheduled
 from campaigns.services.reconcile import mark_stale_claims, poll_unreported, reconcile_unknown
 from campaigns.services.ussd import expire_idle_sessions
 from providers.base import MessageStatus as S
@@ -26,6 +29,7 @@ SCHEDULES = [
     ("engine: tick", "campaigns.tasks.tick", 1),
     ("engine: squash counts", "campaigns.tasks.squash", 5),
     ("engine: retention", "campaigns.tasks.retention", 60),
+    ("engine: provider polls", "campaigns.tasks.provider_polls", 1),
 ]
 _ensured = False
 
@@ -69,8 +73,9 @@ def tick() -> dict[str, int]:
         .filter(Q(send_at__isnull=True) | Q(send_at__lte=now))
         .values_list("pk", flat=True)
     ):
-        start_campaign(pk)
+        start_with_lookup(pk)  # start_campaign, after a carrier lookup where the connection enables it
         done["started"] += 1
+    done["handed_over"] = hand_over_scheduled(now)  # provider-side schedules, ahead of time
     done["unknown"] = mark_stale_claims(now)
     for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING).select_related("connection"):
         if campaign.expires_at and campaign.expires_at <= now:
@@ -90,6 +95,7 @@ def tick() -> dict[str, int]:
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
+    done["polled_batches"] = poll_batches()
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from campaigns.models import Account, Message, StatusCount
 from campaigns.rendering import render
-from campaigns.services import ledger
+from campaigns.services import ledger, limits
 from campaigns.services.estimate import PriceBook, units_for
 from campaigns.services.pacing import connection_key, wait_for_slot
 from campaigns.services.smsinfo import billed_counter, sms_info
@@ -66,6 +66,9 @@ def send_single(
         text = render(text, render_with)
     if channel in ("sms",) and not text.strip():
         raise SendError("The message text is empty.")
+    refused = limits.text_problems(connection, channel, text) + limits.sender_problems(connection, channel, sender)
+    if refused:
+        raise SendError(" ".join(refused))
     info = sms_info(text)
     price = PriceBook(account.pk, channel).lookup(to)
     segments = billed_counter(connection)(text, info.segments) if channel == "sms" else info.segments

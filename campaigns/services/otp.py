@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.models import OtpRequest
@@ -129,10 +129,11 @@ def _queue_provider_generate(otp_id: int, options: dict) -> None:
 
 def provider_generate(otp_id: int, options: dict) -> None:
     """Task: ask the provider to generate and send its code; a refusal marks the OTP failed."""
-    from providers.registry import backend_for
+    from providers.registry import calling
 
     otp = OtpRequest.objects.select_related("connection").get(pk=otp_id)
-    result = backend_for(otp.connection).otp_generate(otp.to, **options)
+    with calling(otp.connection) as backend:
+        result = backend.otp_generate(otp.to, **options)
     if result.ok:
         OtpRequest.objects.filter(pk=otp_id).update(provider_reference=result.reference or otp.to)
     else:
@@ -158,12 +159,47 @@ def verify(otp: OtpRequest, code: str) -> Verification:
 
 
 def _provider_says_ok(otp: OtpRequest, code: str) -> bool:
-    from providers.registry import backend_for
+    from providers.registry import calling
 
     if not otp.provider_reference:
         return False  # the provider has not confirmed sending yet
-    return backend_for(otp.connection).otp_verify(otp.provider_reference, code).ok
+    with calling(otp.connection) as backend:
+        return backend.otp_verify(otp.provider_reference, code).ok
 
 
 def _left(otp: OtpRequest) -> int:
     return max(0, otp.max_attempts - otp.attempts)
+
+
+def apply_charging(connection, event) -> str:
+    """A charging notification (V-Appstore caas/chargingNotification) for a charge an OTP
+    authorised: found by the reference its generate call returned; paid amount, currency and
+    outcome stored on the OTP. The money is the subscriber's payment collected by the
+    provider, not the account's prepaid credit, so the ledger balance does not move."""
+    from decimal import Decimal, InvalidOperation
+
+    data = event.data or {}
+    reference = str(data.get("reference") or "")
+    if not reference:
+        return "unknown_message"
+    otp = (
+        OtpRequest.objects.filter(connection=connection)
+        .filter(Q(provider_reference=reference) | Q(provider_reference__startswith=f"{reference}:"))
+        .order_by("-pk")
+        .first()
+    )
+    if otp is None:
+        return "unknown_message"
+    try:
+        amount = Decimal(str(data.get("paid_amount") or data.get("total_amount") or "0"))
+    except InvalidOperation:
+        amount = None
+    fields = {
+        "charge_status": "paid" if data.get("ok") else "failed",
+        "charge_amount": amount,
+        "charge_currency": str(data.get("currency") or "")[:8],
+        "charge_detail": str(data.get("status_detail") or data.get("status_code") or "")[:300],
+        "charged_at": timezone.now(),
+    }
+    changed = OtpRequest.objects.filter(pk=otp.pk).exclude(charge_status="paid").update(**fields)
+    return "applied" if changed else "duplicate"

@@ -100,3 +100,20 @@ def campaign_key(campaign_id: int) -> str:
 def wait_for_slot(keys_rates: list[tuple[str, float]], n: int) -> float:
     """Reserve on every (key, rate) and return the longest wait."""
     return max([reserve(key, n, rate) for key, rate in keys_rates] or [0.0])
+
+
+def provider_operation_key(name: str) -> str:
+    """``name`` is "<provider>:<operation>": a provider's per-IP limit, shared by every connection."""
+    return f"rate:op:{name}"
+
+
+# Requests of a rate-limited operation are spaced 5% wider than the limit, so network
+# jitter never lands two of them inside one of the provider's windows.
+OPERATION_MARGIN = 1.05
+
+
+def wait_for_operation(name: str, rate: float) -> None:
+    """The backends' pacer: block until this request's slot (see ProviderBackend.pace)."""
+    wait = reserve(provider_operation_key(name), 1, rate / OPERATION_MARGIN)
+    if wait > 0:
+        time.sleep(wait)

@@ -23,6 +23,8 @@ from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
+from campaigns.services.polling import remember_batches
+from campaigns.services.provider_schedule import provider_send_at
 from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
 from campaigns.status import UNSENT_EXPIRY_CODE
@@ -323,7 +325,7 @@ class Call:
 
     def _send(self) -> list[SendResult]:
         try:
-            return self.backend.send_batch(self.outbound)
+            return self.backend.send_checked(self.outbound)
         except Exception as exc:  # a backend bug: the request may have gone out, so never resend
             log.exception("send_batch failed on connection %s", self.backend.config.id)
             error = ProviderError(ErrorCode.UNKNOWN, ErrorClass.AMBIGUOUS, message=f"{exc.__class__.__name__}: {exc}"[:300])
@@ -347,6 +349,7 @@ class Call:
             except Exception:
                 log.exception("could not save the provider call log")
             summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
+            remember_batches(self.backend, self.results or [])
             if self.campaign is not None:
                 clock.beat(clock.campaign_beat_key(self.campaign.pk))
         emit_status_events(summary.changed)
@@ -360,14 +363,14 @@ def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage
     if not won:
         return []
     rows = [claimed_row(r, {}) for r in Message.objects.filter(pk__in=won).values_list(*CLAIM_COLUMNS)]
-    return _to_outbound(rows, campaign.expires_at if campaign else None)
+    return _to_outbound(rows, campaign.expires_at if campaign else None, provider_send_at(campaign))
 
 
 def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
-    return _to_outbound(won.rows, campaign.expires_at)
+    return _to_outbound(won.rows, campaign.expires_at, provider_send_at(campaign))
 
 
-def _to_outbound(rows: Sequence[ClaimedRow], expires_at) -> list[OutboundMessage]:
+def _to_outbound(rows: Sequence[ClaimedRow], expires_at, send_at=None) -> list[OutboundMessage]:
     channels = {c.value: c for c in Channel}
     return [
         OutboundMessage(
@@ -381,6 +384,7 @@ def _to_outbound(rows: Sequence[ClaimedRow], expires_at) -> list[OutboundMessage
             flash=r.flash,
             payload=r.payload,
             expires_at=expires_at,
+            send_at=send_at,
         )
         for r in rows
     ]

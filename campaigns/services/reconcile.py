@@ -62,8 +62,9 @@ def reconcile_unknown(limit: int = 2000) -> int:
         pairs = list(
             Message.objects.filter(connection=connection, status=S.UNKNOWN).order_by("pk").values_list("pk", "provider_message_id")[:limit]
         )
-        for start in range(0, len(pairs), 100):
-            chunk = pairs[start : start + 100]
+        size = backend.status_query_size  # each query is paced by the backend (rate_limits)
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start : start + size]
             try:
                 updates = backend.query_status(chunk)
             except Exception:
@@ -95,16 +96,22 @@ def poll_unreported(limit: int = 500, now=None) -> int:
 
     applied = 0
     # Only connections of providers that push no reports: never a scan of every message.
-    silent = [slug for slug, cls in backends().items() if not cls.delivery_reports and cls.supports(Capability.STATUS_QUERY)]
+    # Backends that answer for a whole batch are polled per batch (services/polling.py).
+    silent = [
+        slug
+        for slug, cls in backends().items()
+        if not cls.delivery_reports and cls.supports(Capability.STATUS_QUERY) and not cls.batch_status_query
+    ]
     for connection in ProviderConnection.objects.filter(provider__in=silent, is_active=True):
         try:
             backend = backend_for(connection)
         except Exception:
             continue
         pairs = list(waiting.filter(connection=connection).order_by("updated_at").values_list("pk", "provider_message_id")[:limit])
-        for start in range(0, len(pairs), 100):
+        size = backend.status_query_size
+        for start in range(0, len(pairs), size):
             try:
-                updates = backend.query_status(pairs[start : start + 100])
+                updates = backend.query_status(pairs[start : start + size])
             except Exception:
                 log.exception("status polling failed on connection %s", connection.pk)
                 break

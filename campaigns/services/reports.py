@@ -16,6 +16,9 @@ from providers.base import StatusUpdate
 
 APPLIED, DUPLICATE, UNKNOWN = "applied", "duplicate", "unknown_message"
 ANSWERED = {"answered", "completed", "human", "machine"}
+# Call outcomes a later report may still replace; any other outcome is final (a late
+# RINGING after ANSWERED changes nothing).
+PROVISIONAL_OUTCOMES = {"", "ringing"}
 
 
 def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[int | None]:
@@ -62,7 +65,7 @@ def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusU
             for i in indexes:
                 if ids[i] in moved:
                     outcomes[i] = APPLIED
-            _extras_for_unmoved(updates, ids, indexes, moved)
+            _extras_for_unmoved(updates, ids, indexes, moved, outcomes)
             _money(status, changed, [(ids[i], updates[i]) for i in indexes if ids[i] in moved])
             changed_all += changed
     emit_status_events(changed_all)
@@ -84,16 +87,22 @@ def _fields(update: StatusUpdate) -> dict:
     return fields
 
 
-def _extras_for_unmoved(updates, ids, indexes, moved) -> None:
-    """A report that does not move the status may still bring DTMF or a call outcome."""
+def _extras_for_unmoved(updates, ids, indexes, moved, outcomes) -> None:
+    """A report that does not move the status may still bring DTMF (a key press: applied),
+    a duration or a call outcome; the outcome only moves forward, like the status."""
+    waiting = [i for i in indexes if ids[i] not in moved and (updates[i].dtmf or updates[i].call_outcome or updates[i].duration_seconds)]
+    if not waiting:
+        return
+    current = dict(Message.objects.filter(pk__in={ids[i] for i in waiting}).values_list("id", "call_outcome"))
     extra = {}
-    for i in indexes:
-        u = updates[i]
-        if ids[i] in moved or not (u.dtmf or u.call_outcome or u.duration_seconds):
-            continue
-        fields = {k: v for k, v in _fields(u).items() if k.startswith("call_")}
+    for i in waiting:
+        fields = {k: v for k, v in _fields(updates[i]).items() if k.startswith("call_")}
+        if current.get(ids[i], "") not in PROVISIONAL_OUTCOMES:
+            fields.pop("call_outcome", None)
         if fields:
-            extra[ids[i]] = fields
+            extra[ids[i]] = {**extra.get(ids[i], {}), **fields}
+        if updates[i].dtmf:
+            outcomes[i] = APPLIED
     update_each(extra)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from campaigns.models import Template
 from providers.base import Channel, ProviderException
 from providers.models import ProviderConnection
-from providers.registry import backend_for
+from providers.registry import calling
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,8 @@ def sync_templates(connection_id: int) -> dict:
     """Create or update a Template per remote template; returns a summary for the task log."""
     connection = ProviderConnection.objects.get(pk=connection_id)
     try:
-        remote = backend_for(connection).sync_templates()
+        with calling(connection) as backend:
+            remote = backend.sync_templates()
     except (ProviderException, NotImplementedError) as exc:
         message = getattr(getattr(exc, "error", None), "message", "") or str(exc) or "the provider does not list templates"
         ProviderConnection.objects.filter(pk=connection_id).update(last_check_message=f"Template sync failed: {message}"[:300])

@@ -30,6 +30,7 @@ from providers.base import (
     MessageStatus,
     OutboundMessage,
     ProviderError,
+    SenderRule,
     SendResult,
     SettingField,
     WebhookRequest,
@@ -82,9 +83,13 @@ class UnifiedBackend(ChunkedBulkBackend):
         ),
     )
     capabilities = frozenset({Capability.SMS, Capability.SMS_FLASH, Capability.SMS_UNICODE, Capability.SCHEDULE})
+    schedule_setting = "provider_schedules"
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
+    base_url_help = "http://<server>:<port>, the host Unified gave you (/bulksms/bulksms is added to it)."
+    # source: "Max Length of 18 if numeric. Max Length of 11 if alphanumeric."
+    sms_sender_rule = SenderRule(alphanumeric_max=11, numeric_max=18)
     notes = (
         "The base URL is the host Unified gave you (http://<server>:<port>). No balance, status query or "
         "incoming SMS. Delivery reports are not described by Unified: ask them to send reports to this "

@@ -125,6 +125,7 @@ class VAppstoreBackend(ProviderBackend):
     bulk_size = 500  # not documented; keeps a request around 10 kB
     bulk_same_content = True
     concurrency = 8
+    base_url_help = "The host of your TAP account (the document names none); sms/send, caas/... are added to it."
     redact_keys = frozenset({"password"})
     webhook_kinds = (
         ("report", "SMS delivery reports (sms/report)"),

@@ -33,6 +33,7 @@ from providers.base import (
     OutboundMessage,
     ProviderError,
     ProviderException,
+    SenderRule,
     SendResult,
     SettingField,
     StatusUpdate,
@@ -96,7 +97,11 @@ class VavaSMSBackend(ChunkedBulkBackend):
     bulk_size = 100
     bulk_same_content = True
     concurrency = 4
-    delivery_reports = False  # statuses only through query_status: the engine polls submitted messages
+    base_url_help = "https://vavasms.com/api, the document's .../api (paths /v1/text/single, /v1/check/balance... are added to it)."
+    # "La longueur du sender_id alphanumérique doit être comprise entre 3 et 11 caractères"
+    sms_sender_rule = SenderRule(alphanumeric_min=3, alphanumeric_max=11, numeric_max=11)
+    delivery_reports = False  # statuses only through status queries: the engine polls them
+    batch_status_query = True  # the status query takes a lot_id: one request per lot
     redact_keys = frozenset({"password", "otp"})
     notes = (
         "No flash SMS and no provider-side scheduling. VavaSMS sends no delivery reports: "
@@ -200,7 +205,11 @@ class VavaSMSBackend(ChunkedBulkBackend):
         for message in chunk:
             provider_id = ids.get(phone_digits(message.to), "")
             if provider_id:
-                results.append(SendResult(message.id, MessageStatus.SUBMITTED, provider_message_id=provider_id, extra={"lot_id": lot_id}))
+                results.append(
+                    SendResult(
+                        message.id, MessageStatus.SUBMITTED, provider_message_id=provider_id, extra={"lot_id": lot_id, "batch_id": lot_id}
+                    )
+                )
             else:
                 missing = ProviderError(
                     ErrorCode.PROVIDER_ERROR,
@@ -226,6 +235,11 @@ class VavaSMSBackend(ChunkedBulkBackend):
                 if update is not None:
                     updates.append(update)
         return updates
+
+    def query_batch(self, batch_id: str) -> list[StatusUpdate]:
+        """Every message of a lot in one request (lot_id); found again by their message ids."""
+        updates = [self._status_update(entry, None) for entry in self._status_entries({"lot_id": batch_id})]
+        return [u for u in updates if u is not None and u.provider_message_id]
 
     def _status_entries(self, fields: dict[str, str]) -> list[dict[str, Any]]:
         path = str(self.config.settings.get("status_path") or DEFAULT_STATUS_PATH)

@@ -73,6 +73,8 @@ class VTBackend(ProviderBackend):
         }
     )
     concurrency = 8
+    base_url_help = "https://api.veevotech.com (the document's host; /v3/sendsms, /v3/sendcall and /wa/v1/... are added to it)."
+    max_text_length = {"sms": 800}  # CONTENT_TOO_LONG: "the maximum supported length is 800 characters"
     redact_keys = frozenset({"apikey", "hash"})
     notes = (
         "VT has no flash SMS, no USSD, no status query (reports arrive only through the webhook) "

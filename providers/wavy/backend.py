@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +45,7 @@ MAX_TEXT = 1280  # messageText
 MAX_CORRELATION_ID = 64
 MIN_SCHEDULE_AHEAD = timedelta(minutes=30)  # "You can only schedule a period longer than 30 minutes"
 QUERY_CHUNK = 1000
+STATUS_WRAPPER = "smsStatuses"
 SYSTEMIC_AFTER = 3  # single resends of a refused bulk that all fail before we stop resending
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # yyyy-MM-dd'T'HH:mm:ss, read in the request's timeZone
 # Fields every message of a request carries the same value of go to defaultValues.
@@ -66,10 +66,53 @@ class WavyBackend(ProviderBackend):
             "Subaccount reference",
             help_text="Wavy subaccount to bill; only Administrator users may set it. Empty: the user's own subaccount.",
         ),
+        SettingField(
+            "poll_replies",
+            "Fetch replies by polling",
+            kind="bool",
+            default=True,
+            help_text="Every minute ask sms/receive/list (and hourly sms/receive/search) for replies push missed; duplicates are dropped.",
+        ),
+        SettingField(
+            "poll_statuses",
+            "Pull statuses every minute",
+            kind="bool",
+            default=False,
+            help_text="Ask sms/status/list as a fallback to callbacks (it shares the 1 status query per second limit).",
+        ),
+        SettingField(
+            "carrier_lookup_on_import",
+            "Look up carriers after an import",
+            kind="bool",
+            default=False,
+            help_text="After an import into a list, look up the numbers not looked up yet (Wavy bills each lookup).",
+        ),
+        SettingField(
+            "carrier_lookup_before_send",
+            "Look up carriers before a campaign",
+            kind="bool",
+            default=False,
+            help_text="Before a campaign starts, look up the carrier of recipients not looked up yet (Wavy bills each lookup).",
+        ),
+        SettingField(
+            "provider_schedules",
+            "Let the provider schedule",
+            kind="bool",
+            default=False,
+            help_text="Send a campaign scheduled more than 30 minutes ahead now, with scheduledDate, instead of holding it here.",
+        ),
     )
+    inbound_poll_setting = "poll_replies"
+    schedule_setting = "provider_schedules"
+    schedule_min_ahead = MIN_SCHEDULE_AHEAD.total_seconds()
+    status_list_setting = "poll_statuses"
     capabilities = frozenset({C.SMS, C.SMS_FLASH, C.SMS_UNICODE, C.STATUS_QUERY, C.CARRIER_LOOKUP, C.INBOUND, C.SCHEDULE})
     bulk_size = 1000
+    base_url_help = "https://api-messaging.wavy.global (the document's host; /v1/send-sms... are added to it)."
     bulk_same_content = False
+    # "Status queries have a rate-limit of 1 request per second per IP address" (search and list).
+    rate_limits = {"status_query": 1.0}
+    max_text_length = {"sms": MAX_TEXT}  # messageText: "max 1280 chars"
     redact_keys = frozenset({"authenticationtoken"})
     webhook_kinds = (("callback", "Sent-status callbacks"), ("dlr", "Delivery reports"), ("mo", "Replies (MO)"))
     notes = (
@@ -232,17 +275,17 @@ class WavyBackend(ProviderBackend):
         by_provider_id = {pid.lower(): mid for mid, pid in pairs if pid}
         updates: list[StatusUpdate] = []
         for start in range(0, len(pairs), QUERY_CHUNK):
-            if start:
-                time.sleep(1.0)
             chunk = pairs[start : start + QUERY_CHUNK]
             body = {"ids": [pid for _, pid in chunk if pid], "correlationIds": [str(mid) for mid, _ in chunk]}
+            self.pace("status_query")
             data = self._call_json("POST", STATUS_SEARCH, body)
             updates.extend(_with_our_id(u, by_provider_id) for u in _status_rows(data))
         return updates
 
     def fetch_status_list(self) -> list[StatusUpdate]:
         """GET /v1/sms/status/list: statuses not yet returned by this endpoint (it consumes them)."""
-        return [parsing.status_from_record(row) for row in _rows(self._call_json("GET", STATUS_LIST))]
+        self.pace("status_query")
+        return _status_rows(self._call_json("GET", STATUS_LIST))
 
     # --- webhooks ------------------------------------------------------------
     def parse_webhook(self, request: WebhookRequest) -> WebhookResult:
@@ -264,6 +307,7 @@ class WavyBackend(ProviderBackend):
     def test_connection(self) -> ConnectionCheck:
         """A status search for an id that does not exist: authenticated, free, consumes nothing."""
         try:
+            self.pace("status_query")
             self._call_json("POST", STATUS_SEARCH, {"ids": [], "correlationIds": ["connection-test"]})
         except ProviderException as exc:
             return ConnectionCheck(ok=False, message=f"Wavy refused the check: {exc.error.message}")
@@ -440,6 +484,11 @@ def _result_from_item(message: OutboundMessage, item: dict[str, Any] | None, bat
 
 
 def _rows(data: Any) -> list[dict[str, Any]]:
+    """Rows of a status or MO reply. The document lists a status row's fields but prints no
+    reply around them; Wavy has been seen answering ``{"smsStatuses": [...]}``, and a bare
+    list is read too. MO replies are ``{"total", "start", "end", "messages": [...]}`` as printed."""
+    if isinstance(data, dict) and isinstance(data.get(STATUS_WRAPPER), list):
+        data = data[STATUS_WRAPPER]
     try:
         return parsing.records_of(data) if data else []
     except MalformedWebhook:

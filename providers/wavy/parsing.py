@@ -112,6 +112,8 @@ def _level_update(
 
 
 def inbound_from_record(item: dict[str, Any]) -> InboundItem:
+    """An MO; its ``mt`` object names the message it answers (Wavy id and our correlationId)."""
+    mt = item.get("mt") if isinstance(item.get("mt"), dict) else {}
     return InboundItem(
         kind="sms",
         from_number=e164(item.get("source")),
@@ -120,6 +122,8 @@ def inbound_from_record(item: dict[str, Any]) -> InboundItem:
         provider_message_id=str(item.get("id") or ""),
         received_at=parse_time(item.get("receivedAt"), item.get("receivedDate")),
         raw=item,
+        reply_to_provider_id=str(mt.get("id") or ""),
+        reply_to_message_id=our_message_id(mt.get("correlationId")),
     )
 
 

@@ -8,6 +8,10 @@ Where the document is silent the simulator picks a shape and the backend reads i
   ``{"destination", "correlationId", "errorCode": 202, "errorMessage"}`` in its place in a
   send-bulk-sms reply (the other items keep their order);
 - a token starting "bad" answers 401; "nobalance" answers 403 with errorCode 201 (NO_CREDIT).
+Status search and list answer ``{"smsStatuses": [rows]}`` (the document prints only the row
+fields; that wrapper is what Wavy answered in production; ``status_wrapper = ""`` answers a
+bare list), and allow 1 request per second per IP (the document's limit): a second status
+query less than a second after the previous one answers 429.
 Every accepted message gets a sent-status callback (kind "callback") and, when it reached
 the carrier, a delivery report (kind "dlr"), one JSON object each as the document shows
 (``webhook_batch`` > 1 groups them into JSON lists). ``inject_mo`` or POST /wavy/_sim/mo
@@ -68,6 +72,8 @@ class Simulator(ProviderSimulator):
     slug = "wavy"
     account_credential = "username"
     webhook_batch = 1  # webhooks per POST; the document shows one object per POST
+    status_wrapper = "smsStatuses"
+    status_query_interval = 1.0  # "1 request per second per IP address"
     clock = staticmethod(time.time)  # tests fix it to hit the rate limit deterministically
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,6 +84,7 @@ class Simulator(ProviderSimulator):
         self.unlisted: dict[str, list[str]] = {}  # username -> ids not yet returned by status/list
         self.mos: dict[str, list[dict[str, Any]]] = {}  # username -> MOs
         self.mo_cursor: dict[str, int] = {}  # username -> MOs already returned by receive/list
+        self.status_queries: list[tuple[float, int]] = []  # (clock, HTTP status) of each status query
 
     # --- routing ---------------------------------------------------------------
     def handle(self, request: SimRequest) -> SimResponse:
@@ -110,6 +117,8 @@ class Simulator(ProviderSimulator):
             return _error(401, 401, "Unauthorized: invalid username or authentication token")
         if self.over_rate_limit(username, self.clock()):
             return _error(429, 429, "Too Many Requests", **{"Retry-After": "1"})
+        if path.startswith("/v1/sms/status/") and not self._status_query_allowed():
+            return _error(429, 429, "Too Many Requests: status queries are limited to 1 per second", **{"Retry-After": "1"})
         if "no_balance" in problems and path.startswith("/v1/send"):
             return _error(403, 201, "NO_CREDIT: the message limit or prepaid credit of this subaccount ran out")
         return None
@@ -265,6 +274,17 @@ class Simulator(ProviderSimulator):
         return cls._carrier(number.lstrip("+"))[1]
 
     # --- statuses ---------------------------------------------------------------
+    def _status_query_allowed(self) -> bool:
+        """One status query per interval from this (the only) IP; refused ones count too."""
+        now = self.clock()
+        with self._lock:
+            allowed = not self.status_queries or now - self.status_queries[-1][0] >= self.status_query_interval
+            self.status_queries.append((now, 200 if allowed else 429))
+        return allowed
+
+    def _status_reply(self, rows: list[dict[str, Any]]) -> SimResponse:
+        return SimResponse.json({self.status_wrapper: rows} if self.status_wrapper else rows)
+
     def _status_search(self, request: SimRequest, username: str) -> SimResponse:
         try:
             body = request.json()
@@ -282,13 +302,13 @@ class Simulator(ProviderSimulator):
                 wanted.append(found)
         seen: set[str] = set()
         rows = [self.status_record(self.messages[i]) for i in wanted if not (i in seen or seen.add(i))]
-        return SimResponse.json(rows)
+        return self._status_reply(rows)
 
     def _status_list(self, request: SimRequest, username: str) -> SimResponse:
         with self._lock:
             pending = self.unlisted.get(username, [])
             batch, self.unlisted[username] = pending[:MAX_BULK], pending[MAX_BULK:]
-        return SimResponse.json([self.status_record(self.messages[i]) for i in batch])
+        return self._status_reply([self.status_record(self.messages[i]) for i in batch])
 
     # --- MOs --------------------------------------------------------------------
     def inject_mo(self, username: str, source: str, text: str, *, short_code: str = "28128", reply_to: str = "") -> dict[str, Any]:
@@ -383,6 +403,7 @@ class Simulator(ProviderSimulator):
             self.unlisted.clear()
             self.mos.clear()
             self.mo_cursor.clear()
+            self.status_queries.clear()
 
 
 def _query_time(value: str | None) -> datetime | None:

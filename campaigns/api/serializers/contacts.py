@@ -5,20 +5,36 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from campaigns.api.serializers.common import AccountRelatedField, PhoneField, ScopedModelSerializer, SubaccountField, request_scope
-from campaigns.models import Contact, ContactList, Suppression
+from campaigns.models import Contact, ContactList, Subscription, Suppression
 
 BULK_LIMIT = 1000
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subscription
+        fields = ["connection", "status", "frequency", "since", "source"]
+        read_only_fields = fields
+
+
+class SubscriptionChangeSerializer(serializers.Serializer):
+    connection = serializers.IntegerField(help_text="A connection that keeps subscriptions (V-Appstore).")
+    subscribed = serializers.BooleanField(help_text="true registers the contact, false unregisters it.")
 
 
 class ContactSerializer(ScopedModelSerializer):
     phone = PhoneField()
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
     lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    subscriptions = SubscriptionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Contact
-        fields = ["id", "phone", "first_name", "last_name", "attributes", "lists", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            "id", "phone", "first_name", "last_name", "attributes", "lists", "network", "network_country", "network_active",
+            "network_checked_at", "subscriptions", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["network", "network_country", "network_active", "network_checked_at", "created_at", "updated_at"]
 
     def validate_phone(self, phone: str) -> str:
         others = Contact.objects.filter(account=request_scope(self).account, phone=phone)
@@ -99,3 +115,8 @@ class SuppressionSerializer(ScopedModelSerializer):
     def create(self, validated_data):
         validated_data["source"] = Suppression.Source.API
         return super().create(validated_data)
+
+
+class CarrierLookupQueued(serializers.Serializer):
+    queued = serializers.BooleanField()
+    connection = serializers.IntegerField(help_text="The connection that looks the numbers up.")

@@ -40,7 +40,10 @@ class SendSerializer(serializers.Serializer):
     )
     flash = serializers.BooleanField(required=False, default=False)
     payload = serializers.DictField(
-        required=False, default=dict, help_text='voice: {"kind": "otp"}; whatsapp: {"type": "template", "template_id", "variables": [...]}.'
+        required=False,
+        default=dict,
+        help_text='voice: {"kind": "otp"} (reads the text) or {"kind": "call", "recording_id": 3, "call_template": 2, '
+        '"call_parameters": {"var1": ..}} (no text); whatsapp: {"type": "template", "template_id", "variables": [...]}.',
     )
     subaccount = SubaccountField()
 

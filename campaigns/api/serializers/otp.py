@@ -45,6 +45,11 @@ class OtpSerializer(serializers.ModelSerializer):
             "attempts_left",
             "expires_at",
             "verified_at",
+            "charge_status",
+            "charge_amount",
+            "charge_currency",
+            "charge_detail",
+            "charged_at",
             "created_at",
         ]
         read_only_fields = fields

@@ -49,6 +49,12 @@ class SenderIDSerializer(ScopedModelSerializer):
         account = request_scope(self).account
         if SenderID.objects.filter(account=account, channel=attrs["channel"], value=attrs["value"]).exists():
             raise serializers.ValidationError({"value": ["This sender ID is already requested or registered for this channel."]})
+        if attrs.get("connection") is not None:
+            from campaigns.services.limits import sender_problems
+
+            refused = sender_problems(attrs["connection"], attrs["channel"], attrs["value"])
+            if refused:
+                raise serializers.ValidationError({"value": refused})
         return attrs
 
     def create(self, validated_data):

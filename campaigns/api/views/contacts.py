@@ -14,7 +14,14 @@ from rest_framework.response import Response
 
 from campaigns.api.filters import DateTimeFilter
 from campaigns.api.serializers.common import PhoneField
-from campaigns.api.serializers.contacts import BulkContactItem, BulkUpsertResult, BulkUpsertSerializer, ContactSerializer
+from campaigns.api.serializers.contacts import (
+    BulkContactItem,
+    BulkUpsertResult,
+    BulkUpsertSerializer,
+    ContactSerializer,
+    SubscriptionChangeSerializer,
+    SubscriptionSerializer,
+)
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Contact, ListMembership
 
@@ -25,10 +32,21 @@ class ContactFilter(django_filters.FilterSet):
     list = django_filters.NumberFilter(field_name="lists", help_text="Only members of this list.")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    subscription = django_filters.ChoiceFilter(
+        choices=[("registered", "registered"), ("unregistered", "unregistered"), ("none", "never subscribed")],
+        method="filter_subscription",
+        help_text="Subscription state on any connection that keeps them.",
+    )
+    network = django_filters.CharFilter(field_name="network", lookup_expr="iexact", help_text="Carrier from a lookup.")
 
     class Meta:
         model = Contact
-        fields = ["phone", "search", "list", "created_after", "updated_after"]
+        fields = ["phone", "search", "list", "created_after", "updated_after", "subscription", "network"]
+
+    def filter_subscription(self, queryset, name, value):
+        from campaigns.services.subscriptions import filter_by_subscription
+
+        return filter_by_subscription(queryset, value)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(phone__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value))
@@ -37,7 +55,7 @@ class ContactFilter(django_filters.FilterSet):
 class ContactViewSet(CrudScopedViewSet):
     """Contacts are account-wide (they have no subaccount): every key of the account shares them."""
 
-    queryset = Contact.objects.prefetch_related("lists")
+    queryset = Contact.objects.prefetch_related("lists", "subscriptions")
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     subaccount_field = None
@@ -63,6 +81,27 @@ class ContactViewSet(CrudScopedViewSet):
             k: sum(1 for r in results if r["status"] == v) for k, v in (("created", "created"), ("updated", "updated"), ("errors", "error"))
         }
         return Response({**counts, "results": results}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=SubscriptionChangeSerializer, responses={200: SubscriptionSerializer})
+    @action(detail=True, methods=["post"], url_path="subscription")
+    def subscription(self, request, pk=None):
+        """Register or unregister the contact with a connection's subscription service."""
+        from campaigns.api.errors import ApiError
+        from campaigns.services.subscriptions import SubscriptionError, change, subscription_connections
+
+        contact = self.get_object()
+        params = SubscriptionChangeSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        connection = subscription_connections(self.scope.account.pk).filter(pk=params.validated_data["connection"]).first()
+        if connection is None:
+            raise ApiError(
+                422, "no_subscription_connection", "No active connection with this id keeps subscriptions.", {"connection": ["invalid"]}
+            )
+        try:
+            subscription = change(contact, connection, params.validated_data["subscribed"], source="api")
+        except SubscriptionError as exc:
+            raise ApiError(422, "subscription_refused", str(exc))
+        return Response(SubscriptionSerializer(subscription).data)
 
 
 def validate_items(items: list) -> tuple[list[dict], dict[int, dict]]:

@@ -7,7 +7,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns.api.serializers.contacts import ContactListSerializer, ContactSerializer, MembershipChangeResult, MembershipChangeSerializer
+from campaigns.api.serializers.contacts import (
+    CarrierLookupQueued,
+    ContactListSerializer,
+    ContactSerializer,
+    MembershipChangeResult,
+    MembershipChangeSerializer,
+)
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Contact, ContactList, ListMembership
 
@@ -42,6 +48,24 @@ class ContactListViewSet(CrudScopedViewSet):
         contact_list, ids, missing = self._change_request()
         changed, _ = ListMembership.objects.filter(contact_list=contact_list, contact_id__in=ids).delete()
         return Response({"changed": changed, "missing": missing})
+
+    @extend_schema(request=None, responses={202: CarrierLookupQueued})
+    @action(detail=True, methods=["post"], url_path="carrier-lookup", pagination_class=None)
+    def carrier_lookup(self, request, pk=None):
+        """Look up the carrier of every member's number (Wavy carrier/lookup, billed by Wavy), in
+        the background; each contact's network, country and activity appear on it."""
+        from rest_framework import status
+
+        from campaigns.api.errors import ApiError
+        from campaigns.services.carrier import lookup_connection, queue_list_lookup
+
+        contact_list = self.get_object()
+        self.check_may_change(contact_list)
+        connection = lookup_connection(self.scope.account.pk)
+        if connection is None:
+            raise ApiError(422, "no_lookup_connection", "No active connection can look carriers up (Wavy can).")
+        queue_list_lookup(contact_list.pk)
+        return Response({"queued": True, "connection": connection.pk}, status=status.HTTP_202_ACCEPTED)
 
     def _change_request(self) -> tuple[ContactList, list[int], list[int]]:
         contact_list = self.get_object()

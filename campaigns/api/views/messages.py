@@ -63,6 +63,10 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         connection = choose_connection(self.scope, channel, data.get("connection"))
         sender = choose_sender(self.scope, channel, data["sender"], connection)
         payload = dict(data["payload"]) or ({"kind": "otp"} if channel == "voice" else {})
+        if channel == "voice" and voice_kind(payload) == "call":
+            payload = voice_call_payload(self.scope, connection, payload)
+        if channel == "whatsapp" and payload.get("media_asset") is not None:
+            payload = whatsapp_media_payload(self.scope, connection, payload)
         _check_content(channel, data["text"], payload)
         subaccount = self.scope.subaccount or data.get("subaccount")
         wanted = {
@@ -97,11 +101,80 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         return Response(MessageSerializer(outcome.message).data, status=code)
 
 
+def voice_kind(payload: dict) -> str:
+    """ "call" (a recording, optionally in a call template) or "otp" (a text read out)."""
+    kind = str(payload.get("kind") or "").lower()
+    if kind:
+        return kind
+    return "call" if payload.get("recording_id") or payload.get("recording") else "otp"
+
+
+def voice_call_payload(scope, connection, payload: dict) -> dict:
+    """A call plays an approved recording (``recording_id``: ours; or ``recording``: the
+    provider's reference), optionally in a call template (``call_template``); no text."""
+    from campaigns.models import VoiceRecording
+
+    call = {**payload, "kind": "call"}
+    if payload.get("recording_id") is not None:
+        recording = (
+            VoiceRecording.objects.filter(account=scope.account, pk=_as_int(payload["recording_id"]), status=VoiceRecording.Status.APPROVED)
+            .exclude(provider_reference="")
+            .first()
+        )
+        if recording is None or (recording.connection_id and recording.connection_id != connection.pk):
+            raise ApiError(
+                400,
+                "validation_error",
+                "payload.recording_id: no approved recording with this id on this connection.",
+                {"payload": ["recording_id"]},
+            )
+        call["recording"] = recording.provider_reference
+    if not str(call.get("recording") or "").strip():
+        raise ApiError(
+            400,
+            "validation_error",
+            "A voice call needs payload.recording_id (an approved recording) or payload.recording.",
+            {"payload": ["recording"]},
+        )
+    return call
+
+
+def whatsapp_media_payload(scope, connection, payload: dict) -> dict:
+    """``payload.media_asset``: a ready item of the media library, sent by the provider's media id."""
+    from campaigns.models import MediaAsset
+    from campaigns.services.media import media_payload
+
+    asset = MediaAsset.objects.filter(
+        account=scope.account, pk=_as_int(payload["media_asset"]), connection=connection, status=MediaAsset.Status.READY
+    ).first()
+    if asset is None:
+        raise ApiError(
+            400, "validation_error", "payload.media_asset: no ready media with this id on this connection.", {"payload": ["media_asset"]}
+        )
+    return {**payload, **media_payload(asset, str(payload.get("caption") or ""), str(payload.get("filename") or ""))}
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _check_content(channel: str, text: str, payload: dict) -> None:
+    if channel == "voice" and payload.get("kind") == "call":
+        return  # a recording, checked above
     if channel in ("sms", "voice") and not text.strip():
-        raise ApiError(400, "validation_error", "text: This field is required for sms and voice.", {"text": ["required"]})
-    if channel == "whatsapp" and not text.strip() and not payload.get("template_id") and not payload.get("media_urls"):
-        raise ApiError(400, "validation_error", "Give a text, or a template_id / media_urls in payload.", {"payload": ["empty message"]})
+        raise ApiError(
+            400,
+            "validation_error",
+            "text: This field is required for sms and voice OTP (a voice call takes payload.recording_id instead).",
+            {"text": ["required"]},
+        )
+    if channel == "whatsapp" and not text.strip() and not (payload.get("template_id") or payload.get("media_urls") or payload.get("media")):
+        raise ApiError(
+            400, "validation_error", "Give a text, or a template_id / media_asset / media_urls in payload.", {"payload": ["empty message"]}
+        )
 
 
 class InboundFilter(django_filters.FilterSet):

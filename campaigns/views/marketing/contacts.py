@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import ContactForm
 from campaigns.models import Contact, ContactField, ContactList, ListMembership, Message, Suppression
+from campaigns.services.subscriptions import SUBSCRIPTION_FILTERS, filter_by_subscription, subscription_connections
 from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
@@ -40,6 +41,9 @@ def filtered_contacts(request: HttpRequest, params) -> QuerySet:
     list_id = params.get("list", "")
     if list_id.isdigit():
         qs = qs.filter(memberships__contact_list_id=int(list_id))
+    subscription = params.get("subscription", "")
+    if subscription in SUBSCRIPTION_FILTERS:
+        qs = filter_by_subscription(qs, subscription)
     return qs
 
 
@@ -48,7 +52,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     qs = filtered_contacts(request, request.GET)
     page = with_count(keyset_page(request, qs), qs)
     lists = scoped(request, ContactList.objects.all())
-    context = {"q": search_term(request), "lists": lists, "list_id": request.GET.get("list", ""), **page.context()}
+    context = {
+        "q": search_term(request),
+        "lists": lists,
+        "list_id": request.GET.get("list", ""),
+        "subscription": request.GET.get("subscription", ""),
+        "keeps_subscriptions": subscription_connections(request.account.pk).exists(),
+        **page.context(),
+    }
     return render(request, "contacts/list.html", context)
 
 
@@ -147,8 +158,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suppression_reasons": Suppression.Reason.choices,
         "recent_messages": _recent_messages(request, contact),
         "replies": contact.inbound_messages.filter(account=request.account)[:10],
+        "subscriptions": subscription_rows(contact),
     }
     return render(request, "contacts/detail.html", context)
+
+
+def subscription_rows(contact: Contact) -> list[dict]:
+    """One row per connection that keeps subscriptions: its state for this contact (or none)."""
+    states = {s.connection_id: s for s in contact.subscriptions.all()}
+    return [{"connection": c, "subscription": states.get(c.pk)} for c in subscription_connections(contact.account_id)]
 
 
 def _recent_messages(request: HttpRequest, contact: Contact) -> list[Message]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import AddMemberForm, ContactListForm
 from campaigns.models import Contact, ContactList, ListMembership
+from campaigns.services.carrier import lookup_connection
 from campaigns.views.marketing.contacts import search_contacts
 from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
@@ -50,7 +51,13 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = search_term(request)
     members = search_contacts(Contact.objects.filter(account=request.account, memberships__contact_list=contact_list), q)
     page = with_count(keyset_page(request, members), members)
-    context = {"contact_list": contact_list, "q": q, "form": AddMemberForm(), **page.context()}
+    context = {
+        "contact_list": contact_list,
+        "q": q,
+        "form": AddMemberForm(),
+        "can_look_up": lookup_connection(request.account.pk),
+        **page.context(),
+    }
     return render(request, "lists/detail.html", context)
 
 

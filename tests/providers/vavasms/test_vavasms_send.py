@@ -75,7 +75,7 @@ def test_documents_success_sample_keeps_lot_and_message_id(canned):
     backend, _ = canned(DOC_SUCCESS)
     [result] = backend.send_batch([sms(7, "+22509000001")])
     assert result.provider_message_id == "SM-20190623-1217879"
-    assert result.extra == {"lot_id": "LOT-20190623-1217676"}
+    assert result.extra == {"lot_id": "LOT-20190623-1217676", "batch_id": "LOT-20190623-1217676"}
     assert result.status == MessageStatus.SUBMITTED and result.error is None
 
 

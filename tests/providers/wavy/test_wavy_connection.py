@@ -24,7 +24,14 @@ def test_registered_with_the_documents_credential_names(wavy_registry):
     cls = backend_class("wavy")
 
     assert [(f.name, f.secret) for f in cls.credential_fields] == [("username", False), ("authenticationtoken", True)]
-    assert [f.name for f in cls.setting_fields] == ["subAccount"]
+    assert [f.name for f in cls.setting_fields] == [
+        "subAccount",
+        "poll_replies",
+        "poll_statuses",
+        "carrier_lookup_on_import",
+        "carrier_lookup_before_send",
+        "provider_schedules",
+    ]
     assert cls.channels() == [Channel.SMS]
     assert {Capability.SMS_FLASH, Capability.STATUS_QUERY, Capability.CARRIER_LOOKUP, Capability.INBOUND} <= cls.capabilities
     assert "SMPP" in cls.notes and "SFTP" in cls.notes

@@ -137,9 +137,11 @@ def test_send_sms_by_get_query_string(sim):
 def test_status_search_answers_only_the_callers_messages(sim):
     reply = json.loads(call(sim, "/v1/send-sms", {"destination": "5511900001111", "messageText": "x", "correlationId": "9"}).body)
     other = {**HEADERS, "username": "acme-other"}
+    sim.clock = iter(range(100, 200)).__next__  # a second apart: under the status query limit
 
-    mine = json.loads(call(sim, "/v1/sms/status/search", {"ids": [reply[0]["id"]], "correlationIds": ["9"]}).body)
+    mine = json.loads(call(sim, "/v1/sms/status/search", {"ids": [reply[0]["id"]], "correlationIds": ["9"]}).body)["smsStatuses"]
     theirs = json.loads(call(sim, "/v1/sms/status/search", {"ids": [reply[0]["id"]], "correlationIds": ["9"]}, headers=other).body)
+    theirs = theirs["smsStatuses"]
 
     assert len(mine) == 1 and mine[0]["deliveredStatusCode"] == 4
     assert theirs == []
