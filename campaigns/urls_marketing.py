@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from campaigns.views import dashboard
-from campaigns.views.marketing import campaigns, composer, contacts, imports, inbox, lists, recordings, suppressions, templates
+from campaigns.views.marketing import (
+    campaigns,
+    composer,
+    composer_tests,
+    contacts,
+    imports,
+    inbox,
+    lists,
+    recordings,
+    suppressions,
+    templates,
+)
 
 
 class ActionConverter:
@@ -26,7 +37,8 @@ urlpatterns = [
     path("campaigns/compose/audience.json", composer.audience_count, name="compose_audience"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/<slug:step>/", composer.compose_step, name="compose_step"),
-    path("campaigns/<int:pk>/test/", composer.compose_test, name="compose_test"),
+    path("campaigns/<int:pk>/test/", composer_tests.compose_test, name="compose_test"),
+    path("campaigns/<int:pk>/tests.json", composer_tests.compose_tests_json, name="compose_tests"),
     path("campaigns/<int:pk>/launch/", composer.compose_launch, name="compose_launch"),
     path("campaigns/<int:pk>/estimate.json", composer.compose_estimate, name="compose_estimate"),
     path("campaigns/<int:pk>/counts.json", campaigns.campaign_counts_json, name="campaign_counts"),

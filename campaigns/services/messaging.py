@@ -63,7 +63,10 @@ def send_single(
         raise SendError(f"The connection {connection.name} does not send {channel}.")
     to = normalize_number(to)
     if render_with is not None:
+        from campaigns.services.materialize import render_payload
+
         text = render(text, render_with)
+        payload = render_payload(payload or {}, render_with)
     if channel in ("sms",) and not text.strip():
         raise SendError("The message text is empty.")
     info = sms_info(text)
