@@ -31,12 +31,13 @@ class Placeholder:
     name: str
     default: str
     source: str
+    at: int = 0
 
 
 @dataclass(frozen=True)
 class Parsed:
     parts: tuple[str | Placeholder, ...]
-    problems: tuple[str, ...]
+    problems: tuple[tuple[int, str], ...]  # (where in the text, what is wrong)
 
     @property
     def names(self) -> list[str]:
@@ -54,12 +55,12 @@ class PlaceholderError(ValueError):
 @lru_cache(maxsize=512)
 def parse(text: str) -> Parsed:
     parts: list[str | Placeholder] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     pos = 0
     while True:
         opening = OPENING.search(text, pos)
         literal = text[pos : opening.start() if opening else len(text)]
-        problems += _stray_closings(literal)
+        problems += [(pos, p) for p in _stray_closings(literal)]
         parts.append(literal)
         if opening is None:
             break
@@ -68,29 +69,30 @@ def parse(text: str) -> Parsed:
         following = OPENING.search(text, opening.end())
         if end == -1 or (following and following.start() < end):
             stop = following.start() if following else len(text)
-            problems.append(f"“{_snippet(text[opening.start() : stop])}” is not closed: end it with {close}.")
+            problems.append((opening.start(), f"“{_snippet(text[opening.start() : stop])}” is not closed: end it with {close}."))
             parts.append(text[opening.start() : stop])
             pos = stop
             continue
         source = text[opening.start() : end + 2]
-        parts.append(_placeholder(source, text[opening.end() : end], opening.group(), problems))
+        part, problem = _placeholder(source, text[opening.end() : end], opening.group())
+        parts.append(part if isinstance(part, str) else Placeholder(part.name, part.default, source, opening.start()))
+        if problem:
+            problems.append((opening.start(), problem))
         pos = end + 2
-    return Parsed(tuple(p for p in parts if p != ""), tuple(dict.fromkeys(problems)))
+    return Parsed(tuple(p for p in parts if p != ""), tuple(problems))
 
 
-def _placeholder(source: str, inner: str, opening: str, problems: list[str]) -> str | Placeholder:
+def _placeholder(source: str, inner: str, opening: str) -> tuple[str | Placeholder, str]:
+    """The placeholder the source stands for, else (the source as text, what is wrong with it)."""
     if opening != "{{":
-        problems.append(f"{source} is not supported: only placeholders like {{{{ first_name }}}} or {FALLBACK_HINT} are.")
-        return source
+        return source, f"{source} is not supported: only placeholders like {{{{ first_name }}}} or {FALLBACK_HINT} are."
     match = EXPRESSION.match(inner)
     if match:
-        return Placeholder(match.group(1), match.group(2) or match.group(3) or "", source)
+        return Placeholder(match.group(1), match.group(2) or match.group(3) or "", source), ""
     bad_filter = FILTER.match(inner)
     if bad_filter and bad_filter.group(1) != "default":
-        problems.append(f"{source}: the filter “{bad_filter.group(1)}” is not supported; only default is, as in {FALLBACK_HINT}.")
-    else:
-        problems.append(f"{source} is not a placeholder: write {{{{ field }}}} or {FALLBACK_HINT}.")
-    return source
+        return source, f"{source}: the filter “{bad_filter.group(1)}” is not supported; only default is, as in {FALLBACK_HINT}."
+    return source, f"{source} is not a placeholder: write {{{{ field }}}} or {FALLBACK_HINT}."
 
 
 def _stray_closings(literal: str) -> list[str]:
@@ -118,8 +120,8 @@ def problems(text: str, known: Iterable[str]) -> list[str]:
     found = list(parsed.problems)
     for part in parsed.parts:
         if isinstance(part, Placeholder) and part.name not in fields:
-            found.append(_unknown(part, fields))
-    return list(dict.fromkeys(found))
+            found.append((part.at, _unknown(part, fields)))
+    return list(dict.fromkeys(problem for _, problem in sorted(found, key=lambda item: item[0])))
 
 
 def _unknown(part: Placeholder, fields: set[str]) -> str:
