@@ -113,6 +113,22 @@ class RecordingForm(forms.ModelForm):
         return recording
 
 
+class RecordingConnectionForm(forms.ModelForm):
+    """Tie a recording uploaded before any voice connection existed to one, so it can be approved."""
+
+    class Meta:
+        model = VoiceRecording
+        fields = ["connection"]
+        labels = {"connection": "Voice connection it is for"}
+
+    def __init__(self, *args, connections, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["connection"].queryset = connections
+        self.fields["connection"].required = True
+        self.fields["connection"].empty_label = "Choose the connection…"
+        self.fields["connection"].error_messages["required"] = "Choose the voice connection this recording is for."
+
+
 class RecordingDecisionForm(forms.ModelForm):
     """An admin records the provider's approval and its reference number."""
 
@@ -122,6 +138,10 @@ class RecordingDecisionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("status") == VoiceRecording.Status.APPROVED and self.instance.connection_id is None:
+            self.add_error(
+                "status", "Choose the voice connection it was approved on first: a reference number belongs to one provider account."
+            )
         if data.get("status") == VoiceRecording.Status.APPROVED and not (data.get("provider_reference") or "").strip():
             self.add_error("provider_reference", "An approved recording needs the provider's reference number.")
         return data

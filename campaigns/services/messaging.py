@@ -9,6 +9,7 @@ from decimal import Decimal
 import phonenumbers
 from django.db import IntegrityError, transaction
 
+from campaigns.formatting import format_money
 from campaigns.models import Account, Message, StatusCount
 from campaigns.rendering import render
 from campaigns.services import ledger
@@ -76,7 +77,7 @@ def send_single(
     amount = (price.amount if price else Decimal("0")) * units
     with transaction.atomic():
         if not ledger.reserve(account.pk, amount):
-            raise SendError(f"The balance does not cover this message ({amount} needed).")
+            raise SendError(f"The balance does not cover this message ({format_money(amount, account.currency)} needed).")
         try:
             with transaction.atomic():
                 message = Message.objects.create(
