@@ -171,11 +171,6 @@ def account_fields(account_id: int) -> list[str]:
     return list(dict.fromkeys([*BUILTIN, *custom]))
 
 
-def missing_placeholders(text: str, known: set[str]) -> list[str]:
-    """Placeholders that neither the built-ins nor the account's custom fields provide."""
-    return [p for p in placeholders(text) if p not in BUILTIN and p not in known]
-
-
 def register_fields(account_id: int, keys: Iterable[str]) -> None:
     """Make custom attribute keys known to placeholders (contacts saved with them)."""
     from campaigns.models import ContactField

@@ -10,6 +10,7 @@ from django import forms
 from campaigns.encoding import analyze
 from campaigns.forms.composer import MAX_SMS_SEGMENTS
 from campaigns.models import Template, VoiceRecording
+from campaigns.rendering import account_fields, problems
 
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
@@ -48,6 +49,8 @@ class TemplateForm(forms.ModelForm):
                 self.add_error("body", "Write the message text.")
             elif analyze(body).segments > MAX_SMS_SEGMENTS:
                 self.add_error("body", f"Too long: {analyze(body).segments} segments; at most {MAX_SMS_SEGMENTS}.")
+            for problem in problems(body, account_fields(self.instance.account_id)):
+                self.add_error("body", problem)
         elif data.get("kind") == "voice":
             if not (data.get("provider_template_id") or "").strip():
                 self.add_error("provider_template_id", "Give the call template number the provider set up.")
