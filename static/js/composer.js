@@ -128,16 +128,20 @@
       return (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + ", " + info.units + (info.encoding === "gsm7" ? " characters, " : " UTF-16 units, ") +
         info.segments + " segment" + (info.segments === 1 ? "" : "s");
     }
-    function showCount(info, source) {
+    // The browser counts the text as typed at once; the server's answer then counts it as the
+    // sample contact gets it (placeholders filled), which is what is billed.
+    function showCount(info, source, label, measured) {
+      label = label || "As written";
+      measured = measured === undefined ? text.value : measured;
       counter.setAttribute("data-source", source);
       if (!isSms) { counter.innerHTML = "<span><strong>" + Array.from(text.value).length + "</strong> characters</span>"; return; }
       counter.innerHTML =
-        "<span>As written — encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
+        "<span>" + esc(label) + " — encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
         "<span><strong data-units>" + info.units + "</strong> " + (info.encoding === "gsm7" ? "characters" : "UTF-16 units") + "</span>" +
         "<span><strong data-segments>" + info.segments + "</strong> segment" + (info.segments === 1 ? "" : "s") + "</span>" +
         "<span><strong>" + info.remaining + "</strong> left in this segment</span>";
       if (info.ucs2_chars.length) {
-        var plain = window.SmsCounter.gsm7Segments(text.value);
+        var plain = window.SmsCounter.gsm7Segments(measured);
         var extra = info.segments - plain;
         warn.hidden = false;
         warn.innerHTML = "<strong>Unicode needed:</strong> " + info.ucs2_chars.map(function (c) { return esc(charName(c)); }).join(", ") +
@@ -154,9 +158,11 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.text_info.segments !== window.SmsCounter.analyze(text.value).segments && window.console) console.warn("counter disagrees with the server", data.text_info);
-          showCount(data.text_info, "server");
+          var personal = text.value.indexOf("{{") !== -1 && data.rendered;
+          if (personal) showCount(data.rendered_info, "server", "For " + data.sample, data.rendered);
+          else showCount(data.text_info, "server");
           if (preview) preview.textContent = data.rendered || "";
-          if (previewInfo) previewInfo.textContent = isSms && data.rendered ? "For " + data.sample + ": " + describe(data.rendered_info) + "." : "";
+          if (previewInfo) previewInfo.textContent = isSms && personal ? "Each recipient's length depends on their fields; the estimate counts every one. As written: " + describe(data.text_info) + "." : "";
           showProblems(data.problems);
           showEmpty(data.rendered_empty);
         });

@@ -129,6 +129,10 @@ def test_every_step_at_desktop_and_phone(page, live_server, sending_world):
     page.get_by_role("button", name="Continue to content").click()
     page.get_by_label("Message").fill("Hi {{ first_name }}, 20% off this weekend in {{ city }}!")
     page.wait_for_function("document.getElementById('preview-text').textContent.includes('Lahore')")
+    # The counter counts the text as the sample contact gets it (what is billed), not as typed.
+    page.wait_for_function("document.getElementById('sms-counter').getAttribute('data-source') === 'server'")
+    assert "For +923001234510" in page.locator("#sms-counter").inner_text()
+    assert page.locator("[data-units]").inner_text() == str(len("Hi Ali0, 20% off this weekend in Lahore!"))
     both_widths(page, "composer-3-content")
     page.get_by_role("button", name="Continue to audience").click()
     page.get_by_role("group", name="Send to").get_by_label("Customers").check()
