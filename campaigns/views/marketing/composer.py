@@ -237,13 +237,19 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "test_form": test_form_for(request, campaign),
         "launch_errors": request.session.pop(f"launch_errors_{campaign.pk}", []),
         "preview": rendered,
-        "preview_empty": render_empty(campaign.text) if campaign.text and "{{" in campaign.text else "",
+        "preview_empty": _empty_preview(campaign.text, rendered),
         "sample": sample,
         "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
         "whatsapp_preview": _whatsapp_preview(campaign, sample),
         "recording": _recording(request, campaign),
     }
     return render(request, "campaigns/compose_review.html", context)
+
+
+def _empty_preview(text: str, rendered: str) -> str:
+    """What a contact with empty fields gets, when that differs from the sample's text."""
+    empty = render_empty(text) if text and "{{" in text else ""
+    return empty if empty != rendered else ""
 
 
 def _whatsapp_preview(campaign: Campaign, sample) -> str:
