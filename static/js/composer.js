@@ -223,12 +223,16 @@
       .then(function (report) {
         checksBox.setAttribute("aria-busy", "false");
         if (report.error) { checksBox.innerHTML = "<li class='check bad'>" + esc(report.error) + "</li>"; return; }
+        var fixLink = function (c) {
+          var url = checksBox.getAttribute("data-fix-" + c.key);
+          return url ? " <a href='" + esc(url) + "'>Change " + esc(c.label.toLowerCase()) + "</a>" : "";
+        };
         checksBox.innerHTML = report.checks.map(function (c) {
           return "<li class='check " + (c.ok ? "ok" : "bad") + "' data-check='" + esc(c.key) + "'>" +
             "<span class='check-mark' aria-hidden='true'>" + (c.ok ? "✓" : "✗") + "</span>" +
             "<span class='check-label'>" + esc(c.label) + "</span>" +
             "<span class='check-value'>" + esc(c.value) + "</span>" +
-            (c.problems.length ? "<span class='check-problem'>" + c.problems.map(esc).join("<br>") + "</span>" : "") + "</li>";
+            (c.problems.length ? "<span class='check-problem'>" + c.problems.map(esc).join("<br>") + fixLink(c) + "</span>" : "") + "</li>";
         }).join("");
         if (!launchButton) return;
         launchButton.disabled = !report.ok;

@@ -69,6 +69,8 @@ def test_typo_placeholder_is_named_and_blocks_launch(page, live_server, sending_
     assert "Unknown placeholder {{ firstname }}" in page.locator("#launch-blocked").inner_text()
     assert "Unknown placeholder {{ firstname }}" in page.locator("[data-check=content]").inner_text()
     both_widths(page, "composer-review-typo-blocked")
+    page.locator("[data-check=content]").get_by_role("link", name="Change content").click()
+    page.wait_for_url(f"**/campaigns/{draft.pk}/edit/content/")
 
 
 def test_test_send_shows_personalised_text_and_delivered(page, live_server, sending_world, simulators):
