@@ -18,7 +18,7 @@ from campaigns.forms.fields import ObjectsField
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, ContactList, MediaAsset, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
-from campaigns.rendering import placeholders
+from campaigns.rendering import FALLBACK_HINT, account_fields, placeholders, problems
 from providers.base import Capability as C
 from providers.models import ProviderConnection
 from providers.registry import UnknownProvider
@@ -169,7 +169,12 @@ class ContentStepForm(forms.Form):
     """Every channel's content fields; the page shows the ones of the campaign's channel."""
 
     template = forms.ModelChoiceField(queryset=Template.objects.none(), required=False, empty_label="No template (free text)")
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Message")
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Message",
+        help_text=f"Placeholders take the contact's field; for a field that may be empty give a fallback: {FALLBACK_HINT}.",
+    )
     variables = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -200,9 +205,12 @@ class ContentStepForm(forms.Form):
         "(1. Data, 1) Data or 1 - Data). The last step ends the session.",
     )
 
-    def __init__(self, *args, campaign: Campaign, templates: QuerySet, recordings: QuerySet, **kwargs) -> None:
+    def __init__(
+        self, *args, campaign: Campaign, templates: QuerySet, recordings: QuerySet, known_fields: list[str] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.known_fields = known_fields if known_fields is not None else account_fields(campaign.account_id)
         kind = {"sms": "sms", "whatsapp": "whatsapp", "voice": "voice"}.get(campaign.channel, "sms")
         tpl = templates.filter(kind=kind)
         if kind == "whatsapp":
@@ -246,7 +254,43 @@ class ContentStepForm(forms.Form):
         check = getattr(self, f"_clean_{self.campaign.channel}", None)
         if check:
             check(data)
+        self._check_placeholders(data)
         return data
+
+    def _check_placeholders(self, data: dict) -> None:
+        """Unknown fields, tags and broken braces block the step, named in the field's error."""
+        fields = {name: [data.get(name) or ""] for name in ("text", "caption", "call_parameters", "ussd_steps")}
+        fields["variables"] = list(data.get("variable_values") or [])
+        for name, values in fields.items():
+            for problem in dict.fromkeys(p for value in values for p in problems(value, self.known_fields)):
+                self.add_error(name, problem)
+
+    def variable_groups(self) -> list[dict[str, Any]]:
+        """For each WhatsApp template: one labelled input per variable, filled for the chosen one."""
+        chosen = str(self["template"].value() or "")
+        stored = (self.campaign.content or {}).get("variables") or []
+        groups = []
+        for template in self.fields["template"].queryset:
+            posted = self.data.getlist(f"variables_{template.pk}") if self.is_bound and hasattr(self.data, "getlist") else []
+            values = posted or (stored if template.pk == self.campaign.template_id else [])
+            names = [str(v) for v in template.variables or []]
+            inputs = [
+                {
+                    "name": f"variables_{template.pk}",
+                    "id": f"var_{template.pk}_{i}",
+                    "label": f"{{{{{n}}}}}",
+                    "value": values[i] if i < len(values) else "",
+                }
+                for i, n in enumerate(names)
+            ]
+            groups.append({"template": template, "inputs": inputs, "chosen": str(template.pk) == chosen})
+        return groups
+
+    def _template_variables(self, template: Template) -> list[str]:
+        key = f"variables_{template.pk}"
+        if hasattr(self.data, "getlist") and key in self.data:
+            return [v.strip() for v in self.data.getlist(key)]
+        return _lines(self.data.get("variables", ""))
 
     def _clean_sms(self, data: dict) -> None:
         template = data.get("template")
@@ -275,9 +319,14 @@ class ContentStepForm(forms.Form):
             if not template:
                 self.add_error("template", "Choose a WhatsApp template (sync them under Templates).")
                 return
-            given, needed = len(_lines(data.get("variables", ""))), len(template.variables or [])
-            if needed and given != needed:
-                self.add_error("variables", f"This template has {needed} variable(s); you gave {given}.")
+            values = self._template_variables(template)
+            data["variable_values"] = values
+            names = [str(v) for v in template.variables or []]
+            empty = [f"{{{{{n}}}}}" for n, v in zip(names, values, strict=False) if not v]
+            if names and len(values) != len(names):
+                self.add_error("variables", f"This template has {len(names)} variable(s); you gave {len(values)}.")
+            elif empty:
+                self.add_error("variables", f"Fill every variable of the template: {', '.join(empty)} is empty.")
             if template.has_media and not data.get("media_url"):
                 self.add_error("media_url", "This template shows media: give its link.")
         elif option == "text":
@@ -308,7 +357,7 @@ class ContentStepForm(forms.Form):
         campaign.template = data.get("template")
         campaign.text = data.get("text", "") if campaign.channel in ("sms", "voice", "whatsapp") else ""
         if campaign.channel == "whatsapp":
-            content["variables"] = _lines(data.get("variables", ""))
+            content["variables"] = list(data.get("variable_values") or _lines(data.get("variables", "")))
             if data.get("template"):
                 content["template_id"] = data["template"].provider_template_id
             if data.get("media_asset") and self.option != "template":
@@ -472,9 +521,25 @@ class ScheduleStepForm(forms.Form):
 
 class TestSendForm(forms.Form):
     to = forms.CharField(max_length=30, label="Send a test to", help_text="Your own number, with the country code.")
+    sample = forms.CharField(
+        max_length=30,
+        required=False,
+        label="Personalised as",
+        help_text="A contact's number: the test carries their name and fields. Empty: the contact with the test number, "
+        "else the audience's first.",
+    )
 
     def clean_to(self) -> str:
         try:
             return normalize_phone(self.cleaned_data["to"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc))
+
+    def clean_sample(self) -> str:
+        value = self.cleaned_data.get("sample", "").strip()
+        if not value:
+            return ""
+        try:
+            return normalize_phone(value)
         except PhoneError as exc:
             raise forms.ValidationError(str(exc))

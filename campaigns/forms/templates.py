@@ -10,6 +10,7 @@ from django import forms
 from campaigns.encoding import analyze
 from campaigns.forms.composer import MAX_SMS_SEGMENTS
 from campaigns.models import Template, VoiceRecording
+from campaigns.rendering import account_fields, problems
 
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
@@ -48,6 +49,8 @@ class TemplateForm(forms.ModelForm):
                 self.add_error("body", "Write the message text.")
             elif analyze(body).segments > MAX_SMS_SEGMENTS:
                 self.add_error("body", f"Too long: {analyze(body).segments} segments; at most {MAX_SMS_SEGMENTS}.")
+            for problem in problems(body, account_fields(self.instance.account_id)):
+                self.add_error("body", problem)
         elif data.get("kind") == "voice":
             if not (data.get("provider_template_id") or "").strip():
                 self.add_error("provider_template_id", "Give the call template number the provider set up.")
@@ -113,6 +116,22 @@ class RecordingForm(forms.ModelForm):
         return recording
 
 
+class RecordingConnectionForm(forms.ModelForm):
+    """Tie a recording uploaded before any voice connection existed to one, so it can be approved."""
+
+    class Meta:
+        model = VoiceRecording
+        fields = ["connection"]
+        labels = {"connection": "Voice connection it is for"}
+
+    def __init__(self, *args, connections, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["connection"].queryset = connections
+        self.fields["connection"].required = True
+        self.fields["connection"].empty_label = "Choose the connection…"
+        self.fields["connection"].error_messages["required"] = "Choose the voice connection this recording is for."
+
+
 class RecordingDecisionForm(forms.ModelForm):
     """An admin records the provider's approval and its reference number."""
 
@@ -122,6 +141,10 @@ class RecordingDecisionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("status") == VoiceRecording.Status.APPROVED and self.instance.connection_id is None:
+            self.add_error(
+                "status", "Choose the voice connection it was approved on first: a reference number belongs to one provider account."
+            )
         if data.get("status") == VoiceRecording.Status.APPROVED and not (data.get("provider_reference") or "").strip():
             self.add_error("provider_reference", "An approved recording needs the provider's reference number.")
         return data

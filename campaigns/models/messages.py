@@ -27,6 +27,8 @@ class Message(models.Model):
     subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    # A test send from the composer: rendered like the campaign's messages, counted in none of its figures.
+    test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages")
     connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")
     sender = models.CharField(max_length=20, blank=True, default="")
@@ -79,6 +81,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to} ({self.status})"
+
+    @property
+    def is_test(self) -> bool:
+        return self.test_of_id is not None
 
 
 class StatusCount(models.Model):

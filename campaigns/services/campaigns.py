@@ -9,25 +9,28 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Message
+from campaigns.formatting import format_money
+from campaigns.models import Campaign, Contact, Message, StatusCount
 from campaigns.services import ledger
-from campaigns.services.audience import audience_summary
-from campaigns.services.estimate import estimate, message_text
-from campaigns.services.smsinfo import sms_info
+from campaigns.services.launch_checks import LaunchReport, content_errors, launch_checks
 from campaigns.services.windows import zone
+from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
 
-MAX_SMS_SEGMENTS = 10
-MAX_WHATSAPP_CHARS = 4096
-MAX_USSD_CHARS = 182
 START_NOW_WITHIN = timedelta(seconds=5)
 
 
 class LaunchError(Exception):
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[str], report: LaunchReport | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.report = report
+
+    @property
+    def content_problems(self) -> list[str]:
+        """The problems of the text itself (unknown placeholders, tags...): the caller's input is wrong."""
+        return self.report.placeholders if self.report is not None else []
 
 
 class CampaignStateError(Exception):
@@ -36,149 +39,23 @@ class CampaignStateError(Exception):
 
 def validate_for_launch(campaign: Campaign) -> list[str]:
     """Everything that would stop the campaign, as messages a marketer understands."""
-    return _validate(campaign)[0]
-
-
-def _validate(campaign: Campaign):
-    """(errors, the estimate when it was computed)."""
-    errors: list[str] = []
-    est = None
-    if campaign.status != Campaign.Status.DRAFT:
-        errors.append(f"Only a draft can be launched; this campaign is {campaign.get_status_display().lower()}.")
-    errors += _connection_errors(campaign)
-    errors += _sender_errors(campaign)
-    errors += content_errors(campaign)
-    errors += _schedule_errors(campaign)
-    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
-    if summary.recipients == 0:
-        errors.append("The audience is empty: choose lists with contacts who are not suppressed.")
-    elif not errors:
-        est = estimate(campaign)
-        if not est.enough:
-            errors.append(
-                f"The balance does not cover this campaign: it costs about {est.cost} {campaign.account.currency}, "
-                f"{est.available} is available."
-            )
-        errors += _credit_limit_errors(campaign, est.cost)
-    return errors, est
-
-
-def _credit_limit_errors(campaign: Campaign, cost) -> list[str]:
-    sub = campaign.subaccount
-    if sub is None or sub.credit_limit is None:
-        return []
-    committed = ledger.subaccount_committed(sub.pk)
-    if committed + cost <= sub.credit_limit:
-        return []
-    left = max(sub.credit_limit - committed, 0)
-    return [
-        f"The subaccount {sub.name} would pass its credit limit of {sub.credit_limit} {campaign.account.currency}: "
-        f"this campaign costs about {cost}, {left} is left."
-    ]
-
-
-def _connection_errors(campaign: Campaign) -> list[str]:
-    conn = campaign.connection
-    if conn is None:
-        return ["Choose a provider connection."]
-    if conn.account_id != campaign.account_id or not conn.is_active:
-        return ["The provider connection is not available."]
-    try:
-        serves = conn.serves(campaign.channel)
-    except Exception:
-        return [f"The connection's provider ({conn.provider}) is not installed."]
-    if not serves:
-        return [f"The connection {conn.name} does not send {campaign.get_channel_display()}."]
-    return []
-
-
-def _sender_errors(campaign: Campaign) -> list[str]:
-    sender = campaign.sender
-    if sender is None:
-        # Voice may go without a caller ID (the provider's default; VT's voice OTP has its own).
-        return [] if campaign.channel in ("ussd", "voice") else ["Choose an approved sender ID."]
-    if sender.account_id != campaign.account_id:
-        return ["The sender ID is not available."]
-    if not sender.usable:
-        return [f"The sender ID {sender.value} is not approved ({sender.get_status_display().lower()})."]
-    if sender.channel != campaign.channel:
-        return [f"The sender ID {sender.value} is for {sender.get_channel_display()}, not {campaign.get_channel_display()}."]
-    if sender.connection_id and campaign.connection_id and sender.connection_id != campaign.connection_id:
-        return [f"The sender ID {sender.value} is approved on another connection."]
-    from campaigns.services.limits import sender_problems
-
-    return sender_problems(campaign.connection, campaign.channel, sender.value)
-
-
-def content_errors(campaign: Campaign) -> list[str]:
-    channel = campaign.channel
-    content = campaign.content or {}
-    if channel == "ussd":
-        steps = content.get("steps")
-        if not steps or not isinstance(steps, list) or not all(isinstance(s, dict) and str(s.get("text", "")).strip() for s in steps):
-            return ["A USSD campaign needs at least one menu step with text."]
-        long = [i + 1 for i, s in enumerate(steps) if len(str(s["text"])) > MAX_USSD_CHARS]
-        return [f"USSD step {i} is longer than {MAX_USSD_CHARS} characters." for i in long]
-    if channel == "voice":
-        if not (campaign.text.strip() or content.get("recording") or content.get("call_template")):
-            return ["A voice campaign needs a text to read, a recording or a call template."]
-        return []
-    if channel == "whatsapp":
-        media = content.get("media") or {}
-        if not (campaign.text.strip() or content.get("template_id") or campaign.template_id or media.get("id") or media.get("link")):
-            return ["A WhatsApp campaign needs a text, an approved template or media."]
-        if len(campaign.text) > MAX_WHATSAPP_CHARS:
-            return [f"The text is longer than {MAX_WHATSAPP_CHARS} characters."]
-        return []
-    text = message_text(campaign)
-    if not text.strip():
-        return ["The message text is empty."]
-    info = sms_info(text)
-    if info.segments > MAX_SMS_SEGMENTS:
-        return [f"The message is {info.segments} SMS segments long; the most is {MAX_SMS_SEGMENTS}."]
-    if campaign.connection_id:
-        from campaigns.services.limits import text_problems
-
-        return text_problems(campaign.connection, "sms", text)  # the provider's own limits, as for single sends
-    return []
-
-
-def _schedule_errors(campaign: Campaign) -> list[str]:
-    errors = []
-    now = timezone.now()
-    if campaign.timezone:
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(campaign.timezone)
-        except Exception:
-            errors.append(f"Unknown timezone {campaign.timezone!r}.")
-    if campaign.send_at and campaign.send_at < now - timedelta(minutes=5):
-        errors.append("The send time is in the past.")
-    if campaign.expires_at:
-        if campaign.expires_at <= now:
-            errors.append("The expiry time is in the past.")
-        elif campaign.send_at and campaign.expires_at <= campaign.send_at:
-            errors.append("The campaign would expire before it starts.")
-    if (campaign.allowed_start is None) != (campaign.allowed_end is None):
-        errors.append("Give both ends of the allowed hours, or neither.")
-    elif campaign.allowed_start is not None and campaign.allowed_start == campaign.allowed_end:
-        errors.append("The allowed hours start and end at the same time.")
-    return errors
+    return launch_checks(campaign).errors
 
 
 def launch(campaign: Campaign, user=None) -> None:
     """Validate, reserve the estimate, draft -> scheduled, and schedule the start."""
-    errors, est = _validate(campaign)
-    if errors or est is None:
-        raise LaunchError(errors or ["The campaign cannot be estimated."])
+    report = launch_checks(campaign)
+    est = report.estimate
+    if not report.ok or est is None:
+        raise LaunchError(report.errors or ["The campaign cannot be estimated."], report)
     with transaction.atomic():
         if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
             status=Campaign.Status.SCHEDULED, launched_at=timezone.now(), estimated_cost=est.cost, status_reason=""
         ):
             raise LaunchError(["The campaign was launched or changed meanwhile."])
         if not ledger.reserve(campaign.account_id, est.cost, campaign.pk):
-            raise LaunchError([f"The balance does not cover this campaign ({est.cost} needed)."])
+            cost = format_money(est.cost, campaign.account.currency)
+            raise LaunchError([f"The balance does not cover this campaign: it costs about {cost}, less is available now."])
     campaign.refresh_from_db()
     schedule_start(campaign)
 
@@ -271,25 +148,44 @@ def duplicate(campaign: Campaign, user=None, *, name: str = "") -> Campaign:
     return Campaign.objects.create(name=(name or f"Copy of {campaign.name}")[:150], created_by=user, **data)
 
 
-def send_test(campaign: Campaign, to: str, user=None) -> Message:
-    """One message with the campaign's content to ``to`` (the user's own number), through
-    the same connection; not part of the campaign's counts."""
-    from campaigns.services.messaging import send_single
+def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None = None) -> Message:
+    """One message to ``to`` rendered exactly as the campaign renders it for one contact (the
+    contact with that number, else ``sample``, else the audience's first), built, sent and
+    billed by the campaign's own builder, send task and backend call; recorded as a test of
+    the campaign, counted in none of its figures."""
+    from campaigns.services.launch_checks import connection_errors, sender_errors
+    from campaigns.services.materialize import MessageBuilder
+    from campaigns.services.messaging import SendError, normalize_number, queue_send
 
-    payload = dict(campaign.content or {})
-    text = message_text(campaign)
+    to = normalize_number(to)
+    errors = connection_errors(campaign) + sender_errors(campaign) + content_errors(campaign)
+    if errors:
+        raise LaunchError(errors)
+    contact = Contact.objects.filter(account_id=campaign.account_id, phone=to).first() or sample or sample_contact(campaign)
+    row = MessageBuilder(campaign).build(*_contact_row(contact, to), to=to)
+    row.update(campaign_id=None, test_of_id=campaign.pk, contact_id=contact.pk if contact and contact.phone == to else None)
     if campaign.channel == "ussd":
-        payload = {"op": "fin", "session_id": f"test{timezone.now():%H%M%S%f}"}
-    return send_single(
-        account=campaign.account,
-        connection=campaign.connection,
-        channel=campaign.channel,
-        to=to,
-        sender=campaign.sender.value if campaign.sender_id else "",
-        text=text,
-        payload=payload,
-        flash=campaign.flash,
-        subaccount=campaign.subaccount,
-        user=user,
-        render_with={"phone": to},
-    )
+        row["payload"] = {"op": "fin", "session_id": f"test{timezone.now():%H%M%S%f}"}
+    amount = row["price"] * row["segments"]
+    with transaction.atomic():
+        if not ledger.reserve(campaign.account_id, amount):
+            raise SendError(f"The balance does not cover this test ({format_money(amount, campaign.account.currency)} needed).")
+        message = Message.objects.create(**row)
+        StatusCount.objects.create(account_id=campaign.account_id, campaign=None, status=S.PENDING, count=1)
+    queue_send([message.pk])
+    return message
+
+
+def _contact_row(contact: Contact | None, to: str) -> tuple:
+    if contact is None:
+        return None, to, "", "", {}
+    return contact.pk, contact.phone, contact.first_name, contact.last_name, contact.attributes or {}
+
+
+def sample_contact(campaign: Campaign) -> Contact | None:
+    """The contact previews and test sends render for by default: the audience's first recipient."""
+    from campaigns.services.audience import recipients
+
+    if not (campaign.audience or {}).get("lists"):
+        return None
+    return recipients(campaign.account, campaign.audience, campaign.subaccount).order_by("pk").first()

@@ -41,13 +41,19 @@ def ledger_sum(account: Account | int) -> Decimal:
 def subaccount_committed(subaccount_id: int) -> Decimal:
     """What a subaccount has spent (charges less refunds) plus what its active campaigns
     still hold in reservation: the figure its credit limit caps."""
+    spent, held = subaccount_spent_and_held(subaccount_id)
+    return (spent + held).quantize(Q4)
+
+
+def subaccount_spent_and_held(subaccount_id: int) -> tuple[Decimal, Decimal]:
+    """(spent: charges less refunds, held: active campaigns' reservations) of a subaccount."""
     spent = LedgerEntry.objects.filter(subaccount_id=subaccount_id, kind__in=(LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.REFUND)).aggregate(
         s=Sum("amount")
     )["s"]
     held = Campaign.objects.filter(subaccount_id=subaccount_id, status__in=("scheduled", "running", "paused")).aggregate(
         s=Sum("reserved_amount")
     )["s"]
-    return (-Decimal(str(spent or 0)) + Decimal(str(held or 0))).quantize(Q4)
+    return (-Decimal(str(spent or 0))).quantize(Q4), Decimal(str(held or 0)).quantize(Q4)
 
 
 def top_up(account: Account, amount: Decimal | int | str, user=None, description: str = "", subaccount=None) -> LedgerEntry:

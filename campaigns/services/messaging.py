@@ -9,6 +9,7 @@ from decimal import Decimal
 import phonenumbers
 from django.db import IntegrityError, transaction
 
+from campaigns.formatting import format_money
 from campaigns.models import Account, Message, StatusCount
 from campaigns.rendering import render
 from campaigns.services import ledger, limits
@@ -63,7 +64,10 @@ def send_single(
         raise SendError(f"The connection {connection.name} does not send {channel}.")
     to = normalize_number(to)
     if render_with is not None:
+        from campaigns.services.materialize import render_payload
+
         text = render(text, render_with)
+        payload = render_payload(payload or {}, render_with)
     if channel in ("sms",) and not text.strip():
         raise SendError("The message text is empty.")
     refused = limits.text_problems(connection, channel, text) + limits.sender_problems(connection, channel, sender)
@@ -76,7 +80,7 @@ def send_single(
     amount = (price.amount if price else Decimal("0")) * units
     with transaction.atomic():
         if not ledger.reserve(account.pk, amount):
-            raise SendError(f"The balance does not cover this message ({amount} needed).")
+            raise SendError(f"The balance does not cover this message ({format_money(amount, account.currency)} needed).")
         try:
             with transaction.atomic():
                 message = Message.objects.create(

@@ -64,26 +64,84 @@
     refresh();
   }
 
+  // --- step 3: placeholder problems and what an empty field becomes (SMS and WhatsApp) --
+  function showProblems(problems) {
+    var box = $("#placeholder-problems");
+    if (!box) return;
+    box.hidden = !problems.length;
+    box.innerHTML = problems.length ? "<strong>Fix before you continue:</strong><ul>" +
+      problems.map(function (p) { return "<li>" + esc(p) + "</li>"; }).join("") + "</ul>" : "";
+    // The server's error under the field said the same about the text as it was; it is stale now.
+    $all("[data-placeholder-error]").forEach(function (el) { el.hidden = true; });
+  }
+  function showEmpty(text) {
+    var box = $("#preview-empty-box");
+    if (!box) return;
+    box.hidden = !text;
+    $("#preview-empty").textContent = text || "";
+  }
+
+  // --- any form: an error under a field goes once the field is changed ---------------
+  $all(".field.has-error").forEach(function (field) {
+    var clear = function () {
+      field.classList.remove("has-error");
+      $all(".field-error", field).forEach(function (el) { el.hidden = true; });
+    };
+    $all("input, select, textarea", field).forEach(function (input) {
+      input.addEventListener(input.tagName === "SELECT" ? "change" : "input", clear, { once: true });
+    });
+  });
+
+  // --- step 3: WhatsApp template: one field per variable, rendered preview ----------
+  var waSelect = $("[data-wa-template]");
+  if (waSelect) {
+    var waBox = $("#wa-preview-box");
+    var waPreview = debounce(function () {
+      var group = $("[data-template-group='" + waSelect.value + "']");
+      var bubble = $("#wa-preview");
+      if (!group) { bubble.textContent = "Choose a template to see the message."; showProblems([]); showEmpty(""); return; }
+      var body = new URLSearchParams({ template: waSelect.value, campaign: waBox.getAttribute("data-campaign"), sample: ($("#preview-sample") || {}).value || "" });
+      $all("[data-wa-variable]", group).forEach(function (i) { body.append("variables", i.value); });
+      $("#wa-preview-media").hidden = group.getAttribute("data-has-media") !== "1";
+      fetch(waBox.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+        .then(function (r) { return r.json(); })
+        .then(function (data) { bubble.textContent = data.rendered; showProblems(data.problems); showEmpty(data.rendered_empty); });
+    }, 250);
+    var showGroup = function () {
+      $all("[data-template-group]").forEach(function (g) { g.hidden = g.getAttribute("data-template-group") !== waSelect.value; });
+      waPreview();
+    };
+    waSelect.addEventListener("change", showGroup);
+    $all("[data-wa-variable]").forEach(function (i) { i.addEventListener("input", waPreview); });
+    var waSample = $("#preview-sample");
+    if (waSample) waSample.addEventListener("input", waPreview);
+    showGroup();
+  }
+
   // --- step 3: content: counter and preview -------------------------------------------
   var text = $("[data-sms-text]");
   if (text) {
-    var counter = $("#sms-counter"), warn = $("#ucs2-warning"), preview = $("#preview-text"), unknown = $("#unknown-placeholders");
+    var counter = $("#sms-counter"), warn = $("#ucs2-warning"), preview = $("#preview-text");
     var previewInfo = $("#preview-info");
     var isSms = text.getAttribute("data-sms-text") === "sms";
     function describe(info) {
       return (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + ", " + info.units + (info.encoding === "gsm7" ? " characters, " : " UTF-16 units, ") +
         info.segments + " segment" + (info.segments === 1 ? "" : "s");
     }
-    function showCount(info, source) {
+    // The browser counts the text as typed at once; the server's answer then counts it as the
+    // sample contact gets it (placeholders filled), which is what is billed.
+    function showCount(info, source, label, measured) {
+      label = label || "As written";
+      measured = measured === undefined ? text.value : measured;
       counter.setAttribute("data-source", source);
       if (!isSms) { counter.innerHTML = "<span><strong>" + Array.from(text.value).length + "</strong> characters</span>"; return; }
       counter.innerHTML =
-        "<span>As written — encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
+        "<span>" + esc(label) + " — encoding: <strong data-encoding>" + (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + "</strong></span>" +
         "<span><strong data-units>" + info.units + "</strong> " + (info.encoding === "gsm7" ? "characters" : "UTF-16 units") + "</span>" +
         "<span><strong data-segments>" + info.segments + "</strong> segment" + (info.segments === 1 ? "" : "s") + "</span>" +
         "<span><strong>" + info.remaining + "</strong> left in this segment</span>";
       if (info.ucs2_chars.length) {
-        var plain = window.SmsCounter.gsm7Segments(text.value);
+        var plain = window.SmsCounter.gsm7Segments(measured);
         var extra = info.segments - plain;
         warn.hidden = false;
         warn.innerHTML = "<strong>Unicode needed:</strong> " + info.ucs2_chars.map(function (c) { return esc(charName(c)); }).join(", ") +
@@ -100,13 +158,13 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.text_info.segments !== window.SmsCounter.analyze(text.value).segments && window.console) console.warn("counter disagrees with the server", data.text_info);
-          showCount(data.text_info, "server");
+          var personal = text.value.indexOf("{{") !== -1 && data.rendered;
+          if (personal) showCount(data.rendered_info, "server", "For " + data.sample, data.rendered);
+          else showCount(data.text_info, "server");
           if (preview) preview.textContent = data.rendered || "";
-          if (previewInfo) previewInfo.textContent = isSms && data.rendered ? "For " + data.sample + ": " + describe(data.rendered_info) + "." : "";
-          if (unknown) {
-            unknown.hidden = !data.unknown_placeholders.length;
-            unknown.textContent = data.unknown_placeholders.length ? "Unknown placeholder(s): " + data.unknown_placeholders.join(", ") + " — no contact has them, so they will be empty." : "";
-          }
+          if (previewInfo) previewInfo.textContent = isSms && personal ? "Each recipient's length depends on their fields; the estimate counts every one. As written: " + describe(data.text_info) + "." : "";
+          showProblems(data.problems);
+          showEmpty(data.rendered_empty);
         });
     }, 300);
     text.addEventListener("input", function () { showCount(window.SmsCounter.analyze(text.value), "browser"); fetchPreview(); });
@@ -154,26 +212,64 @@
     refreshAudience();
   }
 
-  // --- step 6: review: audience and exact cost ---------------------------------------
-  var estimateBox = $("#estimate");
-  if (estimateBox) {
-    fetch(estimateBox.getAttribute("data-url"), { credentials: "same-origin" })
+  // --- step 6: review: every limit launch checks; Launch disabled with the reason ------
+  var checksBox = $("#launch-checks");
+  var launchButton = $("#launch-button");
+  if (checksBox) {
+    var blocked = $("#launch-blocked");
+    if (launchButton) launchButton.disabled = true;
+    fetch(checksBox.getAttribute("data-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
-      .then(function (e) {
-        estimateBox.setAttribute("aria-busy", "false");
-        if (e.error) { estimateBox.innerHTML = "<p class='notice warn'>" + esc(e.error) + "</p>"; return; }
-        var a = e.audience;
-        $("#review-audience").innerHTML = "<strong>" + a.recipients.toLocaleString() + "</strong> recipients (" + a.suppressed + " suppressed, " +
-          a.invalid + " invalid, " + a.duplicate + " duplicates" + (a.excluded ? ", " + a.excluded + " excluded" : "") + " left out)";
-        var money = function (v) { return Number(v).toFixed(2) + " " + esc(e.currency); };
-        estimateBox.innerHTML = "<dl class='kv'><dt>Recipients</dt><dd>" + e.recipients.toLocaleString() + "</dd>" +
-          "<dt>Billed units</dt><dd>" + e.units.toLocaleString() + "</dd>" +
-          "<dt>Estimated cost</dt><dd><strong id='estimate-cost'>" + money(e.cost) + "</strong></dd>" +
-          "<dt>Available balance</dt><dd>" + money(e.available) + "</dd></dl>" +
-          (e.unpriced ? "<p class='notice warn'>" + e.unpriced + " recipient(s) have no price for their destination.</p>" : "") +
-          (e.enough ? "" : "<p class='notice bad'>The balance does not cover this campaign. Ask your admin to top up.</p>");
+      .then(function (report) {
+        checksBox.setAttribute("aria-busy", "false");
+        if (report.error) { checksBox.innerHTML = "<li class='check bad'>" + esc(report.error) + "</li>"; return; }
+        var fixLink = function (c) {
+          var url = checksBox.getAttribute("data-fix-" + c.key);
+          return url ? " <a href='" + esc(url) + "'>Change " + esc(c.label.toLowerCase()) + "</a>" : "";
+        };
+        checksBox.innerHTML = report.checks.map(function (c) {
+          return "<li class='check " + (c.ok ? "ok" : "bad") + "' data-check='" + esc(c.key) + "'>" +
+            "<span class='check-mark' aria-hidden='true'>" + (c.ok ? "✓" : "✗") + "</span>" +
+            "<span class='check-label'>" + esc(c.label) + "</span>" +
+            "<span class='check-value'>" + esc(c.value) + "</span>" +
+            (c.problems.length ? "<span class='check-problem'>" + c.problems.map(esc).join("<br>") + fixLink(c) + "</span>" : "") + "</li>";
+        }).join("");
+        if (!launchButton) return;
+        launchButton.disabled = !report.ok;
+        blocked.hidden = report.ok;
+        blocked.innerHTML = report.ok ? "" : "<strong>Launch is blocked:</strong><ul>" +
+          report.errors.map(function (e) { return "<li>" + esc(e) + "</li>"; }).join("") + "</ul>";
       })
-      .catch(function () { estimateBox.innerHTML = "<p class='notice warn'>The estimate could not be loaded; the launch checks the balance anyway.</p>"; });
+      .catch(function () {
+        checksBox.innerHTML = "<li class='check warn'>The checks could not be loaded; launch checks them anyway.</li>";
+        if (launchButton) launchButton.disabled = false;
+      });
+  }
+
+  // --- step 6: review: test sends and their status, polled until final --------------
+  var testsBox = $("#test-sends");
+  if (testsBox) {
+    var polls = 0;
+    var renderTests = function (data) {
+      if (!data.tests.length) return;
+      testsBox.innerHTML = data.tests.map(function (t) {
+        return "<li class='test-send' data-test='" + t.id + "' data-status='" + esc(t.status) + "'>" +
+          "<div class='test-head'><span class='mono'>" + esc(t.to) + "</span> <span class='badge badge-" + esc(t.status) + "'>" + esc(t.status_label) + "</span></div>" +
+          "<div class='bubble test-text'>" + esc(t.text) + "</div>" +
+          "<ol class='timeline'>" + t.steps.map(function (s) { return "<li><span>" + esc(s.label) + "</span> <span class='muted small'>" + esc(s.at) + "</span></li>"; }).join("") + "</ol>" +
+          (t.error ? "<p class='field-error'>" + esc(t.error) + "</p>" : "") + "</li>";
+      }).join("");
+    };
+    var pollTests = function () {
+      fetch(testsBox.getAttribute("data-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          renderTests(data);
+          polls += 1;
+          if (!data.done && polls < 120) setTimeout(pollTests, 1500);
+        });
+    };
+    pollTests();
   }
 
   // --- template form: show the parts of the chosen kind --------------------------------

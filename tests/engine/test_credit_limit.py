@@ -26,7 +26,7 @@ def test_launch_refused_when_spend_plus_estimate_passes_the_limit(engine_world):
     LedgerEntry.objects.create(account=engine_world.account, subaccount=sub, kind="charge", amount=Decimal("-0.99"), balance_after=0)
     campaign = make_campaign(engine_world, _audience(engine_world), subaccount=sub)
     errors = validate_for_launch(campaign)
-    assert any("credit limit of 1.00 USD" in e and "0.0100 is left" in e for e in errors), errors
+    assert any("credit limit of 1.00 USD" in e and "0.01 USD is left" in e for e in errors), errors
 
 
 def test_reservations_of_active_campaigns_count_against_the_limit(engine_world):
@@ -36,7 +36,7 @@ def test_reservations_of_active_campaigns_count_against_the_limit(engine_world):
     Campaign.objects.create(account=engine_world.account, subaccount=sub, name="held", status="running", reserved_amount=Decimal("0.02"))
     assert subaccount_committed(sub.pk) == Decimal("0.0200")
     campaign = make_campaign(engine_world, _audience(engine_world), subaccount=sub)
-    assert any("0.0300 is left" in e for e in validate_for_launch(campaign))  # 0.02 held + 0.04 > 0.05
+    assert any("0.03 USD is left" in e for e in validate_for_launch(campaign))  # 0.02 held + 0.04 > 0.05
     sub.credit_limit = Decimal("0.06")
     sub.save()
     campaign.subaccount.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Campaign, Contact, ContactList, ListMembership
+from campaigns.rendering import register_fields
 from tests.conftest import make_connection
 
 
@@ -21,6 +22,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def contacts(world) -> list[Contact]:
+    register_fields(world.account.pk, ["city"])
     return [
         Contact.objects.create(account=world.account, phone=f"+9230012345{i:02d}", first_name=f"Name{i}", attributes={"city": "Lahore"})
         for i in range(5)

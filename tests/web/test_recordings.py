@@ -47,8 +47,8 @@ def test_bad_files_are_refused(marketer_client, world):
     assert not VoiceRecording.objects.exists()
 
 
-def test_admin_approves_with_a_reference(admin_client, marketer_client, world):
-    upload(marketer_client)
+def test_admin_approves_with_a_reference(admin_client, marketer_client, world, vt_connection):
+    upload(marketer_client, connection=vt_connection.pk)
     recording = VoiceRecording.objects.get(account=world.account)
     response = admin_client.post(f"/recordings/{recording.pk}/", {"status": "approved", "provider_reference": ""})
     assert "needs the provider" in response.content.decode()

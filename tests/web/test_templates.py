@@ -69,3 +69,9 @@ def test_empty_templates_page_offers_to_write_one(marketer_client, viewer_client
     assert 'href="/templates/new/">Write an SMS template</a>' in marketer_client.get("/templates/").content.decode()
     assert "No templates of this kind" in marketer_client.get("/templates/?kind=voice").content.decode()
     assert "/templates/new/" not in viewer_client.get("/templates/").content.decode()
+
+
+def test_sms_template_refuses_an_unknown_placeholder(marketer_client, world):
+    response = marketer_client.post("/templates/new/", {"kind": "sms", "name": "Typo", "body": "Hi {{ firstname }}"})
+    assert "Unknown placeholder {{ firstname }}" in response.content.decode()
+    assert not world.account.templates.filter(name="Typo").exists()

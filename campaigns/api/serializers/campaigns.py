@@ -96,6 +96,7 @@ class CampaignSerializer(ScopedModelSerializer):
         connection = attrs.get("connection", getattr(self.instance, "connection", None))
         if connection is not None and not connection.serves(channel):
             raise serializers.ValidationError({"connection": [f"This connection does not send {channel}."]})
+        self._check_placeholders(attrs)
         return attrs
 
     def _resend_audience(self, audience: dict, scope) -> dict:
@@ -109,6 +110,22 @@ class CampaignSerializer(ScopedModelSerializer):
         from campaigns.services.resend import RESEND_STATUSES
 
         return {"resend_of": audience["resend_of"], "statuses": list(audience.get("statuses") or RESEND_STATUSES)}
+
+    def _check_placeholders(self, attrs: dict) -> None:
+        """Unknown fields, tags and broken braces are refused here, not discovered at launch."""
+        from campaigns.rendering import account_fields, problems
+        from campaigns.services.launch_checks import strings
+
+        known = account_fields(request_scope(self).account.pk)
+        found = {}
+        for name in ("text", "content"):
+            if name in attrs:
+                texts = [attrs[name]] if isinstance(attrs[name], str) else list(strings(attrs[name]))
+                listed = list(dict.fromkeys(p for text in texts for p in problems(text, known)))
+                if listed:
+                    found[name] = listed
+        if found:
+            raise serializers.ValidationError(found)
 
     def create(self, validated_data):
         validated_data["created_by"] = acting_user(self)

@@ -55,6 +55,13 @@ class CampaignViewSet(CrudScopedViewSet):
         try:
             launch(campaign, self.scope.user if getattr(self.scope.user, "pk", None) else None)
         except LaunchError as exc:
+            if exc.content_problems:  # the text itself is wrong: a bad request, like creating it would be
+                raise ApiError(
+                    400,
+                    "invalid_content",
+                    "The campaign cannot be launched: " + " ".join(exc.content_problems),
+                    {"text": exc.content_problems},
+                )
             raise ApiError(422, "launch_refused", "The campaign cannot be launched: " + " ".join(exc.errors), {"launch": list(exc.errors)})
         return self._current(campaign)
 

@@ -24,6 +24,7 @@ from campaigns.api.serializers.contacts import (
 )
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Contact, ListMembership
+from campaigns.rendering import register_fields
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -59,6 +60,14 @@ class ContactViewSet(CrudScopedViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     subaccount_field = None
+
+    def perform_create(self, serializer) -> None:
+        super().perform_create(serializer)
+        register_fields(self.scope.account.pk, serializer.instance.attributes or {})
+
+    def perform_update(self, serializer) -> None:
+        super().perform_update(serializer)
+        register_fields(self.scope.account.pk, serializer.instance.attributes or {})
 
     @extend_schema(request=BulkUpsertSerializer, responses={200: BulkUpsertResult})
     @action(detail=False, methods=["post"], url_path="bulk")
@@ -161,6 +170,7 @@ def upsert(account, valid: dict[int, dict]) -> dict[int, tuple[int, str]]:
             contact.pk = saved.pk
     for index, contact in to_create:
         out[index] = (contact.pk, "created")
+    register_fields(account.pk, {key for data in valid.values() for key in data.get("attributes") or {}})
     return out
 
 

@@ -68,6 +68,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         if channel == "whatsapp" and payload.get("media_asset") is not None:
             payload = whatsapp_media_payload(self.scope, connection, payload)
         _check_content(channel, data["text"], payload)
+        _check_placeholders(self.scope.account.pk, data["text"], payload)
         subaccount = self.scope.subaccount or data.get("subaccount")
         wanted = {
             **{name: data[name] for name in ("channel", "to", "text", "sender", "flash")},
@@ -89,6 +90,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
                 subaccount=subaccount,
                 idempotency_key=key,
                 user=self.scope.user if getattr(self.scope.user, "pk", None) else None,
+                render_with=_recipient_values(self.scope.account, data["to"]),
             )
 
         try:
@@ -175,6 +177,30 @@ def _check_content(channel: str, text: str, payload: dict) -> None:
         raise ApiError(
             400, "validation_error", "Give a text, or a template_id / media_asset / media_urls in payload.", {"payload": ["empty message"]}
         )
+
+
+def _check_placeholders(account_id: int, text: str, payload: dict) -> None:
+    from campaigns.rendering import account_fields, problems
+    from campaigns.services.launch_checks import strings
+
+    known = account_fields(account_id)
+    found = {
+        name: list(dict.fromkeys(p for t in texts for p in problems(t, known)))
+        for name, texts in (("text", [text]), ("payload", list(strings(payload))))
+    }
+    found = {name: listed for name, listed in found.items() if listed}
+    if found:
+        listed = [p for ps in found.values() for p in ps]
+        raise ApiError(400, "invalid_placeholder", " ".join(listed), found)
+
+
+def _recipient_values(account, to: str) -> dict:
+    """Placeholders render for the contact with this number (else only {{ phone }} is known)."""
+    from campaigns.models import Contact
+    from campaigns.rendering import contact_values
+
+    contact = Contact.objects.filter(account=account, phone=to).first()
+    return contact_values(contact) if contact else {"phone": to}
 
 
 class InboundFilter(django_filters.FilterSet):

@@ -38,6 +38,7 @@ from campaigns.models import (
     Template,
     VoiceRecording,
 )
+from campaigns.rendering import register_fields
 from providers.base import MessageStatus
 from providers.models import ProviderConnection
 from providers.registry import backends
@@ -203,6 +204,7 @@ class Command(BaseCommand):
                 account=account, phone=phone, defaults={"first_name": first_name, "last_name": "Tester", "attributes": {"outcome": outcome}}
             )[0]
             ListMembership.objects.get_or_create(contact_list=testers, contact=contact)
+        register_fields(account.pk, ["outcome"])
 
     def ledger(self, account: Account, amount: Decimal, kind: str, description: str, **links) -> None:
         account = Account.objects.select_for_update().get(pk=account.pk)
@@ -229,6 +231,7 @@ class Command(BaseCommand):
             for i in range(count)
         ]
         Contact.objects.bulk_create(contacts, ignore_conflicts=True)
+        register_fields(account.pk, ["city"])
         saved = list(account.contacts.order_by("id"))
         two_thirds = len(saved) * 2 // 3
         members = [ListMembership(contact_list=newsletter, contact=c) for c in saved[:two_thirds]]

@@ -18,20 +18,18 @@ from campaigns.forms.composer import (
     ContentStepForm,
     ScheduleStepForm,
     SenderStepForm,
-    TestSendForm,
     connection_offers,
     senders_for,
 )
 from campaigns.forms.fields import BIGGEST_ID
 from campaigns.forms.phones import PhoneError, normalize_phone
-from campaigns.models import Campaign, Contact, ContactField, ContactList, SenderID, Template, VoiceRecording
+from campaigns.models import Campaign, Contact, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
-from campaigns.rendering import missing_placeholders
+from campaigns.rendering import BUILTIN, account_fields, fill_template, problems, render_empty
 from campaigns.rendering import render as render_text
 from campaigns.services.audience import audience_summary, has_audience
-from campaigns.services.campaigns import CampaignStateError, LaunchError, launch, send_test
-from campaigns.services.estimate import estimate
-from campaigns.services.messaging import SendError
+from campaigns.services.campaigns import LaunchError, launch, sample_contact
+from campaigns.services.launch_checks import launch_checks
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
 
@@ -174,6 +172,7 @@ def _step_form(request: HttpRequest, campaign: Campaign, step: str):
             campaign=campaign,
             templates=scoped(request, Template.objects.all()),
             recordings=scoped(request, VoiceRecording.objects.all()),
+            known_fields=account_fields(request.account.pk),
             initial=ContentStepForm.initial_for(campaign),
         )
     if step == "audience":
@@ -191,8 +190,8 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
         return _channel_context(request)
     if step == "content":
         sample = _sample_contact(request, campaign)
-        fields = _field_keys(request, sample)
-        return {"custom_fields": fields, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
+        custom = [f for f in account_fields(request.account.pk) if f not in BUILTIN]
+        return {"custom_fields": custom, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
     return {}
 
 
@@ -205,13 +204,6 @@ def _summary(request: HttpRequest, spec: dict):
     membership = request.membership
     subaccount = None if membership.is_admin else membership.subaccount
     return audience_summary(request.account, spec, subaccount=subaccount)
-
-
-def _field_keys(request: HttpRequest, sample: Contact | dict) -> list[str]:
-    """Custom fields to offer as placeholders: the account's, plus the sample contact's."""
-    keys = list(ContactField.objects.filter(account=request.account).values_list("key", flat=True))
-    attributes = sample.attributes if isinstance(sample, Contact) else sample.get("attributes", {})
-    return list(dict.fromkeys([*keys, *(attributes or {})]))
 
 
 def _chosen_sample(request: HttpRequest) -> Contact | None:
@@ -227,79 +219,81 @@ def _chosen_sample(request: HttpRequest) -> Contact | None:
 
 
 def _sample_contact(request: HttpRequest, campaign: Campaign | None) -> Contact | dict:
-    """A contact from the campaign's audience (else any) to render the preview for."""
-    contacts = Contact.objects.filter(account=request.account)
-    lists = (campaign.audience.get("lists") if campaign else None) or []
-    contact = (contacts.filter(memberships__contact_list_id__in=lists).first() if lists else None) or contacts.first()
+    """The contact previews and test sends render for: the audience's first recipient (else any)."""
+    contact = (sample_contact(campaign) if campaign else None) or Contact.objects.filter(account=request.account).order_by("pk").first()
     return contact or {"first_name": "Amina", "last_name": "Khan", "phone": "+923001234567"}
 
 
 def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    """The summary; the cost estimate (it reads every recipient) loads from estimate.json."""
+    """The summary and the content as recipients get it; the limits launch checks load from estimate.json."""
+    from campaigns.views.marketing.composer_tests import test_form_for
+
     missing = _first_missing(campaign)
     sample = _sample_contact(request, campaign)
     rendered = render_text(campaign.text, sample) if campaign.text else ""
     context = {
         **_steps_context(campaign, "review"),
         "missing": missing if missing != "review" else "",
-        "test_form": TestSendForm(initial={"to": request.membership.phone}),
+        "test_form": test_form_for(request, campaign),
         "launch_errors": request.session.pop(f"launch_errors_{campaign.pk}", []),
         "preview": rendered,
+        "preview_empty": _empty_preview(campaign.text, rendered),
+        "sample": sample,
         "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
+        "whatsapp_preview": _whatsapp_preview(campaign, sample),
+        "recording": _recording(request, campaign),
     }
     return render(request, "campaigns/compose_review.html", context)
 
 
+def _empty_preview(text: str, rendered: str) -> str:
+    """What a contact with empty fields gets, when that differs from the sample's text."""
+    empty = render_empty(text) if text and "{{" in text else ""
+    return empty if empty != rendered else ""
+
+
+def _whatsapp_preview(campaign: Campaign, sample) -> str:
+    if campaign.channel != "whatsapp" or not campaign.template_id or campaign.template is None:
+        return ""
+    values = [render_text(v, sample) for v in (campaign.content or {}).get("variables") or []]
+    return fill_template(campaign.template.body, campaign.template.variables or [], values)
+
+
+def _recording(request: HttpRequest, campaign: Campaign) -> VoiceRecording | None:
+    pk = (campaign.content or {}).get("recording_id")
+    return scoped(request, VoiceRecording.objects.all()).filter(pk=pk).first() if campaign.channel == "voice" and pk else None
+
+
 def _estimate_data(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
-    summary = _summary(request, campaign.audience)
-    est = estimate(campaign)
-    return {
-        "audience": summary.__dict__,
-        "recipients": est.recipients,
-        "units": est.units,
-        "cost": str(est.cost),
-        "balance": str(est.balance),
-        "available": str(est.available),
-        "enough": est.enough,
-        "unpriced": est.unpriced,
-        "currency": request.account.currency,
-    }
+    """Every limit launch will check, with its figure (the same function launch runs)."""
+    report = launch_checks(campaign)
+    est, summary = report.estimate, report.audience
+    data: dict[str, Any] = {**report.as_dict(), "currency": request.account.currency, "audience": summary.__dict__ if summary else None}
+    if est is not None:
+        data.update(
+            recipients=est.recipients,
+            units=est.units,
+            cost=str(est.cost),
+            balance=str(est.balance),
+            available=str(est.available),
+            enough=est.enough,
+            unpriced=est.unpriced,
+        )
+    return data
 
 
 @sender_required
 def compose_estimate(request: HttpRequest, pk: int) -> JsonResponse:
-    """Audience and exact cost of a draft, cached until the draft or the balance changes."""
+    """The launch checks of a draft, cached until the draft or the balance changes."""
     campaign = _draft(request, pk)
     if not has_audience(campaign.audience) or not campaign.connection_id:
         return JsonResponse({"error": "Choose the connection and the audience first."}, status=400)
-    key = f"estimate:{campaign.pk}:{campaign.updated_at.timestamp()}:{request.account.balance}:{request.account.reserved}"
+    key = f"launch-checks:{campaign.pk}:{campaign.updated_at.timestamp()}:{request.account.balance}:{request.account.reserved}"
     data = cache.get(key)
     if data is None:
         data = _estimate_data(request, campaign)
-        cache.set(key, data, 120)
+        cache.set(key, data, 60)
     return JsonResponse(data)
-
-
-@sender_required
-@require_POST
-def compose_test(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _draft(request, pk)
-    form = TestSendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Test not sent: " + " ".join(form.errors["to"]))
-    else:
-        try:
-            message = send_test(campaign, form.cleaned_data["to"], request.user)
-        except LaunchError as exc:
-            messages.error(request, "Test not sent: " + " ".join(exc.errors))
-        except (CampaignStateError, SendError, ValueError) as exc:
-            messages.error(request, f"Test not sent: {exc}")
-        else:
-            messages.success(request, f"Test queued to {message.to}; it should arrive within a minute.")
-            if not request.membership.phone:
-                request.membership.phone = form.cleaned_data["to"]
-                request.membership.save(update_fields=["phone"])
-    return redirect("compose_step", pk=pk, step="review")
 
 
 @sender_required
@@ -329,22 +323,39 @@ def analyze_text(request: HttpRequest) -> JsonResponse:
 
 @member_required
 def preview_text(request: HttpRequest) -> JsonResponse:
-    """The text rendered for a sample contact, with its encoding and unknown placeholders."""
-    text = request.POST.get("text", request.GET.get("text", ""))
-    campaign_id = request.POST.get("campaign", request.GET.get("campaign", ""))
-    campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() else None
+    """The text rendered for a sample contact and for one whose fields are empty, its
+    encoding, and every placeholder problem (the same words that block the step and launch)."""
+    params = request.POST if request.method == "POST" else request.GET
+    text = params.get("text", "")
+    campaign_id = params.get("campaign", "")
+    campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() and len(campaign_id) < 18 else None
     sample = _chosen_sample(request) or _sample_contact(request, campaign)
-    rendered = render_text(text, sample)
-    known = set(_field_keys(request, sample))
+    phone = sample.phone if isinstance(sample, Contact) else sample["phone"]
+    template = _preview_template(request, params.get("template", ""))
+    values = params.getlist("variables")
+    if template is not None:
+        text = "\n".join(values)
+        rendered = fill_template(template.body, template.variables or [], [render_text(v, sample) for v in values])
+        empty = fill_template(template.body, template.variables or [], [render_empty(v, phone) for v in values])
+    else:
+        rendered, empty = render_text(text, sample), render_empty(text, phone)
+    found = problems(text, account_fields(request.account.pk))
     return JsonResponse(
         {
             "rendered": rendered,
-            "sample": sample.phone if isinstance(sample, Contact) else sample["phone"],
-            "unknown_placeholders": missing_placeholders(text, known),
-            "text_info": analyze(text).as_dict(),
+            "rendered_empty": empty if empty != rendered else "",
+            "sample": phone,
+            "problems": found,
+            "text_info": analyze(params.get("text", "")).as_dict(),
             "rendered_info": analyze(rendered).as_dict(),
         }
     )
+
+
+def _preview_template(request: HttpRequest, value: str) -> Template | None:
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return scoped(request, Template.objects.all()).filter(pk=int(value)).first()
 
 
 @member_required

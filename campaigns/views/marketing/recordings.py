@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from campaigns.forms.templates import RecordingDecisionForm, RecordingForm
+from campaigns.forms.templates import RecordingConnectionForm, RecordingDecisionForm, RecordingForm
 from campaigns.models import VoiceRecording
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
@@ -38,6 +38,8 @@ def recording_upload(request: HttpRequest) -> HttpResponse:
 @member_required
 def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recording = get_scoped(request, VoiceRecording.objects.select_related("connection"), pk=pk)
+    if request.method == "POST" and "connect" in request.POST:
+        return _connect(request, recording)
     form = None
     if request.membership.is_admin:
         form = RecordingDecisionForm(request.POST or None, instance=recording)
@@ -47,7 +49,33 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("recording_detail", pk=pk)
     elif request.method == "POST":
         messages.error(request, "Only an account admin records the provider's approval.")
-    return render(request, "recordings/detail.html", {"recording": recording, "form": form})
+    context = {"recording": recording, "form": form, **_waiting_context(request, recording)}
+    return render(request, "recordings/detail.html", context)
+
+
+def _waiting_context(request: HttpRequest, recording: VoiceRecording, connect_form=None) -> dict:
+    """A recording without a connection cannot be approved: say what is needed, offer the choice."""
+    if recording.connection_id is not None or recording.status != VoiceRecording.Status.PENDING:
+        return {}
+    connections = _voice_connections(request)
+    if connect_form is None and request.membership.can_send and connections.exists():
+        connect_form = RecordingConnectionForm(instance=recording, connections=connections)
+    return {"needs_connection": True, "has_voice_connection": connections.exists(), "connect_form": connect_form}
+
+
+def _connect(request: HttpRequest, recording: VoiceRecording) -> HttpResponse:
+    if not request.membership.can_send:
+        messages.error(request, "Only a marketer or an admin chooses the recording's connection.")
+        return redirect("recording_detail", pk=recording.pk)
+    form = RecordingConnectionForm(request.POST, instance=recording, connections=_voice_connections(request))
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, f"Recording tied to {recording.connection.name}. Next: the provider approves it and an admin records its reference."
+        )
+        return redirect("recording_detail", pk=recording.pk)
+    context = {"recording": recording, "form": None, **_waiting_context(request, recording, form)}
+    return render(request, "recordings/detail.html", context)
 
 
 @member_required

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Contact, ContactList, ListMembership, Price, SenderID
+from campaigns.rendering import register_fields
 from campaigns.services.ledger import top_up
 from tests.conftest import make_connection
 
@@ -37,5 +38,6 @@ def sending_world(world):
         for i, n in enumerate(numbers)
     ]
     ListMembership.objects.bulk_create([ListMembership(contact_list=customers, contact=c) for c in contacts])
+    register_fields(world.account.pk, ["city"])
     world.connection, world.contact_list = conn, customers
     return world
