@@ -11,7 +11,7 @@ BULK_LIMIT = 1000
 
 
 class ContactSerializer(ScopedModelSerializer):
-    phone = PhoneField()
+    phone = PhoneField(local_numbers=True)
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
     lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
