@@ -9,10 +9,12 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.formatting import format_money
 from campaigns.forms.admin_billing import PriceForm, TopUpForm
+from campaigns.forms.composer import zone_or_utc
 from campaigns.models import Account, LedgerEntry, Price
 from campaigns.services.ledger import top_up
 from campaigns.services.ledger_groups import ledger_page
@@ -29,13 +31,14 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account, pk=pk)
-    context = {
-        "acct": account,
-        "prices": Price.objects.filter(account=account).order_by("channel", "prefix"),
-        "topup_form": TopUpForm(account=account),
-        "page": ledger_page(LedgerEntry.objects.filter(account=account), before=before_param(request), size=25),
-    }
-    return render(request, "platform/account.html", context)
+    with timezone.override(zone_or_utc(account.timezone)):  # the same days and times its admins see
+        context = {
+            "acct": account,
+            "prices": Price.objects.filter(account=account).order_by("channel", "prefix"),
+            "topup_form": TopUpForm(account=account),
+            "page": ledger_page(LedgerEntry.objects.filter(account=account), before=before_param(request), size=25),
+        }
+        return render(request, "platform/account.html", context)
 
 
 @staff_required

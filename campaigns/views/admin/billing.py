@@ -4,7 +4,10 @@ with a drill-down to the batches and messages behind each line."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,6 +18,7 @@ from campaigns.views.admin.paging import before_param
 from portal.tenancy import admin_required, scoped
 
 MESSAGES_SHOWN = 100
+BATCHES_SHOWN = 200
 
 
 def ledger_context(request: HttpRequest, entries) -> dict:
@@ -49,15 +53,18 @@ def ledger_line(request: HttpRequest) -> HttpResponse:
         return render(request, "admin_area/billing/line.html", {"form": form}, status=400)
     day, campaign, subaccount = (form.cleaned_data[k] for k in ("day", "campaign", "subaccount"))
     entries = scoped(request, LedgerEntry.objects.all(), subaccount_field=None)
-    charges = list(charges_of_group(entries, day, campaign and campaign.pk, subaccount and subaccount.pk).order_by("id"))
+    charges = charges_of_group(entries, day, campaign and campaign.pk, subaccount and subaccount.pk)
+    totals = charges.aggregate(amount=Sum("amount"), messages=Sum("message_count"), batches=Count("id"))
     context = {
         "day": day,
         "campaign": campaign,
         "subaccount": subaccount,
-        "charges": charges,
-        "total": sum((c.amount for c in charges), 0),
-        "message_total": sum(c.message_count for c in charges),
-        "messages": _charged_messages(request, day, campaign, subaccount)[:MESSAGES_SHOWN],
+        "charges": charges.order_by("id")[:BATCHES_SHOWN],
+        "batches_shown": BATCHES_SHOWN,
+        "charged": -Decimal(str(totals["amount"] or 0)),
+        "message_total": totals["messages"] or 0,
+        "batch_total": totals["batches"],
+        "charged_messages": _charged_messages(request, day, campaign, subaccount)[:MESSAGES_SHOWN],
         "messages_shown": MESSAGES_SHOWN,
     }
     return render(request, "admin_area/billing/line.html", context)

@@ -105,7 +105,8 @@ def test_the_drill_down_shows_the_batches_and_messages_behind_a_line(funded, adm
     response = admin_client.get(f"/admin/billing/line/?{line.drill_down_query}")
     assert response.status_code == 200
     assert len(response.context["charges"]) == 3 and response.context["message_total"] == 6
-    assert [m.pk for m in response.context["messages"]] == [message.pk]
+    assert response.context["charged"] == Decimal("0.12") and response.context["batch_total"] == 3
+    assert [m.pk for m in response.context["charged_messages"]] == [message.pk]
     html = response.content.decode()
     assert "+923001234567" in html and "0.0200 USD" in html and "Batches" in html
 
