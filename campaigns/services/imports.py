@@ -267,11 +267,12 @@ def _process(job: ImportJob, rejects: csv.writer) -> Totals:
             if rec.phone in chunk:
                 chunk[rec.phone].merge(rec)
             else:  # first seen in an earlier chunk: its later fields still merge in
-                chunk[rec.phone], _ = rec, repeats.add(rec.phone)
+                chunk[rec.phone] = rec
+                repeats.add(rec.phone)
         else:
             seen.add(key)
             chunk[rec.phone] = rec
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= CHUNK or totals.processed % CHUNK == 0:  # the latter keeps the progress bar moving
             _flush(job, chunk, totals, repeats)
             chunk, repeats = {}, set()
     _flush(job, chunk, totals, repeats)

@@ -10,9 +10,10 @@ from portal.logging import OneLineForbidden
 from portal.middleware import parent_path
 
 
-def test_parent_path():
+def test_parent_path_is_the_nearest_page_above():
     assert parent_path("/admin/billing/top-up/") == "/admin/billing/"
     assert parent_path("/admin/senders/5/decide/") == "/admin/senders/5/"
+    assert parent_path("/admin/api-keys/5/revoke/") == "/admin/api-keys/"  # /admin/api-keys/5/ is no page
     assert parent_path("/logout/") == "/"
 
 
