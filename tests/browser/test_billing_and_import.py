@@ -59,7 +59,7 @@ def assert_fits(page, what: str) -> None:
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport + 2, f"{what} scrolls sideways ({width}px in {viewport}px)"
     boxes = page.evaluate(
-        "[...document.querySelectorAll('table.ledger')].map(t => [t.parentElement.scrollWidth, t.parentElement.clientWidth])"
+        "[...document.querySelectorAll('table.ledger, table.prices')].map(t => [t.parentElement.scrollWidth, t.parentElement.clientWidth])"
     )
     for scroll, client in boxes:  # the ledger tables' own boxes do not scroll sideways either
         assert scroll <= client + 1, f"{what}: a ledger table scrolls sideways in its box ({scroll}px in {client}px)"
