@@ -39,8 +39,9 @@ run: setup
 	@echo "  Portal:     http://$(HOST):$(PORT)"
 	@echo "  Simulators: http://$(HOST):$(SIM_PORT)/<provider>/   (Ctrl-C stops everything)"
 	@echo ""
-	WEB_PORT=$(PORT) SIM_PORT=$(SIM_PORT) BIND_HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
-		$(VENV)/bin/honcho start -f Procfile
+	@# exec: Ctrl-C or a SIGTERM to make reaches the runner itself, which exits 0 after a clean stop
+	exec env WEB_PORT=$(PORT) SIM_PORT=$(SIM_PORT) BIND_HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
+		$(PY) -m portal.procfile Procfile
 
 setup-dev: $(VENV)/.dev .env
 	@bash .ci/system-packages.sh

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import api_keys, billing, connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import account_settings, api_keys, billing, connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -27,10 +27,9 @@ urlpatterns = [
     path("subaccounts/new/", subaccounts.subaccount_new, name="subaccount_new"),
     path("subaccounts/<int:pk>/", subaccounts.subaccount_edit, name="subaccount_edit"),
     path("billing/", billing.billing_home, name="billing"),
-    path("billing/top-up/", billing.topup_create, name="topup"),
-    path("billing/prices/new/", billing.price_new, name="price_new"),
-    path("billing/prices/<int:pk>/", billing.price_edit, name="price_edit"),
-    path("billing/prices/<int:pk>/delete/", billing.price_delete, name="price_delete"),
+    path("billing/top-up/", billing.topup_moved, name="topup"),
+    path("billing/line/", billing.ledger_line, name="ledger_line"),
+    path("settings/", account_settings.account_settings, name="settings"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
     path("api-keys/", api_keys.api_key_list, name="api_keys"),

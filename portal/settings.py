@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.tenancy.TenancyMiddleware",
+    "portal.middleware.PostOnlyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -140,6 +141,7 @@ Q_CLUSTER: dict = {
     "ack_failures": True,
     "poll": 0.2,
     "label": "Tasks",
+    "log_level": env_str("Q_LOG_LEVEL", "WARNING"),  # not a line per schedule tick
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -213,7 +215,13 @@ PROVIDER_CALL_RETENTION_DAYS = env_int("PROVIDER_CALL_RETENTION_DAYS", 14)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_403": {"()": "portal.logging.OneLineForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_403"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # django-q logs every schedule tick and task at INFO; its warnings and errors still show.
+        "django-q": {"level": env_str("Q_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from campaigns.models import Membership, Role
@@ -63,6 +63,7 @@ def tenancy_context(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "account": getattr(request, "account", None),
         "is_admin": bool(membership and membership.is_admin),
+        "is_staff": bool(getattr(request, "user", None) and request.user.is_authenticated and request.user.is_staff),
         "can_send": bool(membership and membership.can_send),
     }
 
@@ -74,6 +75,8 @@ def _require(roles: set[str] | None) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = getattr(request, "membership", None)
+            if membership is None and request.user.is_staff:
+                return redirect("platform:accounts")  # platform staff outside any account
             if membership is None:
                 raise PermissionDenied("Your user does not belong to an account.")
             if roles is not None and membership.role not in roles:
@@ -88,6 +91,20 @@ def _require(roles: set[str] | None) -> Callable:
 member_required = _require(None)  # any role: admin, marketer, viewer
 sender_required = _require({Role.ADMIN, Role.MARKETER})  # may compose and launch
 admin_required = _require({Role.ADMIN})
+
+
+def staff_required(view: Callable) -> Callable:
+    """Platform staff (Django ``is_staff``): above every account's admin; others get 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied("Only platform staff may do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def scoped(request: HttpRequest, queryset: QuerySet, *, subaccount_field: str | None = "subaccount") -> QuerySet:

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django import forms
 
-from campaigns.models import LedgerEntry, Price, Subaccount
+from campaigns.models import Campaign, LedgerEntry, Price, Subaccount
+
+MAX_TOP_UP = Decimal("1000000")
 
 # Which billing unit makes sense for which channel.
 UNITS_BY_CHANNEL = {
@@ -22,6 +24,17 @@ class PriceForm(forms.ModelForm):
         model = Price
         fields = ["channel", "prefix", "unit", "amount"]
         labels = {"prefix": "Destination prefix", "amount": "Price per unit"}
+        error_messages = {
+            "amount": {
+                "required": "Enter the price per unit, e.g. 0.0085.",
+                "invalid": "Enter the price as a number, e.g. 0.0085.",
+                "max_decimal_places": "Use at most 5 decimals.",
+                "max_digits": "That price is too large.",
+                "max_whole_digits": "That price is too large.",
+            },
+            "channel": {"required": "Choose the channel this price is for.", "invalid_choice": "Choose one of the channels."},
+            "unit": {"required": "Choose what the price is per.", "invalid_choice": "Choose one of the units."},
+        }
         help_texts = {"prefix": "Country/network code digits without +, e.g. 92 or 92300; empty for every destination."}
 
     def __init__(self, *args, account, **kwargs) -> None:
@@ -63,13 +76,45 @@ class PriceForm(forms.ModelForm):
 
 
 class TopUpForm(forms.Form):
-    amount = forms.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal("100000000"))
-    description = forms.CharField(max_length=300, required=False, help_text="E.g. the payment reference.")
-    subaccount = forms.ModelChoiceField(queryset=Subaccount.objects.none(), required=False, empty_label="Whole account")
+    """Credit added by platform staff; the reason is kept on the ledger entry with who added it."""
+
+    amount = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        label="Amount to add",
+        error_messages={
+            "required": "Enter the amount to add.",
+            "invalid": "Enter the amount as a number, e.g. 250 or 250.50.",
+            "max_digits": "That is more than one top-up can add.",
+            "max_decimal_places": "Use at most 2 decimals (cents).",
+            "max_whole_digits": "That is more than one top-up can add.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Reason",
+        help_text="Shown in the account's ledger, e.g. the bank transfer or invoice reference.",
+        error_messages={"required": "Say why the credit is added (the payment reference, a goodwill credit...)."},
+    )
+    subaccount = forms.ModelChoiceField(
+        queryset=Subaccount.objects.none(),
+        required=False,
+        empty_label="Whole account",
+        error_messages={"invalid_choice": "Choose one of the subaccounts of this account."},
+    )
 
     def __init__(self, *args, account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subaccount"].queryset = Subaccount.objects.filter(account=account)
+        self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "min": "0.01", "step": "0.01"})
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("A top-up adds money: enter an amount above zero.")
+        if amount > MAX_TOP_UP:
+            raise forms.ValidationError(f"One top-up adds at most {MAX_TOP_UP:,}; split larger payments.")
+        return amount
 
 
 class LedgerFilterForm(forms.Form):
@@ -88,3 +133,34 @@ class LedgerFilterForm(forms.Form):
         if self.cleaned_data.get("subaccount"):
             entries = entries.filter(subaccount=self.cleaned_data["subaccount"])
         return entries
+
+
+class LedgerDrillDownForm(forms.Form):
+    """Which ledger line to open: its day (in the viewer's zone), campaign ("none" for single
+    API sends) and subaccount."""
+
+    day = forms.DateField(input_formats=["%Y-%m-%d"], error_messages={"required": "Say which day.", "invalid": "The day is not a date."})
+    campaign = forms.CharField(required=False)
+    subaccount = forms.IntegerField(required=False, error_messages={"invalid": "The subaccount is not one of yours."})
+
+    def __init__(self, *args, account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_campaign(self):
+        value = (self.cleaned_data.get("campaign") or "none").strip()
+        if value == "none":
+            return None
+        campaign = Campaign.objects.filter(account=self.account, pk=value).first() if value.isdigit() else None
+        if campaign is None:
+            raise forms.ValidationError("This campaign is not one of yours.")
+        return campaign
+
+    def clean_subaccount(self):
+        value = self.cleaned_data.get("subaccount")
+        if value is None:
+            return None
+        subaccount = Subaccount.objects.filter(account=self.account, pk=value).first()
+        if subaccount is None:
+            raise forms.ValidationError("The subaccount is not one of yours.")
+        return subaccount

@@ -53,7 +53,17 @@ class ConnectionForm(forms.Form):
         label="Base URL", max_length=300, assume_scheme="https", help_text="The provider's API address; point it at a simulator to test."
     )
     mps = forms.IntegerField(
-        label="Throughput (messages per second)", min_value=1, max_value=10000, initial=50, help_text="Across all workers."
+        label="Throughput (messages per second)",
+        min_value=1,
+        max_value=10000,
+        initial=50,
+        help_text="Across all workers.",
+        error_messages={
+            "required": "Enter how many messages per second this connection may send.",
+            "invalid": "Enter a whole number of messages per second, e.g. 50.",
+            "min_value": "A connection sends at least 1 message per second.",
+            "max_value": "At most 10,000 messages per second; ask the provider for a second connection beyond that.",
+        },
     )
     channels = forms.MultipleChoiceField(
         required=False,

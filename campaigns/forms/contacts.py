@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 from django import forms
 from django.utils.text import slugify
 
@@ -35,16 +36,24 @@ def format_attributes(attributes: dict) -> str:
 
 
 class PhoneField(forms.CharField):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, region: str | None = None, **kwargs) -> None:
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("help_text", "International format with the country code, e.g. +923001234567.")
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.use_region(region)
+
+    def use_region(self, region: str | None) -> None:
+        """Read numbers without a country code in ``region`` (and say so under the box)."""
+        self.region = region or None
+        if self.region:
+            code = phonenumbers.country_code_for_region(self.region)
+            self.help_text = f"With the country code (+{code}...), or a local {self.region} number."
 
     def clean(self, value: str) -> str:
         value = super().clean(value)
         try:
-            return normalize_phone(value)
+            return normalize_phone(value, self.region)
         except PhoneError as exc:
             raise forms.ValidationError(str(exc))
 
@@ -65,6 +74,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, account: Account, list_queryset=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
+        self.fields["phone"].use_region(account.phone_region)
         self.fields["lists"].queryset = list_queryset if list_queryset is not None else ContactList.objects.none()
         if self.instance.pk:
             self.fields["custom_fields"].initial = format_attributes(self.instance.attributes)
@@ -112,6 +122,7 @@ class SuppressionForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
+        self.fields["phone"].use_region(account.phone_region)
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
@@ -151,6 +162,7 @@ class ImportMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.headers, self.account = headers, account
         self.fields["region"].choices = region_choices()
+        self.fields["region"].initial = account.country
         self.fields["contact_list"].queryset = list_queryset
         for i, header in enumerate(headers):
             attr = "attribute:" + (slugify(header).replace("-", "_") or f"column_{i + 1}")

@@ -123,6 +123,7 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0, help_text="Rows repeating a number seen earlier in the file.")
     rejects_file = models.FileField(upload_to="imports/rejects/%Y/%m/", blank=True)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -46,6 +46,7 @@ class LedgerEntry(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="ledger")
     message = models.ForeignKey("campaigns.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="ledger")
     description = models.CharField(max_length=300, blank=True, default="")
+    message_count = models.PositiveIntegerField(default=0, help_text="Messages a charge covers.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

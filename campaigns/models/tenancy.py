@@ -14,6 +14,10 @@ class Account(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
     currency = models.CharField(max_length=3, default="USD")
+    # Numbers written without a country code belong here (ISO 3166 alpha-2); from the zone when empty.
+    country = models.CharField(max_length=2, blank=True, default="")
+    # Below this balance the dashboard and billing page warn; empty for no warning.
+    low_balance_threshold = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     # Always equal to the sum of the ledger; updated in the same transaction as each entry.
     balance = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
     # Part of the balance held for running campaigns (estimate minus what was charged).
@@ -29,9 +33,25 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.country:
+            from campaigns.countries import country_for_zone
+
+            self.country = country_for_zone(self.timezone)
+        super().save(*args, **kwargs)
+
     @property
     def available(self) -> Decimal:
         return self.balance - self.reserved
+
+    @property
+    def phone_region(self) -> str | None:
+        """The region numbers without a country code are read in (None: they need one)."""
+        return self.country or None
+
+    @property
+    def balance_is_low(self) -> bool:
+        return self.low_balance_threshold is not None and self.balance < self.low_balance_threshold
 
     @classmethod
     def unique_slug(cls, name: str) -> str:

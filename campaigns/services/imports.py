@@ -167,9 +167,13 @@ class Record:
 
 @dataclass
 class Totals:
+    """Every non-empty row of the file lands in exactly one of created, updated, duplicates
+    (its number appeared earlier in the same file) or rejected."""
+
     processed: int = 0
     created: int = 0
     updated: int = 0
+    duplicates: int = 0
     rejected: int = 0
 
 
@@ -245,8 +249,8 @@ def _process(job: ImportJob, rejects: csv.writer) -> Totals:
     table = iter_table(path, job.original_name or job.file.name)
     headers = next(table, [])
     rejects.writerow(["row", "reason", *headers])
-    columns, region = _columns(job, headers), job.mapping.get("__region__", "")
-    totals, chunk = Totals(), {}
+    columns, region = _columns(job, headers), _region(job)
+    totals, chunk, seen, repeats = Totals(), {}, set(), set()
     for row_number, row in enumerate(table, start=2):
         if not any(row):
             continue
@@ -256,25 +260,43 @@ def _process(job: ImportJob, rejects: csv.writer) -> Totals:
         except PhoneError as exc:
             totals.rejected += 1
             rejects.writerow([row_number, str(exc), *row])
-        else:
+            continue
+        key = int(rec.phone[1:])  # an int takes far less memory than the string on big files
+        if key in seen:
+            totals.duplicates += 1
             if rec.phone in chunk:
                 chunk[rec.phone].merge(rec)
-            else:
+            else:  # first seen in an earlier chunk: its later fields still merge in
                 chunk[rec.phone] = rec
-        if totals.processed % CHUNK == 0:
-            _flush(job, chunk, totals)
-            chunk = {}
-    _flush(job, chunk, totals)
+                repeats.add(rec.phone)
+        else:
+            seen.add(key)
+            chunk[rec.phone] = rec
+        if len(chunk) >= CHUNK or totals.processed % CHUNK == 0:  # the latter keeps the progress bar moving
+            _flush(job, chunk, totals, repeats)
+            chunk, repeats = {}, set()
+    _flush(job, chunk, totals, repeats)
     return totals
 
 
-def _flush(job: ImportJob, chunk: dict[str, Record], totals: Totals) -> None:
+def _region(job: ImportJob) -> str:
+    """The country chosen on the mapping screen; the account's for jobs that never chose."""
+    if "__region__" in (job.mapping or {}):
+        return job.mapping["__region__"]
+    return job.account.country
+
+
+def _flush(job: ImportJob, chunk: dict[str, Record], totals: Totals, repeats: set[str]) -> None:
     if chunk:
         created, updated = _write_chunk(job, chunk)
         totals.created += created
-        totals.updated += updated
+        totals.updated += updated - len(repeats)  # repeats are counted as duplicates already
     ImportJob.objects.filter(pk=job.pk).update(
-        processed_rows=totals.processed, created_count=totals.created, updated_count=totals.updated, rejected_count=totals.rejected
+        processed_rows=totals.processed,
+        created_count=totals.created,
+        updated_count=totals.updated,
+        duplicate_count=totals.duplicates,
+        rejected_count=totals.rejected,
     )
 
 

@@ -157,6 +157,7 @@ def charge(account_id: int, charges: Iterable[Charge], description: str = "") ->
                     balance_after=bal,
                     campaign_id=campaign_id,
                     message_id=items[0].message_id if len(items) == 1 else None,
+                    message_count=len(items),
                     description=description or f"{len(items)} message(s)",
                 )
             )

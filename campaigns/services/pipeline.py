@@ -18,14 +18,23 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import clock, ledger
+from campaigns.services import clock, ledger, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.polling import remember_batches
 from campaigns.services.provider_schedule import provider_send_at
-from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
+from campaigns.services.transitions import (
+    CLAIM_COLUMNS,
+    Claim,
+    ClaimedRow,
+    apply_status,
+    claim,
+    claim_range,
+    claimed_row,
+    unclaim,
+)
 from campaigns.services.windows import next_window_start
 from campaigns.status import UNSENT_EXPIRY_CODE
 from providers.base import Channel, ErrorClass, ErrorCode, OutboundMessage, ProviderError, SendResult
@@ -133,7 +142,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
 
     def next_chunk() -> Call | None:
         nonlocal cursor, hi
-        if not _may_send(campaign):
+        if shutdown.requested() or not _may_send(campaign):
             return None
         ids = _next_ids(campaign, cursor, hi, size)
         if not ids and hi is not None:
@@ -169,7 +178,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
                     break
             inflight = following
             if inflight is None:
-                if _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
+                if not shutdown.requested() and _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
                     cursor = lo
                     continue
                 break
@@ -216,13 +225,15 @@ def _wait_for_retries(campaign: Campaign, lo: int, hi: int | None, started: floa
 
 
 def _sleep_unless_stopped(campaign_id: int | None, seconds: float) -> bool:
-    """Sleep, checking every second that the campaign still runs; False if it stopped."""
+    """Sleep, checking every second that the campaign still runs; False if it stopped (or
+    the worker is stopping)."""
     deadline = time.monotonic() + seconds
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             return True
-        time.sleep(min(left, 1.0))
+        if shutdown.wait(min(left, 1.0)):
+            return False
         if campaign_id and Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).first() != Campaign.Status.RUNNING:
             return False
 
@@ -314,7 +325,12 @@ class Call:
         return cls(backend, won.ids, _outbound_claimed(won, campaign), campaign, won)
 
     def send_in(self, pool) -> Call:
-        """Send the claimed messages: in ``pool`` when given, else right here."""
+        """Send the claimed messages: in ``pool`` when given, else right here. A worker that
+        is stopping gives a campaign's back (pending, for the tick to pick up after the
+        restart) instead: they were never handed over. Single sends are few and go out."""
+        if self.won and self.campaign is not None and shutdown.requested():
+            unclaim(self.won)
+            self.won, self.outbound = [], []
         if not self.won:
             self.results = []
         elif pool is None:

@@ -160,6 +160,23 @@ def claim(ids: Sequence[int]) -> list[int]:
     return won
 
 
+def unclaim(ids: Sequence[int]) -> int:
+    """queued -> pending for claimed messages that were never handed to a provider (a worker
+    that is stopping gives them back for the next run). The one backward step: it is only
+    safe before the provider call, which is why nothing else uses it."""
+    if not ids:
+        return 0
+    with transaction.atomic():
+        rows = list(Message.objects.filter(pk__in=list(ids), status=S.QUEUED).values_list("id", "account_id", "campaign_id"))
+        if not rows:
+            return 0
+        Message.objects.filter(pk__in=[r[0] for r in rows], status=S.QUEUED).update(
+            status=S.PENDING, queued_at=None, updated_at=timezone.now()
+        )
+        record_deltas(transition_deltas(((a, c, S.QUEUED) for _, a, c in rows), S.PENDING))
+    return len(rows)
+
+
 def error_fields(error) -> dict[str, str]:
     """Message fields for a ProviderError (or an empty error)."""
     if error is None:

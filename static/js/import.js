@@ -13,6 +13,7 @@
     document.getElementById("n-created").textContent = job.created.toLocaleString();
     document.getElementById("n-updated").textContent = job.updated.toLocaleString();
     document.getElementById("n-rejected").textContent = job.rejected.toLocaleString();
+    document.getElementById("n-duplicates").textContent = job.duplicates.toLocaleString();
     document.getElementById("import-error").textContent = job.error || "";
     document.getElementById("import-rejects").hidden = !job.rejects_url;
   }

@@ -53,17 +53,22 @@ class SubaccountField(serializers.PrimaryKeyRelatedField):
 
 
 class PhoneField(serializers.CharField):
-    """A phone number, stored in E.164 form."""
+    """A phone number, stored in E.164 form. With ``local_numbers`` a number without a
+    country code is read in the account's country (as the portal's forms and imports do)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, local_numbers: bool = False, **kwargs) -> None:
+        self.local_numbers = local_numbers
         kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("help_text", "E.164, e.g. +923001234567")
+        kwargs.setdefault(
+            "help_text", "E.164, e.g. +923001234567" + ("; without a country code, read in the account's country" if local_numbers else "")
+        )
         super().__init__(**kwargs)
 
     def to_internal_value(self, data) -> str:
         text = super().to_internal_value(data)
+        region = request_scope(self).account.phone_region if self.local_numbers else None
         try:
-            return normalize_phone(text)
+            return normalize_phone(text, region)
         except PhoneError as exc:
             raise serializers.ValidationError(str(exc))
 

@@ -23,7 +23,7 @@ class SubscriptionChangeSerializer(serializers.Serializer):
 
 
 class ContactSerializer(ScopedModelSerializer):
-    phone = PhoneField()
+    phone = PhoneField(local_numbers=True)
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
     lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     subscriptions = SubscriptionSerializer(many=True, read_only=True)

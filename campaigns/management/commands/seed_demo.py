@@ -9,6 +9,7 @@ Idempotent: a second run refreshes logins, connections and prices and adds nothi
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from campaigns.models import (
     Campaign,
     Contact,
     ContactList,
+    InboundMessage,
     LedgerEntry,
     ListMembership,
     Membership,
@@ -47,6 +49,14 @@ from providers.simulator.registry import simulator_classes
 PASSWORD = "demo-pass-2026"
 ADMIN_EMAIL = "admin@demo.test"
 MARKETER_EMAIL = "marketer@demo.test"
+VIEWER_EMAIL = "viewer@demo.test"
+STAFF_EMAIL = "ops@demo.test"  # platform staff: the /platform/ area (credit, prices), no account of its own
+# Subscriber replies (MO) the V-Appstore simulator posts on a fresh demo, so the inbox is not empty.
+DEMO_REPLIES = [
+    ("+923001234512", "YES, count me in for the spring sale!"),
+    ("+923001234513", "What time does the Lahore store open on Sunday?"),
+    ("+923001234515", "Can I use the code online too?"),
+]
 DEMO_SLUG = "demo"
 PRICES = [("sms", "segment", "0.0100"), ("voice", "pulse30", "0.0200"), ("whatsapp", "message", "0.0050"), ("ussd", "message", "0.0010")]
 FIRST_NAMES = [
@@ -90,14 +100,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--simulator-url", default="http://127.0.0.1:8025")
         parser.add_argument("--contacts", type=int, default=300)
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help=f"Set the demo logins' password back to {PASSWORD} (kept by default)."
+        )
 
     def handle(self, *args, **options) -> None:
         sim = options["simulator_url"].rstrip("/")
+        reset = options["reset_passwords"]
         with transaction.atomic():
             account = self.account()
             sub = Subaccount.objects.get_or_create(account=account, name="Marketing")[0]
-            self.user(ADMIN_EMAIL, account, Role.ADMIN, None)
-            self.user(MARKETER_EMAIL, account, Role.MARKETER, sub)
+            logins = [
+                ("admin", self.user(ADMIN_EMAIL, account, Role.ADMIN, None, reset)),
+                ("marketer", self.user(MARKETER_EMAIL, account, Role.MARKETER, sub, reset)),
+                ("viewer", self.user(VIEWER_EMAIL, account, Role.VIEWER, sub, reset)),
+                ("platform", self.staff(STAFF_EMAIL, reset)),
+            ]
             connections = self.connections(account, sim)
             self.senders(account, connections)
             self.prices(account)
@@ -109,9 +127,11 @@ class Command(BaseCommand):
             if not account.campaigns.filter(name="Welcome offer").exists():
                 self.finished_campaign(account, sub, connections["vt"], lists[0])
         self.whatsapp_templates(connections["vt"])
+        self.replies(connections["vappstore"])
         self.stdout.write(self.style.SUCCESS("Demo account ready."))
-        self.stdout.write(f"  admin:    {ADMIN_EMAIL} / {PASSWORD}")
-        self.stdout.write(f"  marketer: {MARKETER_EMAIL} / {PASSWORD}")
+        for role, (email, password_set) in logins:
+            note = PASSWORD if password_set else "(your own password: kept; --reset-passwords sets it back)"
+            self.stdout.write(f"  {role + ':':<10}{email} / {note}")
         for conn in connections.values():
             self.stdout.write(f"  {conn.name}: {conn.base_url}  webhooks -> {conn.webhook_url()}")
 
@@ -121,14 +141,50 @@ class Command(BaseCommand):
         )
         return account
 
-    def user(self, email: str, account: Account, role: str, sub: Subaccount | None):
+    def user(self, email: str, account: Account, role: str, sub: Subaccount | None, reset: bool) -> tuple[str, bool]:
+        """The login with its role; the password is set when the user is created (or with
+        --reset-passwords), so a password changed in the portal survives the next make run."""
+        user, password_set = self._login(email, reset)
+        Membership.objects.update_or_create(user=user, defaults={"account": account, "role": role, "subaccount": sub})
+        return email, password_set
+
+    def staff(self, email: str, reset: bool) -> tuple[str, bool]:
+        user, password_set = self._login(email, reset)
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return email, password_set
+
+    def _login(self, email: str, reset: bool):
         User = get_user_model()
-        user = User.objects.filter(username=email).first() or User(username=email, email=email)
-        user.set_password(PASSWORD)
+        user = User.objects.filter(username=email).first()
+        created = user is None
+        if created:
+            user = User(username=email, email=email)
+        if created or reset:
+            user.set_password(PASSWORD)
         user.is_active = True
         user.save()
-        Membership.objects.update_or_create(user=user, defaults={"account": account, "role": role, "subaccount": sub})
-        return user
+        return user, created or reset
+
+    def replies(self, vappstore: ProviderConnection) -> int:
+        """A few subscriber replies, made by the V-Appstore simulator's own "a user texts the
+        app" helper and taken in through the real webhook intake (stored, parsed, applied),
+        once, so a newcomer's inbox shows what replies look like."""
+        from providers.base import WebhookRequest
+        from providers.intake import apply_events, store
+        from providers.simulator.base import SimRequest
+        from providers.simulator.registry import simulator_classes
+
+        if InboundMessage.objects.filter(account=vappstore.account).exists():
+            return 0
+        simulator = simulator_classes()["vappstore"](lambda slug, value, kind="": "intake", delay=0)
+        app = vappstore.get_credentials().get("applicationId", "")
+        for number, text in DEMO_REPLIES:
+            body = json.dumps({"applicationId": app, "from": number, "message": text}).encode()
+            simulator.handle(SimRequest("POST", "/_user/sms", headers={"content-type": "application/json"}, body=body))
+        hooks = [WebhookRequest("POST", "", hook.content_type, hook.body) for hook in simulator.drain()]
+        return apply_events([store(vappstore, "vappstore", "", hook) for hook in hooks])
 
     def connections(self, account: Account, sim: str) -> dict[str, ProviderConnection]:
         found = {}

@@ -1,71 +1,82 @@
-"""Billing: balance, top-ups (through the ledger service), prices and the ledger."""
+"""Billing for account admins: balance, the low-balance warning level, prices (read only:
+platform staff set them and add credit) and the ledger, charges grouped per campaign per day
+with a drill-down to the batches and messages behind each line."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from campaigns.forms.admin_billing import LedgerFilterForm, PriceForm, TopUpForm
-from campaigns.models import LedgerEntry, Price
-from campaigns.services.ledger import top_up
-from campaigns.views.admin.paging import keyset_page
-from portal.tenancy import admin_required, get_scoped, scoped
+from campaigns.forms.admin_billing import LedgerDrillDownForm, LedgerFilterForm
+from campaigns.models import LedgerEntry, Message, Price
+from campaigns.services.ledger_groups import charges_of_group, day_bounds, ledger_page
+from campaigns.views.admin.paging import before_param
+from portal.tenancy import admin_required, scoped
+
+MESSAGES_SHOWN = 100
+BATCHES_SHOWN = 200
 
 
-def billing_context(request: HttpRequest, topup_form: TopUpForm | None = None) -> dict:
+def ledger_context(request: HttpRequest, entries) -> dict:
     filters = LedgerFilterForm(request.GET or None, account=request.account)
-    entries = scoped(request, LedgerEntry.objects.select_related("subaccount", "campaign", "created_by"), subaccount_field=None)
-    return {
-        "prices": scoped(request, Price.objects.all(), subaccount_field=None).order_by("channel", "prefix"),
-        "topup_form": topup_form or TopUpForm(account=request.account),
-        "filters": filters,
-        "page": keyset_page(request, filters.apply(entries), size=50),
-    }
+    return {"filters": filters, "page": ledger_page(filters.apply(entries), before=before_param(request))}
 
 
 @admin_required
 def billing_home(request: HttpRequest) -> HttpResponse:
-    request.account.refresh_from_db(fields=["balance", "reserved"])
-    return render(request, "admin_area/billing/home.html", billing_context(request))
+    request.account.refresh_from_db(fields=["balance", "reserved", "low_balance_threshold"])
+    entries = scoped(request, LedgerEntry.objects.all(), subaccount_field=None)
+    context = {
+        "prices": scoped(request, Price.objects.all(), subaccount_field=None).order_by("channel", "prefix"),
+        **ledger_context(request, entries),
+    }
+    return render(request, "admin_area/billing/home.html", context)
 
 
 @admin_required
-@require_POST
-def topup_create(request: HttpRequest) -> HttpResponse:
-    form = TopUpForm(request.POST, account=request.account)
+def topup_moved(request: HttpRequest) -> HttpResponse:
+    """Top-ups are platform staff's: an old link lands on the billing page, a POST is refused."""
+    if request.method == "POST":
+        raise PermissionDenied("Only platform staff can add credit.")
+    return redirect("admin_area:billing")
+
+
+@admin_required
+def ledger_line(request: HttpRequest) -> HttpResponse:
+    """The charges (one per send batch) and the charged messages behind one ledger line."""
+    form = LedgerDrillDownForm(request.GET, account=request.account)
     if not form.is_valid():
-        return render(request, "admin_area/billing/home.html", billing_context(request, form), status=400)
-    data = form.cleaned_data
-    entry = top_up(request.account, data["amount"], user=request.user, description=data["description"], subaccount=data["subaccount"])
-    messages.success(request, f"Added {entry.amount:.2f} {request.account.currency}; the balance is now {entry.balance_after:.2f}.")
-    return redirect("admin_area:billing")
+        return render(request, "admin_area/billing/line.html", {"form": form}, status=400)
+    day, campaign, subaccount = (form.cleaned_data[k] for k in ("day", "campaign", "subaccount"))
+    entries = scoped(request, LedgerEntry.objects.all(), subaccount_field=None)
+    charges = charges_of_group(entries, day, campaign and campaign.pk, subaccount and subaccount.pk)
+    totals = charges.aggregate(amount=Sum("amount"), messages=Sum("message_count"), batches=Count("id"))
+    context = {
+        "day": day,
+        "campaign": campaign,
+        "subaccount": subaccount,
+        "charges": charges.order_by("id")[:BATCHES_SHOWN],
+        "batches_shown": BATCHES_SHOWN,
+        "charged": -Decimal(str(totals["amount"] or 0)),
+        "message_total": totals["messages"] or 0,
+        "batch_total": totals["batches"],
+        "charged_messages": _charged_messages(request, day, campaign, subaccount)[:MESSAGES_SHOWN],
+        "messages_shown": MESSAGES_SHOWN,
+    }
+    return render(request, "admin_area/billing/line.html", context)
 
 
-@admin_required
-def price_new(request: HttpRequest) -> HttpResponse:
-    return price_form(request, Price())
-
-
-@admin_required
-def price_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return price_form(request, get_scoped(request, Price.objects.all(), subaccount_field=None, pk=pk))
-
-
-def price_form(request: HttpRequest, price: Price) -> HttpResponse:
-    form = PriceForm(request.POST or None, instance=price, account=request.account)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, f"Price saved: {saved}.")
-        return redirect("admin_area:billing")
-    return render(request, "admin_area/billing/price_form.html", {"form": form, "price": price})
-
-
-@admin_required
-@require_POST
-def price_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    price = get_scoped(request, Price.objects.all(), subaccount_field=None, pk=pk)
-    price.delete()
-    messages.success(request, f"Price removed: {price}.")
-    return redirect("admin_area:billing")
+def _charged_messages(request: HttpRequest, day, campaign, subaccount):
+    start, end = day_bounds(day)
+    messages = scoped(request, Message.objects.select_related("contact"), subaccount_field=None).filter(
+        cost__gt=0, submitted_at__gte=start, submitted_at__lt=end
+    )
+    if campaign is not None:
+        return messages.filter(campaign=campaign).order_by("submitted_at", "id")
+    messages = messages.filter(campaign__isnull=True)
+    messages = messages.filter(subaccount=subaccount) if subaccount else messages.filter(subaccount__isnull=True)
+    return messages.order_by("submitted_at", "id")

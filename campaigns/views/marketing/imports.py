@@ -96,6 +96,7 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "created": job.created_count,
             "updated": job.updated_count,
             "rejected": job.rejected_count,
+            "duplicates": job.duplicate_count,
             "percent": job.percent,
             "error": job.error,
             "rejects_url": f"/contacts/import/{job.pk}/rejects.csv" if job.rejects_file else "",

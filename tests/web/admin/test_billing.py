@@ -1,114 +1,194 @@
-"""Billing: access, top-ups through the ledger service, prices, the paged ledger."""
+"""Billing for account admins: the ledger grouped per campaign per day with a drill-down,
+one money format, a low-balance warning level; top-ups and prices belong to platform staff."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
-from campaigns.models import Account, LedgerEntry, Price
-from campaigns.services.ledger import top_up
+from campaigns.models import Account, LedgerEntry, Message, Price, SenderID
+from campaigns.services.ledger import Charge, charge, ledger_sum, top_up
+from tests.conftest import make_connection
+from tests.engine.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
+KARACHI = ZoneInfo("Asia/Karachi")
+
+
+@pytest.fixture
+def funded(world):
+    """An account that can send: a connection, an approved sender and 100 USD."""
+    world.connection = make_connection(world.account, "vt")
+    world.sender = SenderID.objects.create(
+        account=world.account, channel="sms", value="ACME", status=SenderID.Status.APPROVED, connection=world.connection
+    )
+    top_up(world.account, Decimal("100"), description="test money")
+    return world
+
+
+def batch(world, campaign, n: int, price: str = "0.02", sub=None) -> None:
+    charges = [Charge(None, campaign and campaign.pk, sub and sub.pk, Decimal(price), Decimal("0")) for _ in range(n)]
+    charge(world.account.pk, charges)
+
+
+def move_last_charge_to(moment: datetime) -> None:
+    LedgerEntry.objects.filter(pk=LedgerEntry.objects.latest("id").pk).update(created_at=moment)
 
 
 def test_anonymous_is_sent_to_login():
-    for url in ("/admin/billing/", "/admin/billing/prices/new/"):
+    for url in ("/admin/billing/", "/admin/billing/line/?day=2026-11-30", "/admin/settings/"):
         assert Client().get(url)["Location"].startswith("/login/")
 
 
 def test_marketer_and_viewer_are_refused(world, marketer_client, viewer_client):
-    price = Price.objects.create(account=world.account, channel="sms", amount=Decimal("0.01"))
     for client in (marketer_client, viewer_client):
         assert client.get("/admin/billing/").status_code == 403
-        assert client.post("/admin/billing/top-up/", {"amount": "100"}).status_code == 403
-        assert client.post(f"/admin/billing/prices/{price.pk}/delete/").status_code == 403
+        assert client.get("/admin/billing/line/?day=2026-11-30").status_code == 403
+        assert client.post("/admin/settings/", {"timezone": "UTC", "low_balance_threshold": "1"}).status_code == 403
     assert not LedgerEntry.objects.exists()
-    assert Price.objects.filter(pk=price.pk).exists()
 
 
-def test_outsider_gets_404_on_another_accounts_price(world, outsider_client):
-    price = Price.objects.create(account=world.account, channel="sms", amount=Decimal("0.01"))
-    assert outsider_client.get(f"/admin/billing/prices/{price.pk}/").status_code == 404
-    assert outsider_client.post(f"/admin/billing/prices/{price.pk}/delete/").status_code == 404
-    assert Price.objects.filter(pk=price.pk).exists()
-
-
-def test_top_up_adds_a_ledger_entry_and_the_balance(world, admin_client):
-    response = admin_client.post("/admin/billing/top-up/", {"amount": "250.50", "description": "Invoice 42"})
-    assert response.status_code == 302
-    entry = LedgerEntry.objects.get(account=world.account)
-    assert entry.kind == "topup" and entry.amount == Decimal("250.50") and entry.created_by == world.admin
-    assert Account.objects.get(pk=world.account.pk).balance == Decimal("250.50")
+def test_an_account_admin_cannot_top_up(world, admin_client):
+    assert admin_client.post("/admin/billing/top-up/", {"amount": "100", "reason": "free money"}).status_code == 403
+    assert admin_client.get("/admin/billing/top-up/")["Location"] == "/admin/billing/"  # an old link, not a blank 405
+    assert admin_client.post(f"/platform/accounts/{world.account.pk}/top-up/", {"amount": "100", "reason": "x"}).status_code == 403
+    assert not LedgerEntry.objects.exists()
+    assert Account.objects.get(pk=world.account.pk).balance == 0
     page = admin_client.get("/admin/billing/").content.decode()
-    assert "Invoice 42" in page and "250.50" in page
+    assert "Add to balance" not in page and "Add a price" not in page
 
 
-@pytest.mark.parametrize(
-    ("amount", "message"), [("0", "greater than or equal to"), ("-5", "greater than or equal to"), ("abc", "Enter a number")]
-)
-def test_bad_top_up_is_refused_with_a_message(world, admin_client, amount, message):
-    response = admin_client.post("/admin/billing/top-up/", {"amount": amount})
+def test_charges_are_grouped_per_campaign_per_day(funded, admin_client):
+    world = funded
+    Account.objects.filter(pk=world.account.pk).update(timezone="Asia/Karachi")
+    spring, autumn = make_campaign(world, name="Spring sale"), make_campaign(world, name="Autumn sale")
+    yesterday = datetime(2026, 11, 29, 23, 30, tzinfo=KARACHI)
+    for _ in range(20):
+        batch(world, spring, 2)
+    batch(world, spring, 3)
+    move_last_charge_to(yesterday)  # 23:30 in Karachi: the day before, though 18:30 UTC
+    batch(world, autumn, 5, "0.01")
+    batch(world, None, 1, sub=world.subaccount)  # a single API send
+    batch(world, None, 1, sub=world.subaccount)
+
+    page = admin_client.get("/admin/billing/").context["page"]
+    lines = [(line.kind, line.campaign and line.campaign.name, line.day.isoformat(), line.message_count, line.total) for line in page.rows]
+    today = lines[0][2]
+    assert lines == [
+        ("charge", None, today, 2, Decimal("-0.0400")),
+        ("charge", "Autumn sale", today, 5, Decimal("-0.0500")),
+        ("charge", "Spring sale", "2026-11-29", 3, Decimal("-0.0600")),
+        ("charge", "Spring sale", today, 40, Decimal("-0.8000")),
+        ("topup", None, lines[4][2], 0, Decimal("100.0000")),
+    ]
+    html = admin_client.get("/admin/billing/").content.decode()
+    assert "40 messages in 20 batches" in html and "-0.80 USD" in html
+    assert "Single sends (API)" in html
+    account = Account.objects.get(pk=world.account.pk)
+    assert account.balance == ledger_sum(account) == Decimal("100") - Decimal("0.95")
+
+
+def test_the_drill_down_shows_the_batches_and_messages_behind_a_line(funded, admin_client):
+    world = funded
+    spring = make_campaign(world, name="Spring sale")
+    for _ in range(3):
+        batch(world, spring, 2)
+    message = Message.objects.create(
+        account=world.account, campaign=spring, connection=world.connection, to="+923001234567", status="delivered", cost=Decimal("0.02")
+    )
+    Message.objects.filter(pk=message.pk).update(submitted_at=LedgerEntry.objects.latest("id").created_at)
+    line = admin_client.get("/admin/billing/").context["page"].rows[0]
+    response = admin_client.get(f"/admin/billing/line/?{line.drill_down_query}")
+    assert response.status_code == 200
+    assert len(response.context["charges"]) == 3 and response.context["message_total"] == 6
+    assert response.context["charged"] == Decimal("0.12") and response.context["batch_total"] == 3
+    assert [m.pk for m in response.context["charged_messages"]] == [message.pk]
+    html = response.content.decode()
+    assert "+923001234567" in html and "0.0200 USD" in html and "Batches" in html
+
+
+@pytest.mark.parametrize("query", ["", "day=yesterday", "day=2026-11-30&campaign=abc", "day=2026-11-30&subaccount=999999"])
+def test_a_bad_drill_down_link_says_why(world, admin_client, query):
+    response = admin_client.get(f"/admin/billing/line/?{query}")
     assert response.status_code == 400
-    assert message in response.content.decode()
-    assert not LedgerEntry.objects.exists()
+    assert "not" in response.content.decode() or "Say which day" in response.content.decode()
 
 
-def test_ledger_shows_running_balance_and_pages(world, admin_client):
+def test_the_drill_down_never_opens_another_account(world, admin_client):
+    other = make_other_campaign(world)
+    response = admin_client.get(f"/admin/billing/line/?day=2026-11-30&campaign={other.pk}")
+    assert response.status_code == 400 and "not one of yours" in response.content.decode()
+
+
+def make_other_campaign(world):
+    from campaigns.models import Campaign
+    from tests.conftest import make_connection
+
+    conn = make_connection(world.other_account, "vt")
+    return Campaign.objects.create(account=world.other_account, name="Theirs", channel="sms", connection=conn, text="x")
+
+
+def test_ledger_pages_by_line(world, admin_client):
     for i in range(1, 56):
         top_up(world.account, Decimal("1"), description=f"entry-{i:02d}")
-    page = admin_client.get("/admin/billing/").content.decode()
+    response = admin_client.get("/admin/billing/")
+    page = response.content.decode()
     assert "entry-55" in page and "entry-06" in page and "entry-05" not in page
-    assert "55.00" in page  # balance after the newest
-    older = LedgerEntry.objects.get(description="entry-06").pk
-    page = admin_client.get(f"/admin/billing/?before={older}").content.decode()
+    before = response.context["page"].next_before
+    page = admin_client.get(f"/admin/billing/?before={before}").content.decode()
     assert "entry-05" in page and "entry-01" in page and "entry-06" not in page
 
 
-def test_ledger_filters_by_kind(world, admin_client):
+def test_ledger_filters_by_kind_and_never_shows_another_account(world, admin_client):
     top_up(world.account, Decimal("5"), description="money-in")
-    LedgerEntry.objects.create(account=world.account, kind="charge", amount=Decimal("-1"), balance_after=4, description="a-charge")
-    page = admin_client.get("/admin/billing/?kind=charge").content.decode()
-    assert "a-charge" in page and "money-in" not in page
-
-
-def test_ledger_never_shows_another_account(world, admin_client):
     top_up(world.other_account, Decimal("7"), description="globex-money")
+    LedgerEntry.objects.create(account=world.account, kind="refund", amount=Decimal("1"), balance_after=6, description="a-refund")
+    page = admin_client.get("/admin/billing/?kind=refund").content.decode()
+    assert "a-refund" in page and "money-in" not in page
     assert "globex-money" not in admin_client.get("/admin/billing/").content.decode()
 
 
-def test_add_edit_and_remove_a_price(world, admin_client):
-    response = admin_client.post("/admin/billing/prices/new/", {"channel": "sms", "prefix": "+92", "unit": "segment", "amount": "0.012"})
+def test_amounts_use_one_format(world, admin_client):
+    Price.objects.create(account=world.account, channel="sms", amount=Decimal("0.00850"))
+    top_up(world.account, Decimal("587.2"), description="opening")
+    html = admin_client.get("/admin/billing/").content.decode()
+    assert "587.20 USD" in html and "0.0085 USD" in html
+    assert "587.2000" not in html and "0.00850" not in html
+
+
+def test_low_balance_banner_on_dashboard_and_billing(world, admin_client, marketer_client):
+    top_up(world.account, Decimal("20"), description="opening")
+    for client, url in ((admin_client, "/admin/billing/"), (admin_client, "/"), (marketer_client, "/")):
+        assert "Low balance" not in client.get(url).content.decode()
+    response = admin_client.post("/admin/settings/", {"timezone": "UTC", "country": "", "low_balance_threshold": "50"})
+    assert response.status_code == 302 and response["Location"] == "/admin/settings/"
+    assert Account.objects.get(pk=world.account.pk).low_balance_threshold == Decimal("50")
+    for client, url in ((admin_client, "/admin/billing/"), (admin_client, "/"), (marketer_client, "/")):
+        html = client.get(url).content.decode()
+        assert "Low balance" in html and "20.00 USD" in html and "50.00 USD" in html
+
+
+def test_settings_change_the_country_and_refuse_bad_values_in_plain_words(world, admin_client):
+    response = admin_client.post("/admin/settings/", {"timezone": "Asia/Karachi", "country": "PK", "low_balance_threshold": ""})
     assert response.status_code == 302
-    price = Price.objects.get(account=world.account)
-    assert price.prefix == "92" and price.amount == Decimal("0.012")
-    admin_client.post(f"/admin/billing/prices/{price.pk}/", {"channel": "sms", "prefix": "92", "unit": "segment", "amount": "0.02"})
-    price.refresh_from_db()
-    assert price.amount == Decimal("0.02")
-    admin_client.post(f"/admin/billing/prices/{price.pk}/delete/")
-    assert not Price.objects.exists()
+    account = Account.objects.get(pk=world.account.pk)
+    assert (account.timezone, account.country, account.low_balance_threshold) == ("Asia/Karachi", "PK", None)
+    response = admin_client.post("/admin/settings/", {"timezone": "Asia/Karachi", "country": "PK", "low_balance_threshold": "-3"})
+    assert response.status_code == 200 and "cannot be negative" in response.content.decode()
+    response = admin_client.post("/admin/settings/", {"timezone": "Asia/Karachi", "country": "PK", "low_balance_threshold": "1.234"})
+    assert "at most 2 decimals" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"channel": "sms", "prefix": "92a", "unit": "segment", "amount": "1"}, "digits only"),
-        ({"channel": "sms", "prefix": "", "unit": "pulse30", "amount": "1"}, "SMS is billed"),
-        ({"channel": "voice", "prefix": "", "unit": "segment", "amount": "1"}, "VOICE is billed"),
-        ({"channel": "sms", "prefix": "", "unit": "segment", "amount": "-1"}, "cannot be negative"),
-        ({"channel": "sms", "prefix": "44", "unit": "segment", "amount": "1"}, "already a SMS price for +44"),
-    ],
-)
-def test_price_validation(world, admin_client, data, message):
-    Price.objects.create(account=world.account, channel="sms", prefix="44", amount=Decimal("0.01"))
-    response = admin_client.post("/admin/billing/prices/new/", data)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert Price.objects.count() == 1
-
-
-def test_same_price_key_in_another_account_is_fine(world, admin_client):
-    Price.objects.create(account=world.other_account, channel="sms", prefix="44", amount=Decimal("0.01"))
-    data = {"channel": "sms", "prefix": "44", "unit": "segment", "amount": "0.02"}
-    assert admin_client.post("/admin/billing/prices/new/", data).status_code == 302
+def test_yesterday_line_uses_the_account_zone(funded, admin_client):
+    Account.objects.filter(pk=funded.account.pk).update(timezone="Asia/Karachi")
+    spring = make_campaign(funded, name="Spring sale")
+    batch(funded, spring, 1)
+    move_last_charge_to(datetime(2026, 11, 29, 18, 30, tzinfo=ZoneInfo("UTC")) + timedelta(minutes=-1))  # 23:29 on the 29th
+    batch(funded, spring, 1)
+    move_last_charge_to(datetime(2026, 11, 29, 19, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 on the 30th in Karachi
+    days = [line.day.isoformat() for line in admin_client.get("/admin/billing/").context["page"].rows if line.kind == "charge"]
+    assert days == ["2026-11-30", "2026-11-29"]

@@ -106,7 +106,7 @@ def test_admin_creates_a_connection_with_encrypted_credentials(world, admin_clie
     [
         ({"cred__apikey": ""}, "cred__apikey", "This field is required"),
         ({"base_url": "not a url"}, "base_url", "Enter a valid URL"),
-        ({"mps": "0"}, "mps", "greater than or equal to 1"),
+        ({"mps": "0"}, "mps", "at least 1 message per second"),
         ({"name": ""}, "name", "This field is required"),
         ({"channels": ["ussd-not-a-channel"]}, "channels", "Select a valid choice"),
     ],
@@ -220,7 +220,7 @@ def test_rotating_the_webhook_token_retires_the_old_url(vt_connection, admin_cli
     old_path = vt_connection.webhook_path()
     assert marketer_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 403
     assert outsider_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 404
-    assert admin_client.get(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 405
+    assert admin_client.get(f"/admin/connections/{vt_connection.pk}/rotate-token/")["Location"] == f"/admin/connections/{vt_connection.pk}/"
     assert admin_client.post(f"/admin/connections/{vt_connection.pk}/rotate-token/").status_code == 302
     vt_connection.refresh_from_db()
     assert vt_connection.webhook_path() != old_path

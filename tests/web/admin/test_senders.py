@@ -213,4 +213,4 @@ def test_impossible_transition_is_refused(world, admin_client):
 
 def test_get_on_decide_is_not_allowed(world, admin_client):
     sender = make_sender(world)
-    assert admin_client.get(f"/admin/senders/{sender.pk}/decide/").status_code == 405
+    assert admin_client.get(f"/admin/senders/{sender.pk}/decide/")["Location"] == f"/admin/senders/{sender.pk}/"

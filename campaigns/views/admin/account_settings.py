@@ -1,0 +1,20 @@
+"""The account's own settings, for its admins."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from campaigns.forms.account_settings import AccountSettingsForm
+from portal.tenancy import admin_required
+
+
+@admin_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    form = AccountSettingsForm(request.POST or None, instance=request.account)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("admin_area:settings")
+    return render(request, "admin_area/settings.html", {"form": form})
