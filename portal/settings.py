@@ -161,13 +161,17 @@ REST_FRAMEWORK = {
         "campaigns.api.auth.ApiKeyAuthentication",
         "campaigns.api.auth.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["campaigns.api.permissions.HasScope", "campaigns.api.permissions.WriteAllowed"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "campaigns.api.permissions.HasScope",
+        "campaigns.api.permissions.WriteAllowed",
+        "campaigns.api.permissions.PortalRole",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttling.PerKeyThrottle"],
     # Per API key (or per user for the browsable API); sends and OTPs have their own limit.
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_RATE_LIMIT", "600/min"), "api_send": env_str("API_SEND_RATE_LIMIT", "120/min")},
     "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["campaigns.api.filters.ScopedFilterBackend"],
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -51,6 +51,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ApiError(413, "too_large", "The request body is too large.")
+    elif isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent: a form body of more than 1,000 fields
+        exc = exceptions.ParseError(str(exc) or "The request body could not be read.")
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("API error", exc_info=exc)

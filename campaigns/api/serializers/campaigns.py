@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from campaigns.api.filters import MAX_ID
 from campaigns.api.serializers.common import (
     AccountRelatedField,
     LocalTimeField,
@@ -18,8 +19,8 @@ from providers.models import ProviderConnection
 
 
 class AudienceSerializer(serializers.Serializer):
-    lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
 
 
 class CampaignSerializer(ScopedModelSerializer):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.api.filters import MAX_ID, visible_objects
 from campaigns.api.serializers.common import AccountRelatedField, PhoneField, ScopedModelSerializer, SubaccountField, request_scope
 from campaigns.models import Contact, ContactList, Suppression
 
@@ -13,7 +15,7 @@ BULK_LIMIT = 1000
 class ContactSerializer(ScopedModelSerializer):
     phone = PhoneField()
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
-    lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lists = serializers.SerializerMethodField(help_text="Ids of the lists (that you may see) this contact is on.")
 
     class Meta:
         model = Contact
@@ -27,6 +29,12 @@ class ContactSerializer(ScopedModelSerializer):
         if others.exists():
             raise serializers.ValidationError("A contact with this phone number already exists.")
         return phone
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_lists(self, contact: Contact) -> list[int]:
+        if "lists" in getattr(contact, "_prefetched_objects_cache", {}):  # already cut to the visible lists
+            return [each.pk for each in contact.lists.all()]
+        return list(visible_objects(ContactList, request_scope(self)).filter(contacts=contact).values_list("pk", flat=True))
 
 
 class BulkContactItem(serializers.Serializer):
@@ -75,7 +83,9 @@ class ContactListSerializer(ScopedModelSerializer):
 
 
 class MembershipChangeSerializer(serializers.Serializer):
-    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=BULK_LIMIT, allow_empty=False)
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=BULK_LIMIT, allow_empty=False
+    )
 
 
 class MembershipChangeResult(serializers.Serializer):

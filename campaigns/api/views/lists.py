@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from campaigns.api.serializers.contacts import ContactListSerializer, ContactSerializer, MembershipChangeResult, MembershipChangeSerializer
 from campaigns.api.views.base import CrudScopedViewSet
+from campaigns.api.views.contacts import with_visible_lists
 from campaigns.models import Contact, ContactList, ListMembership
 
 
@@ -22,7 +23,7 @@ class ContactListViewSet(CrudScopedViewSet):
     def contacts(self, request, pk=None):
         """The list's members, newest first."""
         contact_list = self.get_object()
-        page = self.paginate_queryset(Contact.objects.filter(lists=contact_list).prefetch_related("lists").order_by("-id"))
+        page = self.paginate_queryset(with_visible_lists(Contact.objects.filter(lists=contact_list), self.scope).order_by("-id"))
         return self.get_paginated_response(ContactSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=MembershipChangeSerializer, responses={200: MembershipChangeResult})

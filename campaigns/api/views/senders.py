@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import mixins
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from campaigns.api.permissions import ADMINS
 from campaigns.api.serializers.senders import ConnectionSerializer, RecordingSerializer, SenderIDSerializer, TemplateSerializer
 from campaigns.api.views.base import CrudScopedViewSet, ReadOnlyScopedViewSet, ScopedViewSet
 from campaigns.models import SenderID, Template, VoiceRecording
@@ -35,6 +36,7 @@ class RecordingViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
 class ConnectionViewSet(ReadOnlyScopedViewSet):
     """The account's provider connections, without credentials."""
 
+    read_roles = ADMINS  # like /admin/connections/
     queryset = ProviderConnection.objects.all()
     serializer_class = ConnectionSerializer
     subaccount_field = None

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns.forms.fields import object_id
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
@@ -67,7 +68,7 @@ def counts_for(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def _ids(values: Any) -> list[int]:
-    return [int(v) for v in values or [] if str(v).isdigit()]
+    return [pk for pk in map(object_id, values or []) if pk is not None]
 
 
 def _campaigns(request: HttpRequest) -> QuerySet:

@@ -22,7 +22,7 @@ from campaigns.forms.composer import (
     connection_offers,
     senders_for,
 )
-from campaigns.forms.fields import BIGGEST_ID
+from campaigns.forms.fields import object_id
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, Contact, ContactField, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
@@ -198,7 +198,7 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
 
 def _ids(values: list[str]) -> list[int]:
     """The ids among the values that a database could hold (others match nothing)."""
-    return [int(v) for v in values if v.strip().isdigit() and int(v) <= BIGGEST_ID]
+    return [pk for pk in map(object_id, values) if pk is not None]
 
 
 def _summary(request: HttpRequest, spec: dict):
@@ -331,8 +331,8 @@ def analyze_text(request: HttpRequest) -> JsonResponse:
 def preview_text(request: HttpRequest) -> JsonResponse:
     """The text rendered for a sample contact, with its encoding and unknown placeholders."""
     text = request.POST.get("text", request.GET.get("text", ""))
-    campaign_id = request.POST.get("campaign", request.GET.get("campaign", ""))
-    campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() else None
+    campaign_id = object_id(request.POST.get("campaign", request.GET.get("campaign")))
+    campaign = get_scoped(request, Campaign.objects.all(), pk=campaign_id) if campaign_id is not None else None
     sample = _chosen_sample(request) or _sample_contact(request, campaign)
     rendered = render_text(text, sample)
     known = set(_field_keys(request, sample))
