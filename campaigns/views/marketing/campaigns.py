@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
@@ -22,6 +21,7 @@ from campaigns.forms.fields import object_id
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
+from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FINAL
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
@@ -232,7 +232,7 @@ class _Echo:
 
 
 def _csv_rows(qs: QuerySet) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
     header = ["id", "to", "status", "error_code", "provider_error", "error_message", "provider_message_id", "network", "segments", "cost"]
     yield writer.writerow([*header, "call_outcome", "dtmf", "created_at", "submitted_at", "delivered_at"])
     fields = [*header[:-2], "segments", "cost", "call_outcome", "call_dtmf", "created_at", "submitted_at", "delivered_at"]
