@@ -210,7 +210,11 @@ PROVIDER_BACKENDS = [
     "providers.unified.backend.UnifiedBackend",
 ]
 PROVIDER_HTTP_TIMEOUT = float(env_int("PROVIDER_HTTP_TIMEOUT", 15))
+# Retention (days; 0 keeps forever), enforced hourly by the "engine: retention" task.
 PROVIDER_CALL_RETENTION_DAYS = env_int("PROVIDER_CALL_RETENTION_DAYS", 14)
+WEBHOOK_BODY_RETENTION_DAYS = env_int("WEBHOOK_BODY_RETENTION_DAYS", 30)
+MESSAGE_BODY_RETENTION_DAYS = env_int("MESSAGE_BODY_RETENTION_DAYS", 90)  # texts blanked; rows, counts and money stay
+CLICK_RETENTION_DAYS = env_int("CLICK_RETENTION_DAYS", 365)
 
 LOGGING = {
     "version": 1,
