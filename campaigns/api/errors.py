@@ -40,6 +40,11 @@ class ApiError(exceptions.APIException):
         self.fields = fields or {}
 
 
+def conflict(field: str, message: str) -> ApiError:
+    """409: the request is valid but clashes with an existing object (a name or number taken)."""
+    return ApiError(409, "conflict", f"{field}: {message}", {field: [message]})
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 

@@ -85,6 +85,16 @@ class IdFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": named})
 
 
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``; anything else (``1``, ``yes``...) is a 400, not ignored."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
 def _id_filter_for(field) -> dict:
     return {"filter_class": IdFilter, "extra": lambda f: {"related_model": f.remote_field.model}}
 
@@ -97,7 +107,26 @@ class ScopedFilterSet(FilterSet):
         models.ForeignKey: _id_filter_for(models.ForeignKey),
         models.OneToOneField: _id_filter_for(models.OneToOneField),
         models.ManyToManyField: _id_filter_for(models.ManyToManyField),
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, problem in self._malformed_parameters():
+            self.form.add_error(name, problem)
+        return valid and not self.form.errors
+
+    def _malformed_parameters(self) -> list[tuple[str, str]]:
+        """A filter given empty or several times (where one value is expected) is an error, not
+        silently ignored or half-read."""
+        problems = []
+        for name, declared in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if any(value == "" for value in values) and not isinstance(declared, django_filters.CharFilter):
+                problems.append((name, "This parameter may not be empty."))
+            elif len(values) > 1 and not isinstance(declared, django_filters.MultipleChoiceFilter):
+                problems.append((name, "Give this parameter once."))
+        return problems
 
 
 class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):

@@ -60,11 +60,23 @@ def test_huge_ids_in_query_and_body_are_400(api, path, params):
     assert error_of(response)["code"] == "validation_error"
 
 
-def test_more_than_1000_form_fields_is_an_api_400(api):
+@pytest.mark.parametrize("path", ["/api/v1/contacts", "/api/v1/recordings"])
+def test_form_bodies_where_none_is_documented_are_415(api, path):
+    """The API reads JSON (and multipart for uploads): a 1,500-field form body is refused unread."""
     body = urlencode([(f"f{n}", "x") for n in range(1500)])
-    response = api.client.post("/api/v1/contacts", data=body, content_type="application/x-www-form-urlencoded", **api.headers)
-    assert response.status_code == 400
-    assert error_of(response)["code"] == "invalid_request"
+    response = api.client.post(path, data=body, content_type="application/x-www-form-urlencoded", **api.headers)
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_too_many_fields_is_a_400_even_past_the_parser(rf, api):
+    """TooManyFieldsSent raised anywhere in a view becomes the API's 400, not a 500."""
+    from django.core.exceptions import TooManyFieldsSent
+
+    from campaigns.api.errors import exception_handler
+
+    response = exception_handler(TooManyFieldsSent("The number of GET/POST parameters exceeded 1000."), {})
+    assert response.status_code == 400 and response.data["error"]["code"] == "invalid_request"
 
 
 def test_more_than_1000_multipart_fields_is_an_api_400(api):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rest_framework import mixins
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 
 from campaigns.api.permissions import ADMINS
 from campaigns.api.serializers.senders import ConnectionSerializer, RecordingSerializer, SenderIDSerializer, TemplateSerializer
@@ -29,7 +29,7 @@ class TemplateViewSet(CrudScopedViewSet):
 class RecordingViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet):
     queryset = VoiceRecording.objects.all()
     serializer_class = RecordingSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]  # an upload: multipart only (JSON or form-urlencoded cannot carry the file)
     filterset_fields = ["status", "subaccount"]
 
 
