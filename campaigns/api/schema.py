@@ -111,6 +111,10 @@ def _audio_upload(result: dict) -> None:
     """The recording upload's file part is audio: say which types (multipart ``encoding``)."""
     from campaigns.api.serializers.senders import RECORDING_TYPES
 
+    # A multipart form has no null: an optional id is left out, not sent as "null".
+    for name in ("RecordingRequest",):
+        for field in result.get("components", {}).get("schemas", {}).get(name, {}).get("properties", {}).values():
+            field.pop("nullable", None)
     operation = result.get("paths", {}).get("/api/v1/recordings", {}).get("post", {})
     for media_type, body in operation.get("requestBody", {}).get("content", {}).items():
         if media_type == "multipart/form-data":

@@ -90,6 +90,8 @@ class PhoneField(serializers.CharField):
 
     def to_internal_value(self, data) -> str:
         text = super().to_internal_value(data)
+        if self.max_length is not None and len(text) > self.max_length:  # checked before normalizing shortens it
+            self.fail("max_length", max_length=self.max_length)
         try:
             return normalize_phone(text)
         except PhoneError as exc:
