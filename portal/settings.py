@@ -163,14 +163,20 @@ REST_FRAMEWORK = {
         "campaigns.api.auth.ApiKeyAuthentication",
         "campaigns.api.auth.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["campaigns.api.permissions.HasScope", "campaigns.api.permissions.WriteAllowed"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "campaigns.api.permissions.HasScope",
+        "campaigns.api.permissions.WriteAllowed",
+        "campaigns.api.permissions.PortalRole",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttling.PerKeyThrottle"],
     # Per API key (or per user for the browsable API); sends and OTPs have their own limit.
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_RATE_LIMIT", "600/min"), "api_send": env_str("API_SEND_RATE_LIMIT", "120/min")},
     "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["campaigns.api.filters.ScopedFilterBackend"],
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
+    # JSON bodies only (the schema documents no other); recordings accept multipart uploads themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -186,7 +192,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PATH_CONVERTER_OVERRIDES": {"objectid": int},
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "campaigns.api.schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "campaigns.api.schema.add_error_responses",
+        "campaigns.api.schema.describe_alternatives",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -210,7 +220,11 @@ PROVIDER_BACKENDS = [
     "providers.unified.backend.UnifiedBackend",
 ]
 PROVIDER_HTTP_TIMEOUT = float(env_int("PROVIDER_HTTP_TIMEOUT", 15))
+# Retention (days; 0 keeps forever), enforced hourly by the "engine: retention" task.
 PROVIDER_CALL_RETENTION_DAYS = env_int("PROVIDER_CALL_RETENTION_DAYS", 14)
+WEBHOOK_BODY_RETENTION_DAYS = env_int("WEBHOOK_BODY_RETENTION_DAYS", 30)
+MESSAGE_BODY_RETENTION_DAYS = env_int("MESSAGE_BODY_RETENTION_DAYS", 90)  # texts blanked; rows, counts and money stay
+CLICK_RETENTION_DAYS = env_int("CLICK_RETENTION_DAYS", 365)
 
 LOGGING = {
     "version": 1,

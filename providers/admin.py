@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 from providers.models import ProviderCall, ProviderConnection, WebhookEvent
 
@@ -26,7 +27,15 @@ class ProviderCallAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
+    """The raw body is stored as bytes; it is shown decoded (bad bytes as U+FFFD) and escaped."""
+
     list_display = ("received_at", "provider", "kind", "connection", "outcome")
     list_filter = ("outcome", "provider")
     raw_id_fields = ("connection", "account")
+    readonly_fields = ("shown_body",)
     show_full_result_count = False
+
+    @admin.display(description="Body (as text)")
+    def shown_body(self, event: WebhookEvent) -> str:
+        size = len(event.raw_body)
+        return format_html('<pre class="webhook-body">{}</pre><p class="help">{} byte(s) as received.</p>', event.body_text, size)

@@ -133,7 +133,7 @@ def store(connection: ProviderConnection, provider: str, kind: str, hook: Webhoo
     """One INSERT, compiled once per process: the hot path of the intake (no model
     instance, no save machinery)."""
     now = timezone.now()
-    body = hook.body.decode("utf-8", "replace")
+    body = bytes(hook.body)  # byte for byte: a body that is not UTF-8 is kept as it came
     query_field = WebhookEvent._meta.get_field("query")
     params = [
         connection.pk,
@@ -274,7 +274,7 @@ def _reparse(event: WebhookEvent, backends: dict[int, ProviderBackend]) -> Webho
         if backend is None:
             backend = backends[event.connection_id] = backend_for(event.connection)
         hook = WebhookRequest(
-            method=event.method, kind=event.kind, content_type=event.content_type, body=event.body.encode("utf-8"), query=event.query or {}
+            method=event.method, kind=event.kind, content_type=event.content_type, body=event.raw_body, query=event.query or {}
         )
         return backend.parse_webhook(hook)
     except MalformedWebhook as exc:

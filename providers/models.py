@@ -133,7 +133,7 @@ class WebhookEvent(models.Model):
     method = models.CharField(max_length=8)
     content_type = models.CharField(max_length=200, blank=True, default="")
     query = models.JSONField(default=dict, blank=True)
-    body = models.TextField(blank=True, default="")
+    body = models.BinaryField(blank=True, default=b"", help_text="The raw body, byte for byte as received.")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED, db_index=True)
     detail = models.TextField(blank=True, default="")
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -144,3 +144,13 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} webhook #{self.pk} ({self.outcome})"
+
+    @property
+    def raw_body(self) -> bytes:
+        """The stored bytes (PostgreSQL hands a memoryview back)."""
+        return bytes(self.body or b"")
+
+    @property
+    def body_text(self) -> str:
+        """For display only: the body decoded as UTF-8, undecodable bytes shown as U+FFFD."""
+        return self.raw_body.decode("utf-8", "replace")

@@ -25,6 +25,7 @@ class Scope:
     read_only: bool
     api_key: ApiKey | None = None
     user: object | None = None
+    role: str | None = None  # a session user's portal role; None for an API key (made by an admin)
 
     @property
     def subaccount_id(self) -> int | None:
@@ -92,7 +93,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
             return None
         subaccount = None if membership.role == Role.ADMIN else membership.subaccount
         read_only = membership.role == Role.VIEWER
-        request._request.api_scope = Scope(membership.account, subaccount, read_only, user=found[0])
+        request._request.api_scope = Scope(membership.account, subaccount, read_only, user=found[0], role=membership.role)
         return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -40,6 +40,11 @@ class ApiError(exceptions.APIException):
         self.fields = fields or {}
 
 
+def conflict(field: str, message: str) -> ApiError:
+    """409: the request is valid but clashes with an existing object (a name or number taken)."""
+    return ApiError(409, "conflict", f"{field}: {message}", {field: [message]})
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
@@ -51,6 +56,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ApiError(413, "too_large", "The request body is too large.")
+    elif isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent: a form body of more than 1,000 fields
+        exc = exceptions.ParseError(str(exc) or "The request body could not be read.")
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("API error", exc_info=exc)

@@ -10,6 +10,16 @@ from django.db.models import QuerySet
 BIGGEST_ID = 2**63 - 1
 
 
+def object_id(value: object) -> int | None:
+    """An id from a query string or form (1 to 2^63-1), or None: a bigger one would raise
+    OverflowError in the database driver, not match nothing."""
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= BIGGEST_ID else None
+
+
 class ObjectsField(forms.ModelMultipleChoiceField):
     """Checkboxes of objects by id. An id no database column holds (a tampered form)
     is an invalid choice: the databases raise OverflowError on it, not 'not found'."""

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Contact, ContactField, ImportJob, ListMembership
+from campaigns.spreadsheets import SafeCsvWriter
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ def _columns(job: ImportJob, headers: list[str]) -> list[tuple[int, str]]:
     return [(i, mapping[h]) for i, h in enumerate(headers) if mapping.get(h, "ignore") != "ignore"]
 
 
-def _process(job: ImportJob, rejects: csv.writer) -> Totals:
+def _process(job: ImportJob, rejects: SafeCsvWriter) -> Totals:
     path = Path(job.file.path)
     table = iter_table(path, job.original_name or job.file.name)
     headers = next(table, [])
@@ -309,7 +310,7 @@ def run_import(job_id: int) -> None:
     try:
         _register_fields(job)
         with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as buffer:
-            totals = _process(job, csv.writer(buffer))
+            totals = _process(job, SafeCsvWriter(buffer))
             buffer.seek(0)
             job.refresh_from_db()
             if totals.rejected:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -109,20 +108,15 @@ def _stalled(campaign: Campaign) -> bool:
 
 
 def retention() -> dict[str, int]:
-    from providers.models import ProviderCall
+    """The retention policy (campaigns/services/retention.py), then old rate counters."""
+    from campaigns.services.retention import run
 
-    cutoff = timezone.now() - timedelta(days=settings.PROVIDER_CALL_RETENTION_DAYS)
-    deleted = 0
-    while True:
-        ids = list(ProviderCall.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:5000])
-        if not ids:
-            break
-        deleted += ProviderCall.objects.filter(pk__in=ids).delete()[0]
+    done = run()
     old_minute = clock.minute() - 24 * 60
     stale = [k for k in EngineClock.objects.filter(Q(key__startswith="sent:") | Q(key__startswith="err:")).values_list("key", flat=True)]
     old = [k for k in stale if int(k.rsplit(":", 1)[1]) < old_minute]
     EngineClock.objects.filter(key__in=old).delete()
-    return {"provider_calls": deleted, "counters": len(old)}
+    return {**done, "counters": len(old)}
 
 
 def squash() -> int:

@@ -47,9 +47,10 @@ def test_create_update_delete_draft(api, draft):
 
 def test_validation_errors(api, world, approved_sender):
     foreign = ContactList.objects.create(account=world.other_account, name="Theirs")
-    response = api.post(URL, {"name": "x", "audience": {"lists": [foreign.pk]}, "timezone": "Mars/Olympus"})
-    fields = error_of(response)["fields"]
-    assert response.status_code == 400 and "audience" in fields and "timezone" in fields
+    response = api.post(URL, {"name": "x", "audience": {"lists": [foreign.pk]}})
+    assert response.status_code == 404 and "audience" in error_of(response)["fields"]  # another account's list: not found
+    response = api.post(URL, {"name": "x", "timezone": "Mars/Olympus"})
+    assert response.status_code == 400 and "timezone" in error_of(response)["fields"]
     wrong_channel = api.post(URL, {"name": "x", "channel": "voice", "sender": approved_sender.pk})
     assert wrong_channel.status_code == 400 and "sender" in error_of(wrong_channel)["fields"]
 

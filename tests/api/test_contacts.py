@@ -28,11 +28,11 @@ def test_create_list_retrieve_update_delete(api, world):
     assert not Contact.objects.filter(pk=body["id"]).exists()
 
 
-def test_invalid_and_duplicate_phone_are_field_errors(api, contact):
+def test_invalid_phone_is_a_field_error_and_a_taken_one_a_conflict(api, contact):
     bad = api.post(URL, {"phone": "12"})
     assert bad.status_code == 400 and "phone" in error_of(bad)["fields"]
     dup = api.post(URL, {"phone": contact.phone})
-    assert dup.status_code == 400 and error_of(dup)["code"] == "validation_error"
+    assert dup.status_code == 409 and error_of(dup)["code"] == "conflict" and "phone" in error_of(dup)["fields"]
 
 
 def test_filters(api, world, contact):
@@ -103,4 +103,4 @@ def test_bulk_upsert_1000_in_one_call(api, world, django_assert_max_num_queries)
 def test_bulk_into_another_accounts_list_is_refused(api, world):
     foreign = ContactList.objects.create(account=world.other_account, name="Theirs")
     response = api.post(f"{URL}/bulk", {"contacts": [{"phone": "+923001112223"}], "list": foreign.pk})
-    assert response.status_code == 400 and "list" in error_of(response)["fields"]
+    assert response.status_code == 404 and "list" in error_of(response)["fields"]

@@ -32,10 +32,10 @@ def test_crud_and_size(api, contacts):
     assert Contact.objects.count() == 3
 
 
-def test_duplicate_name_is_a_field_error(api, world):
+def test_duplicate_name_is_a_conflict(api, world):
     ContactList.objects.create(account=world.account, name="VIP")
     response = api.post(URL, {"name": "VIP"})
-    assert response.status_code == 400 and "name" in error_of(response)["fields"]
+    assert response.status_code == 409 and "name" in error_of(response)["fields"] and error_of(response)["code"] == "conflict"
 
 
 def test_other_accounts_contacts_cannot_be_added(api, world):

@@ -133,7 +133,7 @@ def test_access_control(apis, world, vt_connection):
 
 def test_outsider_cannot_send_through_our_connection(outsider_api, vt_connection):
     response = outsider_api.post(URL, {"to": TO, "text": "x", "connection": vt_connection.pk})
-    assert response.status_code == 400 and "connection" in error_of(response)["fields"]
+    assert response.status_code == 404 and "connection" in error_of(response)["fields"]
 
 
 def test_subaccount_key_sends_in_its_subaccount(sub_api, world, send_ok):

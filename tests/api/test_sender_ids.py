@@ -22,7 +22,7 @@ def test_bad_value_status_and_duplicates(api, approved_sender):
     bad = api.post(URL, {"channel": "sms", "value": "WAY TOO LONG NAME"})
     assert bad.status_code == 400 and "value" in error_of(bad)["fields"]
     dup = api.post(URL, {"channel": "sms", "value": approved_sender.value})
-    assert dup.status_code == 400
+    assert dup.status_code == 409 and "value" in error_of(dup)["fields"]
     # Status is the admin's decision: a request cannot approve itself.
     sneaky = api.post(URL, {"channel": "sms", "value": "SNEAKY", "status": "approved"})
     assert sneaky.status_code == 201 and sneaky.json()["status"] == "requested"

@@ -14,7 +14,7 @@ def test_add_list_filter_and_lift(api, world):
     body = created.json()
     assert body["phone"] == "+923001234567" and body["source"] == "api"
     again = api.post(URL, {"phone": "+923001234567"})
-    assert again.status_code == 400 and "phone" in error_of(again)["fields"]
+    assert again.status_code == 409 and "phone" in error_of(again)["fields"]
     assert len(api.get(URL, {"phone": "+923001234567"}).json()["results"]) == 1
     assert api.get(URL, {"reason": "blocked"}).json()["results"] == []
     assert api.delete(f"{URL}/{body['id']}").status_code == 204

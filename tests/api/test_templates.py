@@ -27,7 +27,7 @@ def test_connection_must_be_own(api, world):
 
     foreign = make_connection(world.other_account, "vt")
     response = api.post(URL, {"kind": "whatsapp", "name": "WA", "connection": foreign.pk})
-    assert response.status_code == 400 and "connection" in error_of(response)["fields"]
+    assert response.status_code == 404 and "connection" in error_of(response)["fields"]
 
 
 def test_access_control(apis, world):

@@ -34,7 +34,7 @@ def test_report_applied_and_raw_body_kept(fake_provider, client, world):
     response = post_hook(client, conn, body)
     assert response.status_code == 200
     event = WebhookEvent.objects.get()
-    assert event.outcome == "applied" and message.provider_message_id in event.body
+    assert event.outcome == "applied" and message.provider_message_id in event.body_text
     assert event.connection == conn and event.account == world.account
     message.refresh_from_db()
     assert message.status == "delivered" and message.delivered_at is not None
@@ -87,7 +87,7 @@ def test_malformed_body_is_400_and_kept(fake_provider, client):
     response = post_hook(client, conn, b"this is not json")
     assert response.status_code == 400
     event = WebhookEvent.objects.get()
-    assert event.outcome == "malformed" and event.body == "this is not json"
+    assert event.outcome == "malformed" and event.raw_body == b"this is not json"
 
 
 def test_stop_reply_suppresses_the_number(fake_provider, client, world):

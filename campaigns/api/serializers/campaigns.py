@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from campaigns.api.errors import ApiError
+from campaigns.api.filters import MAX_ID
 from campaigns.api.serializers.common import (
     AccountRelatedField,
     LocalTimeField,
     ScopedModelSerializer,
     SubaccountField,
+    TimeZoneField,
     acting_user,
     request_scope,
 )
@@ -16,8 +19,6 @@ from campaigns.models import Campaign, ContactList, SenderID, Template
 from campaigns.services.rates import DELIVERY_RATE_HELP, FAILURE_RATE_HELP
 from campaigns.status import FAILURES, ORDER
 from providers.models import ProviderConnection
-
-MAX_ID = 2**63 - 1  # a larger number is no id of ours (and would overflow the database's integer)
 
 
 class AudienceSerializer(serializers.Serializer):
@@ -46,6 +47,7 @@ class CampaignSerializer(ScopedModelSerializer):
     )
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
+    timezone = TimeZoneField(required=False)
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
     allowed_end = LocalTimeField(required=False, allow_null=True, help_text="...and before this one, e.g. 20:00.")
 
@@ -74,7 +76,8 @@ class CampaignSerializer(ScopedModelSerializer):
             visible = visible.filter(Q(subaccount=scope.subaccount) | Q(subaccount__isnull=True))
         missing = wanted - set(visible.values_list("pk", flat=True))
         if missing:
-            raise serializers.ValidationError(f"No such list: {', '.join(map(str, sorted(missing)))}.")
+            problem = f"No such list: {', '.join(map(str, sorted(missing)))}."
+            raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
         return {"lists": list(audience.get("lists", [])), "exclude_lists": list(audience.get("exclude_lists", []))}
 
     def validate_timezone(self, value: str) -> str:

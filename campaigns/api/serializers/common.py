@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.api.errors import ApiError
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Subaccount
 
@@ -19,7 +22,29 @@ def acting_user(serializer_or_field):
     return user if getattr(user, "pk", None) else None
 
 
-class AccountRelatedField(serializers.PrimaryKeyRelatedField):
+class ReferenceField(serializers.PrimaryKeyRelatedField):
+    """An id naming another object. One the caller may not see, or that does not exist, is a
+    404 naming the field (like the object's own URL), not a 400: the request was well formed."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if "does_not_exist" not in _codes(exc.get_codes()):
+                raise
+            problem = f"No such object: {data}."
+            raise ApiError(404, "not_found", f"{self.field_name}: {problem}", {self.field_name: [problem]})
+
+
+def _codes(codes) -> list[str]:
+    if isinstance(codes, dict):
+        return [c for value in codes.values() for c in _codes(value)]
+    if isinstance(codes, list):
+        return [c for value in codes for c in _codes(value)]
+    return [codes]
+
+
+class AccountRelatedField(ReferenceField):
     """An id of one of the caller's own objects; anything else reads as 'does not exist'.
     With ``shared=True`` a subaccount key may also pick account-wide objects (null subaccount)."""
 
@@ -37,7 +62,7 @@ class AccountRelatedField(serializers.PrimaryKeyRelatedField):
         return qs
 
 
-class SubaccountField(serializers.PrimaryKeyRelatedField):
+class SubaccountField(ReferenceField):
     """Account-wide keys may place an object in a subaccount; a subaccount key's objects
     always go to its own subaccount (the field is ignored for them)."""
 
@@ -52,6 +77,9 @@ class SubaccountField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().filter(account=request_scope(self).account)
 
 
+# "phone" is our own string format: a number valid for its country's numbering plan, in E.164
+# (or international) form. A plain string to tools that do not know the format.
+@extend_schema_field({"type": "string", "format": "phone", "maxLength": 32, "example": "+923001234567"})
 class PhoneField(serializers.CharField):
     """A phone number, stored in E.164 form. With ``local_numbers`` a number without a
     country code is read in the account's country (as the portal's forms and imports do)."""
@@ -66,6 +94,8 @@ class PhoneField(serializers.CharField):
 
     def to_internal_value(self, data) -> str:
         text = super().to_internal_value(data)
+        if self.max_length is not None and len(text) > self.max_length:  # checked before normalizing shortens it
+            self.fail("max_length", max_length=self.max_length)
         region = request_scope(self).account.phone_region if self.local_numbers else None
         try:
             return normalize_phone(text, region)
@@ -87,6 +117,16 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if request_scope(self).subaccount is not None:
             validated_data.pop("subaccount", None)
         return super().update(instance, validated_data)
+
+
+@extend_schema_field({"type": "string", "enum": sorted(available_timezones()), "example": "Asia/Karachi"})
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("help_text", "IANA time zone name, e.g. Asia/Karachi.")
+        super().__init__(**kwargs)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$", "example": "09:00"})

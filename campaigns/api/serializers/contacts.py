@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.api.errors import conflict
+from campaigns.api.filters import MAX_ID, visible_objects
 from campaigns.api.serializers.common import AccountRelatedField, PhoneField, ScopedModelSerializer, SubaccountField, request_scope
 from campaigns.models import Contact, ContactList, Subscription, Suppression
 
@@ -25,7 +28,7 @@ class SubscriptionChangeSerializer(serializers.Serializer):
 class ContactSerializer(ScopedModelSerializer):
     phone = PhoneField(local_numbers=True)
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
-    lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lists = serializers.SerializerMethodField(help_text="Ids of the lists (that you may see) this contact is on.")
     subscriptions = SubscriptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -41,8 +44,14 @@ class ContactSerializer(ScopedModelSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise serializers.ValidationError("A contact with this phone number already exists.")
+            raise conflict("phone", "A contact with this phone number already exists.")
         return phone
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_lists(self, contact: Contact) -> list[int]:
+        if "lists" in getattr(contact, "_prefetched_objects_cache", {}):  # already cut to the visible lists
+            return [each.pk for each in contact.lists.all()]
+        return list(visible_objects(ContactList, request_scope(self)).filter(contacts=contact).values_list("pk", flat=True))
 
 
 class BulkContactItem(serializers.Serializer):
@@ -52,8 +61,13 @@ class BulkContactItem(serializers.Serializer):
     attributes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False)
 
 
+@extend_schema_field({"type": "array", "minItems": 1, "maxItems": BULK_LIMIT, "items": {"type": "object"}})
+class BulkItemsField(serializers.ListField):
+    """Contacts as objects; each is validated on its own (one bad item does not fail the call)."""
+
+
 class BulkUpsertSerializer(serializers.Serializer):
-    contacts = serializers.ListField(child=serializers.JSONField(), max_length=BULK_LIMIT, allow_empty=False)
+    contacts = BulkItemsField(child=serializers.JSONField(), min_length=1, max_length=BULK_LIMIT, allow_empty=False)
     list = AccountRelatedField(queryset=ContactList.objects.all(), required=False, allow_null=True, help_text="Also add them to this list.")
 
 
@@ -86,12 +100,14 @@ class ContactListSerializer(ScopedModelSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise serializers.ValidationError("A list with this name already exists.")
+            raise conflict("name", "A list with this name already exists.")
         return name
 
 
 class MembershipChangeSerializer(serializers.Serializer):
-    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=BULK_LIMIT, allow_empty=False)
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=BULK_LIMIT, allow_empty=False
+    )
 
 
 class MembershipChangeResult(serializers.Serializer):
@@ -109,7 +125,7 @@ class SuppressionSerializer(ScopedModelSerializer):
 
     def validate_phone(self, phone: str) -> str:
         if self.instance is None and Suppression.objects.filter(account=request_scope(self).account, phone=phone).exists():
-            raise serializers.ValidationError("This number is already suppressed.")
+            raise conflict("phone", "This number is already suppressed.")
         return phone
 
     def create(self, validated_data):

@@ -28,7 +28,9 @@ def internal_host(host: str) -> bool:
 
 class EventSubscriptionSerializer(ScopedModelSerializer):
     subaccount = SubaccountField(help_text="Only this subaccount's events; empty for all. Ignored for subaccount keys.")
-    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_KINDS), allow_empty=False, max_length=len(EVENT_KINDS))
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_KINDS), allow_empty=False, min_length=1, max_length=len(EVENT_KINDS)
+    )
     url = serializers.URLField(max_length=500)
 
     class Meta:

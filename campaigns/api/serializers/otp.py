@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from campaigns.api.filters import MAX_ID
 from campaigns.api.serializers.common import AccountRelatedField, PhoneField
 from campaigns.models import OtpRequest
 from campaigns.services import otp as otp_service
@@ -65,7 +66,7 @@ class OtpSerializer(serializers.ModelSerializer):
 
 
 class OtpVerifySerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, min_value=1, help_text="The OTP's id; or give `to` for its latest OTP.")
+    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="The OTP's id; or give `to` for its latest OTP.")
     to = PhoneField(required=False)
     code = serializers.RegexField(r"^\s*[0-9]{4,9}\s*$", max_length=20, error_messages={"invalid": "The code is 4 to 9 digits."})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from rest_framework import serializers
 
+from campaigns.api.errors import conflict
 from campaigns.api.serializers.common import AccountRelatedField, ScopedModelSerializer, SubaccountField, acting_user, request_scope
 from campaigns.forms.admin_senders import NORMALIZERS
 from campaigns.models import SenderID, Template, VoiceRecording
@@ -31,10 +32,15 @@ class ConnectionSerializer(serializers.ModelSerializer):
             return []
 
 
+class SenderChannelField(serializers.ChoiceField):
+    """Requests may ask for sms, voice or WhatsApp senders; answers may also show a USSD one
+    (made by the platform), so the schema's enum differs by direction (see campaigns.api.schema)."""
+
+
 class SenderIDSerializer(ScopedModelSerializer):
     subaccount = SubaccountField()
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
-    channel = serializers.ChoiceField(choices=list(NORMALIZERS))
+    channel = SenderChannelField(choices=list(NORMALIZERS))
 
     class Meta:
         model = SenderID
@@ -48,7 +54,7 @@ class SenderIDSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"value": exc.messages})
         account = request_scope(self).account
         if SenderID.objects.filter(account=account, channel=attrs["channel"], value=attrs["value"]).exists():
-            raise serializers.ValidationError({"value": ["This sender ID is already requested or registered for this channel."]})
+            raise conflict("value", "This sender ID is already requested or registered for this channel.")
         if attrs.get("connection") is not None:
             from campaigns.services.limits import sender_problems
 
@@ -66,7 +72,7 @@ class SenderIDSerializer(ScopedModelSerializer):
 class TemplateSerializer(ScopedModelSerializer):
     subaccount = SubaccountField()
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
-    variables = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    variables = serializers.ListField(child=serializers.RegexField(r"\S", max_length=100), required=False)
 
     class Meta:
         model = Template
@@ -85,7 +91,7 @@ class TemplateSerializer(ScopedModelSerializer):
             if self.instance is not None:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                raise serializers.ValidationError({"provider_template_id": ["This connection already has a template with this id."]})
+                raise conflict("provider_template_id", "This connection already has a template with this id.")
         kind = attrs.get("kind", getattr(self.instance, "kind", Template.Kind.SMS))
         body = attrs.get("body", getattr(self.instance, "body", ""))
         if kind == Template.Kind.SMS and not body.strip():

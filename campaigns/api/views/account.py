@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import django_filters
 from django.db.models import Sum
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns.api.filters import DateTimeFilter
+from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
+from campaigns.api.permissions import ADMINS
 from campaigns.api.serializers.account import BalanceSerializer, LedgerEntrySerializer
 from campaigns.api.views.base import ReadOnlyScopedViewSet
 from campaigns.models import LedgerEntry
@@ -38,7 +38,7 @@ class BalanceView(APIView):
         return Response(BalanceSerializer(data).data)
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(ScopedFilterSet):
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
@@ -50,6 +50,7 @@ class LedgerFilter(django_filters.FilterSet):
 class LedgerViewSet(ReadOnlyScopedViewSet):
     """Top-ups, charges and refunds; a subaccount key sees its own entries only."""
 
+    read_roles = ADMINS  # like /admin/billing/
     queryset = LedgerEntry.objects.all()
     serializer_class = LedgerEntrySerializer
     filterset_class = LedgerFilter

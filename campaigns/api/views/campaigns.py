@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
-from campaigns.api.filters import DateTimeFilter
+from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
 from campaigns.api.serializers.campaigns import CampaignSerializer, CampaignStatsSerializer, PauseSerializer
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Campaign
 from campaigns.services.campaigns import CampaignStateError
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(ScopedFilterSet):
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 

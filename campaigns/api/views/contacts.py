@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from campaigns.api.filters import DateTimeFilter
+from campaigns.api.filters import DateTimeFilter, IdFilter, ScopedFilterSet, visible_objects
 from campaigns.api.serializers.common import PhoneField
 from campaigns.api.serializers.contacts import (
     BulkContactItem,
@@ -23,14 +23,14 @@ from campaigns.api.serializers.contacts import (
     SubscriptionSerializer,
 )
 from campaigns.api.views.base import CrudScopedViewSet
-from campaigns.models import Contact, ListMembership
+from campaigns.models import Contact, ContactList, ListMembership
 from campaigns.rendering import register_fields
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(ScopedFilterSet):
     phone = django_filters.CharFilter(field_name="phone", lookup_expr="exact", help_text="Exact E.164 number.")
     search = django_filters.CharFilter(method="filter_search", help_text="Part of the name or number.")
-    list = django_filters.NumberFilter(field_name="lists", help_text="Only members of this list.")
+    list = IdFilter(field_name="lists", related_model=ContactList, help_text="Only members of this list.")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     subscription = django_filters.ChoiceFilter(
@@ -56,7 +56,7 @@ class ContactFilter(django_filters.FilterSet):
 class ContactViewSet(CrudScopedViewSet):
     """Contacts are account-wide (they have no subaccount): every key of the account shares them."""
 
-    queryset = Contact.objects.prefetch_related("lists", "subscriptions")
+    queryset = Contact.objects.prefetch_related("subscriptions")
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     subaccount_field = None
@@ -68,6 +68,10 @@ class ContactViewSet(CrudScopedViewSet):
     def perform_update(self, serializer) -> None:
         super().perform_update(serializer)
         register_fields(self.scope.account.pk, serializer.instance.attributes or {})
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if getattr(self, "swagger_fake_view", False) else with_visible_lists(qs, self.scope)
 
     @extend_schema(request=BulkUpsertSerializer, responses={200: BulkUpsertResult})
     @action(detail=False, methods=["post"], url_path="bulk")
@@ -111,6 +115,11 @@ class ContactViewSet(CrudScopedViewSet):
         except SubscriptionError as exc:
             raise ApiError(422, "subscription_refused", str(exc))
         return Response(SubscriptionSerializer(subscription).data)
+
+
+def with_visible_lists(contacts, scope):
+    """Prefetch each contact's lists as far as the caller may see them (not another subaccount's)."""
+    return contacts.prefetch_related(Prefetch("lists", queryset=visible_objects(ContactList, scope).only("pk")))
 
 
 def validate_items(items: list) -> tuple[list[dict], dict[int, dict]]:

@@ -7,6 +7,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.api.permissions import ADMINS
 from campaigns.api.serializers.events import EventDeliverySerializer, EventSubscriptionCreatedSerializer, EventSubscriptionSerializer
 from campaigns.api.views.base import CrudScopedViewSet, ReadOnlyScopedViewSet
 from campaigns.models import EventDelivery, EventSubscription
@@ -17,6 +18,7 @@ from campaigns.services import events
 class EventSubscriptionViewSet(CrudScopedViewSet):
     """Subscriptions of a subaccount key receive only that subaccount's events."""
 
+    read_roles = write_roles = ADMINS  # like /admin/api-keys/events/
     queryset = EventSubscription.objects.all()
     serializer_class = EventSubscriptionSerializer
     shared_null = False
@@ -40,6 +42,7 @@ class EventSubscriptionViewSet(CrudScopedViewSet):
 
 
 class EventDeliveryViewSet(ReadOnlyScopedViewSet):
+    read_roles = write_roles = ADMINS
     queryset = EventDelivery.objects.select_related("subscription").prefetch_related("attempt_log")
     serializer_class = EventDeliverySerializer
     filterset_fields = ["subscription", "status", "kind"]

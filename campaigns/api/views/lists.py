@@ -15,6 +15,7 @@ from campaigns.api.serializers.contacts import (
     MembershipChangeSerializer,
 )
 from campaigns.api.views.base import CrudScopedViewSet
+from campaigns.api.views.contacts import with_visible_lists
 from campaigns.models import Contact, ContactList, ListMembership
 
 
@@ -28,7 +29,7 @@ class ContactListViewSet(CrudScopedViewSet):
     def contacts(self, request, pk=None):
         """The list's members, newest first."""
         contact_list = self.get_object()
-        page = self.paginate_queryset(Contact.objects.filter(lists=contact_list).prefetch_related("lists").order_by("-id"))
+        page = self.paginate_queryset(with_visible_lists(Contact.objects.filter(lists=contact_list), self.scope).order_by("-id"))
         return self.get_paginated_response(ContactSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=MembershipChangeSerializer, responses={200: MembershipChangeResult})

@@ -9,7 +9,7 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
-from campaigns.api.filters import DateTimeFilter
+from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
 from campaigns.api.sending import choose_connection, choose_sender, idempotency_key_from, send_idempotent
 from campaigns.api.serializers.messages import InboundMessageSerializer, MessageSerializer, SendSerializer
 from campaigns.api.throttling import SendThrottle
@@ -18,7 +18,7 @@ from campaigns.models import InboundMessage, Message
 from campaigns.models.messages import STATUS_CHOICES
 
 
-class MessageFilter(django_filters.FilterSet):
+class MessageFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES, help_text="Repeat for several.")
     to = django_filters.CharFilter(field_name="to")
     date = django_filters.DateFilter(field_name="created_at", lookup_expr="date", help_text="Created on this day (UTC).")
@@ -203,7 +203,7 @@ def _recipient_values(account, to: str) -> dict:
     return contact_values(contact) if contact else {"phone": to}
 
 
-class InboundFilter(django_filters.FilterSet):
+class InboundFilter(ScopedFilterSet):
     from_number = django_filters.CharFilter(field_name="from_number")
     received_after = DateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = DateTimeFilter(field_name="received_at", lookup_expr="lt")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rest_framework import mixins
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 
+from campaigns.api.permissions import ADMINS
 from campaigns.api.serializers.senders import ConnectionSerializer, RecordingSerializer, SenderIDSerializer, TemplateSerializer
 from campaigns.api.views.base import CrudScopedViewSet, ReadOnlyScopedViewSet, ScopedViewSet
 from campaigns.models import SenderID, Template, VoiceRecording
@@ -28,13 +29,14 @@ class TemplateViewSet(CrudScopedViewSet):
 class RecordingViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedViewSet):
     queryset = VoiceRecording.objects.all()
     serializer_class = RecordingSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]  # an upload: multipart only (JSON or form-urlencoded cannot carry the file)
     filterset_fields = ["status", "subaccount"]
 
 
 class ConnectionViewSet(ReadOnlyScopedViewSet):
     """The account's provider connections, without credentials."""
 
+    read_roles = ADMINS  # like /admin/connections/
     queryset = ProviderConnection.objects.all()
     serializer_class = ConnectionSerializer
     subaccount_field = None

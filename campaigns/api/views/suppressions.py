@@ -5,14 +5,14 @@ from __future__ import annotations
 import django_filters
 from rest_framework import mixins
 
-from campaigns.api.filters import DateTimeFilter
-from campaigns.api.permissions import AccountWideOnly, HasScope, WriteAllowed
+from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
+from campaigns.api.permissions import AccountWideOnly, HasScope, PortalRole, WriteAllowed
 from campaigns.api.serializers.contacts import SuppressionSerializer
 from campaigns.api.views.base import ScopedViewSet
 from campaigns.models import Suppression
 
 
-class SuppressionFilter(django_filters.FilterSet):
+class SuppressionFilter(ScopedFilterSet):
     phone = django_filters.CharFilter(field_name="phone")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
 
@@ -34,5 +34,5 @@ class SuppressionViewSet(
 
     def get_permissions(self):
         if self.action == "destroy":
-            return [HasScope(), WriteAllowed(), AccountWideOnly()]
+            return [HasScope(), WriteAllowed(), PortalRole(), AccountWideOnly()]
         return super().get_permissions()

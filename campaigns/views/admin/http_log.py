@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from campaigns.forms.admin_http_log import HttpLogFilterForm, text_filter
+from campaigns.services import retention
 from campaigns.views.admin.paging import before_param, keyset_page
 from portal.tenancy import admin_required, get_scoped, scoped
 from providers import registry
@@ -32,7 +33,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(request, calls.only(*LIST_COLUMNS), size=50)
     for call in page.rows:
         call.display_url = redact_url(call.url, redaction_keys(call))
-    context = {"form": form, "page": page, "scan_floor": floor, "scan_limit": TEXT_SCAN_LIMIT}
+    context = {"form": form, "page": page, "scan_floor": floor, "scan_limit": TEXT_SCAN_LIMIT, "retention": retention.policy()}
     return render(request, "admin_area/http_log/list.html", context)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
@@ -19,12 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.formatting import ERROR_WORDS, format_money, words
+from campaigns.forms.fields import object_id
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
+from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing import campaign_state as state
 from campaigns.views.marketing.paging import keyset_page, search_term
@@ -89,7 +90,7 @@ def campaign_rows(campaigns: list[Campaign], counts: dict[int, dict[str, int]]) 
 
 
 def _ids(values: Any) -> list[int]:
-    return [int(v) for v in values or [] if str(v).isdigit()]
+    return [pk for pk in map(object_id, values or []) if pk is not None]
 
 
 def _campaigns(request: HttpRequest) -> QuerySet:
@@ -299,7 +300,7 @@ class _Echo:
 
 def _csv_rows(qs: QuerySet, zone: tzinfo) -> Iterator[str]:
     """Times in the viewer's zone (captured by the view: the body streams after the request)."""
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
     header = ["id", "to", "status", "error_code", "provider_error", "error_message", "provider_message_id", "network", "segments", "cost"]
     times = ["created_at", "submitted_at", "delivered_at"]
     yield writer.writerow([*header, "call_outcome", "dtmf", *(f"{t} ({zone})" for t in times)])

@@ -21,7 +21,7 @@ from campaigns.forms.composer import (
     connection_offers,
     senders_for,
 )
-from campaigns.forms.fields import BIGGEST_ID
+from campaigns.forms.fields import object_id
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, Contact, ContactList, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
@@ -197,7 +197,7 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
 
 def _ids(values: list[str]) -> list[int]:
     """The ids among the values that a database could hold (others match nothing)."""
-    return [int(v) for v in values if v.strip().isdigit() and int(v) <= BIGGEST_ID]
+    return [pk for pk in map(object_id, values) if pk is not None]
 
 
 def _summary(request: HttpRequest, spec: dict):
@@ -327,8 +327,8 @@ def preview_text(request: HttpRequest) -> JsonResponse:
     encoding, and every placeholder problem (the same words that block the step and launch)."""
     params = request.POST if request.method == "POST" else request.GET
     text = params.get("text", "")
-    campaign_id = params.get("campaign", "")
-    campaign = get_scoped(request, Campaign.objects.all(), pk=int(campaign_id)) if campaign_id.isdigit() and len(campaign_id) < 18 else None
+    campaign_id = object_id(params.get("campaign"))
+    campaign = get_scoped(request, Campaign.objects.all(), pk=campaign_id) if campaign_id is not None else None
     sample = _chosen_sample(request) or _sample_contact(request, campaign)
     phone = sample.phone if isinstance(sample, Contact) else sample["phone"]
     template = _preview_template(request, params.get("template", ""))

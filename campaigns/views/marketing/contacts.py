@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import ContactForm
+from campaigns.forms.fields import object_id
 from campaigns.models import Contact, ContactField, ContactList, ListMembership, Message, Suppression
 from campaigns.services.subscriptions import SUBSCRIPTION_FILTERS, filter_by_subscription, subscription_connections
 from campaigns.views.marketing.paging import keyset_page, search_term, with_count
@@ -38,9 +39,10 @@ def search_contacts(qs: QuerySet, q: str) -> QuerySet:
 def filtered_contacts(request: HttpRequest, params) -> QuerySet:
     """The contacts a search box and list filter select (from GET or a bulk action's POST)."""
     qs = search_contacts(account_contacts(request), params.get("q", "").replace("\x00", "").strip()[:100])
-    list_id = params.get("list", "")
-    if list_id.isdigit():
-        qs = qs.filter(memberships__contact_list_id=int(list_id))
+    list_id = object_id(params.get("list"))
+    if list_id is not None:
+        # Scoped like the list itself: another subaccount's list selects nobody, as a missing one does.
+        qs = qs.filter(memberships__contact_list__in=scoped(request, ContactList.objects.filter(pk=list_id)).values("pk"))
     subscription = params.get("subscription", "")
     if subscription in SUBSCRIPTION_FILTERS:
         qs = filter_by_subscription(qs, subscription)
@@ -67,10 +69,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def contact_bulk_add(request: HttpRequest) -> HttpResponse:
     """Put every contact the current search selects on a list, in chunks of inserts."""
-    target_id = request.POST.get("target", "")
-    if not target_id.isdigit():
+    target_id = object_id(request.POST.get("target"))
+    if target_id is None:
         raise Http404("Choose a list.")
-    target = get_scoped(request, ContactList.objects.all(), pk=int(target_id))
+    target = get_scoped(request, ContactList.objects.all(), pk=target_id)
     ids = filtered_contacts(request, request.POST).values_list("id", flat=True).order_by("id")
     added = 0
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from campaigns.forms.contacts import ImportMappingForm, ImportUploadForm
+from campaigns.forms.fields import object_id
 from campaigns.models import ContactList, ImportJob
 from campaigns.services.imports import ImportFileError, guess_mapping, read_preview, start_import
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
@@ -34,7 +35,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             target = request.GET.get("list", "")
-            return redirect(reverse("import_map", kwargs={"pk": job.pk}) + (f"?list={target}" if target.isdigit() else ""))
+            return redirect(reverse("import_map", kwargs={"pk": job.pk}) + (f"?list={target}" if object_id(target) else ""))
     recent = scoped(request, ImportJob.objects.select_related("contact_list"), subaccount_field=None)[:10]
     return render(request, "contacts/import_upload.html", {"form": form, "recent": recent})
 
