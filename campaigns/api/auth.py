@@ -14,6 +14,7 @@ from rest_framework.request import Request
 
 from campaigns.models import Account, ApiKey, Membership, Role, Subaccount
 from campaigns.models.api import hash_key
+from portal.mfa import mfa_pending
 
 LAST_USED_EVERY = timedelta(minutes=1)
 
@@ -85,6 +86,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
         found = super().authenticate(request)
         if found is None:
             return None
+        if mfa_pending(request._request):
+            return None  # half logged in: the second factor is still owed
         membership = getattr(request._request, "membership", None)  # set by TenancyMiddleware
         if membership is None:
             membership = Membership.objects.select_related("account", "subaccount").filter(user=found[0]).first()

@@ -1,4 +1,5 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
+from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import EngineClock
@@ -10,6 +11,7 @@ from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 __all__ = [
     "Account",
     "ApiKey",
+    "AuditEvent",
     "Campaign",
     "Contact",
     "ContactField",
