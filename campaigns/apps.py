@@ -6,4 +6,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
-        from campaigns import signals  # noqa: F401  (audit records for logins)
+        from campaigns import signals  # audit records for logins
+
+        signals.connect_model_audit()

@@ -48,3 +48,9 @@ def login_failure_recorded(sender, credentials, request=None, **kwargs) -> None:
         changes={"username": username, "locked_out": bool(getattr(request, "axes_locked_out", False))},
         actor=actor,
     )
+
+
+def connect_model_audit() -> None:
+    from campaigns.services import audit_models
+
+    audit_models.connect()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import api_keys, billing, connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import api_keys, audit, billing, connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("billing/prices/new/", billing.price_new, name="price_new"),
     path("billing/prices/<int:pk>/", billing.price_edit, name="price_edit"),
     path("billing/prices/<int:pk>/delete/", billing.price_delete, name="price_delete"),
+    path("audit/", audit.audit_list, name="audit"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
     path("api-keys/", api_keys.api_key_list, name="api_keys"),

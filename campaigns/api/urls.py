@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from campaigns.api import schema  # noqa: F401  (registers the auth schemes)
 from campaigns.api.errors import not_found
 from campaigns.api.views.account import BalanceView, LedgerViewSet
+from campaigns.api.views.audit import AuditEventViewSet
 from campaigns.api.views.campaigns import CampaignViewSet
 from campaigns.api.views.contacts import ContactViewSet
 from campaigns.api.views.events import EventDeliveryViewSet, EventSubscriptionViewSet
@@ -53,6 +54,7 @@ router.register("ledger", LedgerViewSet, basename="api-ledger")
 router.register("otp", OtpViewSet, basename="api-otp")
 router.register("event-subscriptions", EventSubscriptionViewSet, basename="api-subscription")
 router.register("event-deliveries", EventDeliveryViewSet, basename="api-delivery")
+router.register("audit-events", AuditEventViewSet, basename="api-audit")
 
 v1 = [
     *router.urls,

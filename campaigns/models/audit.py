@@ -28,14 +28,19 @@ class AuditEvent(models.Model):
         SYSTEM = "system", "System"
         ANONYMOUS = "anonymous", "Anonymous"
 
-    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # No database constraint and no cascade: the record outlives the account, user or key it names.
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=64, db_index=True)
     actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)
     # Kept as text too, so the record still says who it was after the user or key is gone.
     actor_label = models.CharField(max_length=200, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    api_key = models.ForeignKey("campaigns.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "campaigns.ApiKey", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)

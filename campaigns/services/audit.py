@@ -72,7 +72,9 @@ def acting_as_command(name: str):
 def mask(value: Any, name: str = "") -> Any:
     """The value with every secret-looking field replaced by a mask (nested dicts and lists too)."""
     if name and name.lower() not in _NOT_SECRET and _SECRET.search(name):
-        return MASK if value not in (None, "", {}, []) else value
+        if isinstance(value, (list, tuple)):  # a [before, after] pair: say whether each was set
+            return [_masked(v) for v in value]
+        return _masked(value)
     if isinstance(value, Mapping):
         return {str(k): mask(v, str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -80,6 +82,10 @@ def mask(value: Any, name: str = "") -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def _masked(value: Any) -> Any:
+    return MASK if value not in (None, "", {}, []) else value
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
@@ -126,3 +132,16 @@ def record(
         target_label=(target_label or (str(target) if target is not None else ""))[:200],
         changes=mask(dict(changes or {})),
     )
+
+
+def audited_command(handle):
+    """Decorates a management command's ``handle``: what it changes is recorded as done by
+    ``manage.py <name>`` (run by whoever has the server's shell)."""
+
+    def wrapper(self, *args, **options):
+        with acting_as_command(type(self).__module__.rsplit(".", 1)[-1]):
+            return handle(self, *args, **options)
+
+    wrapper.__name__ = handle.__name__
+    wrapper.__doc__ = handle.__doc__
+    return wrapper

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import ledger
+from campaigns.services import audit, ledger
 from campaigns.services.audience import audience_summary
 from campaigns.services.estimate import estimate, message_text
 from campaigns.services.smsinfo import sms_info
@@ -183,6 +183,7 @@ def launch(campaign: Campaign, user=None) -> None:
         if not ledger.reserve(campaign.account_id, est.cost, campaign.pk):
             raise LaunchError([f"The balance does not cover this campaign ({est.cost} needed)."])
     campaign.refresh_from_db()
+    audit.record("campaign.launched", target=campaign, changes={"estimated_cost": str(est.cost), "send_at": audit._plain(campaign.send_at)})
     schedule_start(campaign)
 
 
@@ -218,6 +219,7 @@ def pause(campaign: Campaign, reason: str = "") -> None:
     if not pause_row(campaign.pk, reason or "Paused by a user."):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be paused.")
     campaign.refresh_from_db()
+    audit.record("campaign.paused", target=campaign, changes={"reason": campaign.status_reason})
 
 
 def resume(campaign: Campaign) -> None:
@@ -229,6 +231,7 @@ def resume(campaign: Campaign) -> None:
     if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(status=target, status_reason=""):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be resumed.")
     campaign.refresh_from_db()
+    audit.record("campaign.resumed", target=campaign)
     if target == Campaign.Status.SCHEDULED:
         schedule_start(campaign)
         return
@@ -246,6 +249,7 @@ def cancel(campaign: Campaign) -> None:
         status=Campaign.Status.CANCELLED, finished_at=timezone.now()
     ):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be cancelled.")
+    audit.record("campaign.cancelled", target=campaign)
     fail_cancelled(campaign)
     if not Message.objects.filter(campaign=campaign, status=S.QUEUED).exists():
         ledger.release_all(campaign)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from campaigns.models import Account, Membership, Role, Subaccount
+from campaigns.services.audit import audited_command
 
 DEFAULT_SUBACCOUNT = "Main"
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--timezone", default="UTC")
         parser.add_argument("--currency", default="USD")
 
+    @audited_command
     def handle(self, *args, **options) -> None:
         name = options["name"].strip()
         email = options["admin"].strip().lower()

@@ -38,6 +38,7 @@ from campaigns.models import (
     Template,
     VoiceRecording,
 )
+from campaigns.services.audit import audited_command
 from providers.base import MessageStatus
 from providers.models import ProviderConnection
 from providers.registry import backends
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         parser.add_argument("--simulator-url", default="http://127.0.0.1:8025")
         parser.add_argument("--contacts", type=int, default=300)
 
+    @audited_command
     def handle(self, *args, **options) -> None:
         sim = options["simulator_url"].rstrip("/")
         with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
+from campaigns.services import audit
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.status import FINAL
@@ -244,6 +245,7 @@ def _csv_rows(qs: QuerySet) -> Iterator[str]:
 def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
     qs = Message.objects.filter(campaign=campaign).order_by("id")
+    audit.record("campaign.exported", target=campaign, changes={"what": "messages CSV (recipients' numbers)"})
     response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-messages.csv"'
     return response
