@@ -21,7 +21,7 @@ from portal.mfa_forms import CodeForm, ConfirmDeviceForm
 
 def _qr_svg(url: str) -> str:
     # segno writes plain <svg>/<path> markup (no style attributes), fine under the strict CSP.
-    return segno.make(url, error="m").svg_inline(scale=5, dark="#1d2330", light="#ffffff", title="Scan with your authenticator app")
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#1d2330", light="#ffffff", title="Scan with your authenticator app")
 
 
 def _grouped(secret: str) -> str:

@@ -48,13 +48,28 @@ def _state(instance: Model, spec: Audited) -> dict[str, Any]:
     for name in spec.fields:
         if not hasattr(instance, name) and not hasattr(instance, f"{name}_id"):
             continue
-        value = getattr(instance, f"{name}_id", None) if _is_relation(instance, name) else getattr(instance, name, None)
-        state[name] = audit._plain(value)
+        state[name] = _related_label(instance, name) if _is_relation(instance, name) else audit._plain(getattr(instance, name, None))
     if hasattr(instance, "get_credentials"):
         # Which credential changed is recorded; its value never is (the key names mask it).
         for key, value in (instance.get_credentials() or {}).items():
             state[f"credential:{key}"] = audit._plain(value)
     return state
+
+
+def _related_label(instance: Model, name: str) -> str | None:
+    """A related row by its name (a sender's connection "VT main (vt)"), or its id if it is gone."""
+    related_id = getattr(instance, f"{name}_id", None)
+    if related_id is None:
+        return None
+    try:
+        return str(getattr(instance, name))
+    except Exception:
+        return f"#{related_id}"
+
+
+def _set_values(state: dict[str, Any]) -> dict[str, Any]:
+    """A created or deleted row's values, without the empty ones."""
+    return {k: v for k, v in state.items() if v not in (None, "", [], {})}
 
 
 def _is_relation(instance: Model, name: str) -> bool:
@@ -92,7 +107,7 @@ def _record_save(sender, instance: Model, created: bool, raw: bool = False, **kw
     after = _state(instance, spec)
     before = None if created else getattr(instance, _BEFORE, None)
     if before is None:
-        audit.record(f"{spec.label}.created", account=_account(instance), target=instance, changes=audit.diff({}, after))
+        audit.record(f"{spec.label}.created", account=_account(instance), target=instance, changes=_set_values(after))
         return
     changes = audit.diff(before, after)
     if not changes:
@@ -114,7 +129,7 @@ def _record_delete(sender, instance: Model, **kwargs) -> None:
         account = _account(instance)
     except Exception:
         account = None  # deleted along with its account
-    audit.record(f"{spec.label}.deleted", account=account, target=instance, changes=audit.diff(_state(instance, spec), {}))
+    audit.record(f"{spec.label}.deleted", account=account, target=instance, changes=_set_values(_state(instance, spec)))
 
 
 def _record_contact_delete(sender, instance: Model, **kwargs) -> None:
