@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from portal import mfa
 
@@ -26,8 +26,8 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
     """django-axes' answer for a locked-out username or IP: the login page with the reason (429)."""
     from django.contrib.auth.forms import AuthenticationForm
 
-    form = AuthenticationForm(request, data=request.POST or None)
-    form.errors.clear()
+    # Unbound: validating the form again would try the password again (and count a failure).
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")[:150]})
     context = {"form": form, "lockout": lockout_message(), "next": request.POST.get("next", "")}
     return render(request, "auth/login.html", context, status=429)
 
@@ -39,7 +39,7 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         url = super().get_success_url()
         if mfa.mfa_pending(self.request) == "verify":
-            return f"/login/verify/?next={url}"
+            return "/login/verify/?" + urlencode({"next": url})
         return url
 
 

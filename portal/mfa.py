@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 from django_otp import user_has_device
 
 # Paths a user who still owes a code may reach: the code page, enrolment, logout, assets,
@@ -47,7 +48,7 @@ class MfaRequiredMiddleware:
         if not request.path.startswith(_OPEN_PREFIXES):
             pending = mfa_pending(request)
             if pending == "verify":
-                return redirect(f"/login/verify/?next={request.get_full_path()}")
+                return redirect("/login/verify/?" + urlencode({"next": request.get_full_path()}))
             if pending == "enrol":
                 return redirect("/account/security/")
         return self.get_response(request)

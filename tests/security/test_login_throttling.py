@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from campaigns.models import AuditEvent
 from tests.conftest import PASSWORD
 
 LOCKED = "Too many failed attempts. Try again in 15 minutes."
@@ -36,6 +37,10 @@ def test_locks_the_username_after_the_limit_and_refuses_the_right_password(world
     response = attempt(Client(), "marketer@acme.test", PASSWORD, ip="10.9.9.9")
     assert response.status_code == 429 and LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # One audit record per attempt (the lockout page does not try the password again).
+    assert AuditEvent.objects.filter(action="login.failed").count() == limit + 1
+    locked = AuditEvent.objects.filter(action="login.failed").latest("id")
+    assert locked.changes["locked_out"] is True and locked.ip == "10.9.9.9"
 
 
 def test_unlocks_after_the_cool_off(world, limit):
