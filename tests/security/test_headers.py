@@ -54,7 +54,8 @@ def test_no_template_has_inline_script_or_style(path):
 
 
 def _deploy_check(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Not the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         SECRET_KEY="k" * 20 + "-Zq8#fT2!pLx9@vR4$mN7^wB1&cH6*jD3(eY5)uG0",
