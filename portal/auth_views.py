@@ -61,4 +61,5 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.log_in(request)
         return redirect(safe_next(request))
-    return render(request, "auth/verify.html", {"form": form, "next": safe_next(request)})
+    # No menu yet: every page but this one waits for the code.
+    return render(request, "auth/verify.html", {"form": form, "next": safe_next(request), "hide_nav": True})

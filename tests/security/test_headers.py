@@ -83,3 +83,13 @@ def test_tls_mode_passes_check_deploy_with_no_warning():
 def test_without_tls_check_deploy_warns():
     result = _deploy_check({"TLS": "false"})
     assert result.returncode != 0 and "security.W004" in result.stdout + result.stderr  # no HSTS
+
+
+def test_client_ip_comes_from_the_proxy_only_in_tls_mode(settings, rf):
+    from portal.security import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.TLS = False
+    assert client_ip(request) == "10.0.0.2"  # a client-set header is not believed without the proxy
+    settings.TLS = True
+    assert client_ip(request) == "203.0.113.5"  # what our proxy appended, not what the client claimed
