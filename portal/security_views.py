@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
@@ -28,6 +29,7 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+@never_cache  # the key and recovery codes must not stay in a cache
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -56,6 +58,7 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "auth/security.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:

@@ -35,13 +35,16 @@ def password_login(email: str, next_url: str = "") -> tuple[Client, object]:
 
 
 def enrol(client: Client, user) -> tuple[TOTPDevice, list[str]]:
-    page = client.get("/account/security/").content.decode()
-    assert "<svg" in page and "totp-secret" in page
+    response = client.get("/account/security/")
+    page = response.content.decode()
+    assert "<svg" in page and "totp-secret" in page and "no-store" in response["Cache-Control"]
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    wrong = client.post("/account/security/", {"code": "000000" if code_for(device) != "000000" else "111111"})
-    assert "That code is not right" in wrong.content.decode()
-    assert "Too many wrong codes" in client.post("/account/security/", {"code": code_for(device)}).content.decode()
-    with time_machine.travel(timezone.now() + timedelta(seconds=2)):  # django-otp's wait after a wrong code
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):  # the clock stands still: the wait below cannot run out
+        wrong = client.post("/account/security/", {"code": "000000" if code_for(device) != "000000" else "111111"})
+        assert "That code is not right" in wrong.content.decode()
+        assert "Too many wrong codes" in client.post("/account/security/", {"code": code_for(device)}).content.decode()
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):  # django-otp's wait after a wrong code
         done = client.post("/account/security/", {"code": code_for(device)})
     codes = re.findall(r"<li>([a-z0-9]{8})</li>", done.content.decode())
     device.refresh_from_db()
@@ -69,7 +72,8 @@ def test_login_with_a_code(world):
     assert client.get("/api/v1/balance").status_code in (401, 403)  # nor the session API
     bad = client.post("/login/verify/", {"code": "12345", "next": "/campaigns/"})
     assert bad.status_code == 200 and "not right" in bad.content.decode()
-    ok = client.post("/login/verify/", {"code": code_for(device, offset_steps=1), "next": "/campaigns/"})
+    with time_machine.travel(timezone.now() + timedelta(seconds=35)):  # a step after the one enrolment used
+        ok = client.post("/login/verify/", {"code": code_for(device), "next": "/campaigns/"})
     assert ok["Location"] == "/campaigns/"
     assert client.get("/campaigns/").status_code == 200
     assert AuditEvent.objects.filter(action="login.mfa", user=world.marketer).count() == 1
@@ -134,8 +138,8 @@ def test_turning_off_needs_a_current_code(world):
     device, _ = enrol(client, world.marketer)
     client.post("/account/security/disable/", {"code": "000000"})
     assert TOTPDevice.objects.filter(user=world.marketer).exists()
-    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
-        client.post("/account/security/disable/", {"code": code_for(device, 1)})
+    with time_machine.travel(timezone.now() + timedelta(seconds=35)):  # past the wait, a step after enrolment's
+        client.post("/account/security/disable/", {"code": code_for(device)})
     assert not TOTPDevice.objects.filter(user=world.marketer).exists()
     assert AuditEvent.objects.filter(action="mfa.disabled").count() == 1
 
