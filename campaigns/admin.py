@@ -238,3 +238,22 @@ class IdempotencyClaimAdmin(BigTableAdmin):
     list_display = ("key", "account", "message", "created_at")
     search_fields = ("=key",)
     raw_id_fields = ("message",)
+
+
+@admin.register(m.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, nobody adds, changes or deletes a record here."""
+
+    list_display = ("created_at", "account", "actor_label", "action", "target_label", "ip")
+    list_filter = ("action", "actor_kind")
+    search_fields = ("actor_label", "target_label", "action")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

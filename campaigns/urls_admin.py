@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import account_settings, api_keys, billing, connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import account_settings, api_keys, audit, billing, connections, http_log, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("billing/top-up/", billing.topup_moved, name="topup"),
     path("billing/line/", billing.ledger_line, name="ledger_line"),
     path("settings/", account_settings.account_settings, name="settings"),
+    path("audit/", audit.audit_list, name="audit"),
     path("http-log/", http_log.call_list, name="http_log"),
     path("http-log/<int:pk>/", http_log.call_detail, name="http_log_detail"),
     path("api-keys/", api_keys.api_key_list, name="api_keys"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 from portal.env import env_bool, env_int, env_list, env_str
 
@@ -38,22 +40,34 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_q",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "campaigns",
     "providers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "providers.middleware.WebhookLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.tenancy.TenancyMiddleware",
     "portal.middleware.PostOnlyRedirectMiddleware",
+    "portal.mfa.MfaRequiredMiddleware",
+    "portal.audit_context.AuditActorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -105,13 +119,90 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out username or IP is refused before the password is checked.
+    "portal.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.NotEmailValidator"},
+    {"NAME": "portal.passwords.NotPredictableValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+
+# Login throttling (django-axes, database handler so every web process shares the count):
+# a username and an IP address are locked separately after LOGIN_FAILURE_LIMIT failures.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts the stated time from the last counted failure; tries during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "portal.auth_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# Two-factor: platform staff always need it; an account admin can require it for the account.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Campaign portal")
+
+# Password reset mail: the console by default; SMTP with EMAIL_URL=smtp+tls://user:pw@host:587
+# (smtp:// plain, smtp+ssl:// implicit TLS on 465).
+EMAIL_URL = env_str("EMAIL_URL")
+if EMAIL_URL:
+    vars().update({k: v for k, v in _env.email_url_config(EMAIL_URL).items() if k.startswith("EMAIL_")})
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# /health details (database, queue depth, cluster) for staff or ``Authorization: Bearer <HEALTH_TOKEN>``.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+
+# Content-Security-Policy: no inline script or style anywhere; data: only for images (favicon, QR).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],  # a recording is played before upload
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# TLS=true: served over HTTPS behind a reverse proxy that terminates TLS and sets
+# X-Forwarded-Proto and X-Forwarded-For. One switch for every HTTPS setting.
+TLS = env_bool("TLS", False)
+if TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The health probe and provider webhooks may come over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -235,6 +326,7 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         # django-q logs every schedule tick and task at INFO; its warnings and errors still show.
         "django-q": {"level": env_str("Q_LOG_LEVEL", "WARNING")},
     },

@@ -1,8 +1,8 @@
-"""Webhook intake (POST or GET /webhooks/<provider>/<token>/[<kind>/]) and /health."""
+"""Webhook intake (POST or GET /webhooks/<provider>/<token>/[<kind>/])."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -13,11 +13,3 @@ from providers.intake import receive
 @require_http_methods(["GET", "POST", "PUT"])
 def webhook(request: HttpRequest, provider: str, token: str, kind: str = "") -> HttpResponse:
     return receive(request, provider, token, kind)
-
-
-@require_http_methods(["GET", "HEAD"])
-def health(request: HttpRequest) -> JsonResponse:
-    from campaigns.services.stats import health_report
-
-    report = health_report()
-    return JsonResponse(report, status=200 if report["db"] else 503)

@@ -56,6 +56,19 @@ def login(user) -> Client:
     return client
 
 
+def login_with_second_factor(user) -> Client:
+    """A session that passed two-factor (platform staff and accounts that require it need one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    client = login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def admin_client(world) -> Client:
     return login(world.admin)

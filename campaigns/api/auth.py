@@ -14,6 +14,9 @@ from rest_framework.request import Request
 
 from campaigns.models import Account, ApiKey, Membership, Role, Subaccount
 from campaigns.models.api import hash_key
+from campaigns.services import audit
+from portal.mfa import mfa_pending
+from portal.security import client_ip
 
 LAST_USED_EVERY = timedelta(minutes=1)
 
@@ -53,6 +56,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key is None or key.revoked_at is not None or not key.account.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         touch_last_used(key)
+        audit.set_actor(audit.api_key_actor(key, client_ip(request._request)))
         request._request.api_scope = Scope(key.account, key.subaccount, key.read_only, api_key=key, user=key.created_by)
         return (key.created_by or _KeyUser(key), key)
 
@@ -86,6 +90,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
         found = super().authenticate(request)
         if found is None:
             return None
+        if mfa_pending(request._request):
+            return None  # half logged in: the second factor is still owed
         membership = getattr(request._request, "membership", None)  # set by TenancyMiddleware
         if membership is None:
             membership = Membership.objects.select_related("account", "subaccount").filter(user=found[0]).first()

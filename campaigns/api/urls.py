@@ -1,12 +1,13 @@
 """/api/v1/ resources, the OpenAPI schema and Swagger UI; anything else under /api/ is a JSON 404."""
 
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from campaigns.api import schema  # noqa: F401  (registers the auth schemes)
 from campaigns.api.errors import not_found
 from campaigns.api.views.account import BalanceView, LedgerViewSet
+from campaigns.api.views.audit import AuditEventViewSet
 from campaigns.api.views.campaigns import CampaignViewSet
 from campaigns.api.views.contacts import ContactViewSet
 from campaigns.api.views.events import EventDeliveryViewSet, EventSubscriptionViewSet
@@ -53,6 +54,7 @@ router.register("ledger", LedgerViewSet, basename="api-ledger")
 router.register("otp", OtpViewSet, basename="api-otp")
 router.register("event-subscriptions", EventSubscriptionViewSet, basename="api-subscription")
 router.register("event-deliveries", EventDeliveryViewSet, basename="api-delivery")
+router.register("audit-events", AuditEventViewSet, basename="api-audit")
 
 v1 = [
     *router.urls,
@@ -62,6 +64,6 @@ v1 = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^[\s\S]*$", not_found),  # not ".*": a path with a newline (%0A) is an API 404 too
 ]

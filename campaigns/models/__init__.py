@@ -1,4 +1,5 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
+from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
@@ -12,6 +13,7 @@ from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 __all__ = [
     "Account",
     "ApiKey",
+    "AuditEvent",
     "BatchPoll",
     "Campaign",
     "Contact",

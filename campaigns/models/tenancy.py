@@ -25,6 +25,8 @@ class Account(models.Model):
     # Auto-pause a campaign when this share of its recent sends fail (0..1).
     error_pause_threshold = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.5"))
     is_active = models.BooleanField(default=True)
+    # Every user of the account must log in with a second factor (an account admin decides).
+    require_mfa = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns.formatting import format_money
 from campaigns.models import Campaign, Contact, Message, StatusCount
-from campaigns.services import ledger
+from campaigns.services import audit, ledger
 from campaigns.services.launch_checks import LaunchReport, content_errors, launch_checks
 from campaigns.services.windows import zone
 from providers.base import MessageStatus as S
@@ -57,6 +57,7 @@ def launch(campaign: Campaign, user=None) -> None:
             cost = format_money(est.cost, campaign.account.currency)
             raise LaunchError([f"The balance does not cover this campaign: it costs about {cost}, less is available now."])
     campaign.refresh_from_db()
+    audit.record("campaign.launched", target=campaign, changes={"estimated_cost": str(est.cost), "send_at": audit._plain(campaign.send_at)})
     schedule_start(campaign)
 
 
@@ -92,6 +93,7 @@ def pause(campaign: Campaign, reason: str = "") -> None:
     if not pause_row(campaign.pk, reason or "Paused by a user."):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be paused.")
     campaign.refresh_from_db()
+    audit.record("campaign.paused", target=campaign, changes={"reason": campaign.status_reason})
 
 
 def resume(campaign: Campaign) -> None:
@@ -103,6 +105,7 @@ def resume(campaign: Campaign) -> None:
     if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(status=target, status_reason=""):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be resumed.")
     campaign.refresh_from_db()
+    audit.record("campaign.resumed", target=campaign)
     if target == Campaign.Status.SCHEDULED:
         schedule_start(campaign)
         return
@@ -121,6 +124,7 @@ def cancel(campaign: Campaign) -> None:
         status=Campaign.Status.CANCELLED, finished_at=timezone.now()
     ):
         raise CampaignStateError(f"A {campaign.status} campaign cannot be cancelled.")
+    audit.record("campaign.cancelled", target=campaign)
     settle_cancelled(campaign.pk)
     campaign.refresh_from_db()
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from campaigns.models import Account, Campaign, LedgerEntry
+from campaigns.services import audit
 
 ZERO = Decimal("0")
 Q4 = Decimal("0.0001")
@@ -72,6 +73,17 @@ def top_up(account: Account, amount: Decimal | int | str, user=None, description
             balance_after=locked.balance,
             created_by=user,
             description=description or "Top-up",
+        )
+        audit.record(
+            "ledger.top_up",
+            account=locked,
+            target=entry,
+            target_label=f"Top-up {amount}",
+            changes={
+                "amount": str(amount),
+                "balance": [str(locked.balance - amount), str(locked.balance)],
+                "description": entry.description,
+            },
         )
     account.balance = locked.balance
     return entry

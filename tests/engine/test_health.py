@@ -11,12 +11,31 @@ from campaigns.services.stats import connection_stats
 from tests.engine.conftest import add_contacts, make_campaign
 
 
-def test_health_reports_db_queue_and_cluster(client, db):
-    data = client.get("/health").json()
+def test_health_is_bare_for_the_public(client, db):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert client.get("/health", HTTP_AUTHORIZATION="Bearer guess").json() == {"status": "ok"}
+
+
+def test_health_details_with_the_token(client, db, settings):
+    settings.HEALTH_TOKEN = "probe-secret-123"
+    assert client.get("/health", HTTP_AUTHORIZATION="Bearer wrong").json() == {"status": "ok"}
+    data = client.get("/health", HTTP_AUTHORIZATION="Bearer probe-secret-123").json()
     assert data["db"] is True and data["cluster_alive"] is False and "queue_depth" in data
     tick()  # the cluster's periodic tick leaves a heartbeat
-    data = client.get("/health").json()
-    assert data["cluster_alive"] is True and data["ok"] is True
+    data = client.get("/health", HTTP_AUTHORIZATION="Bearer probe-secret-123").json()
+    assert data["cluster_alive"] is True and data["ok"] is True and data["status"] == "ok"
+
+
+def test_health_details_for_staff_not_for_account_admins(world):
+    from tests.conftest import login, login_with_second_factor
+
+    assert login(world.admin).get("/health").json() == {"status": "ok"}
+    world.admin.is_staff = True
+    world.admin.save()
+    staff = login(world.admin)
+    assert staff.get("/health").json() == {"status": "ok"}  # no second factor yet
+    assert "queue_depth" in login_with_second_factor(world.admin).get("/health").json()
 
 
 def test_connection_stats(engine_world, simulators):

@@ -6,6 +6,7 @@ The account's slug is printed alone on the last line, for scripts."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from campaigns.models import Account, Membership, Role, Subaccount
+from campaigns.services.audit import audited_command
 
 DEFAULT_SUBACCOUNT = "Main"
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--timezone", default="UTC")
         parser.add_argument("--currency", default="USD")
 
+    @audited_command
     def handle(self, *args, **options) -> None:
         name = options["name"].strip()
         email = options["admin"].strip().lower()
@@ -38,6 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"{email!r} is not a valid email address.")
         if not options["password"]:
             raise CommandError("The password is empty.")
+        self.check_password(options["password"], email)
         existing = get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).first()
         if existing is not None:
             membership = Membership.objects.filter(user=existing).select_related("account").first()
@@ -46,6 +50,14 @@ class Command(BaseCommand):
         account = self.create(name, email, options)
         self.stdout.write(f"Created account {account.name} with subaccount {DEFAULT_SUBACCOUNT} and admin {email}.")
         self.stdout.write(account.slug)
+
+    def check_password(self, password: str, email: str) -> None:
+        """The same rules as the portal's password pages (length, common, e-mail, Summer2026)."""
+        candidate = get_user_model()(username=email, email=email)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise CommandError("The password is too weak: " + " ".join(exc.messages))
 
     @transaction.atomic
     def create(self, name: str, email: str, options: dict) -> Account:

@@ -41,6 +41,7 @@ from campaigns.models import (
     VoiceRecording,
 )
 from campaigns.rendering import register_fields
+from campaigns.services.audit import audited_command
 from providers.base import MessageStatus
 from providers.models import ProviderConnection
 from providers.registry import backends
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             "--reset-passwords", action="store_true", help=f"Set the demo logins' password back to {PASSWORD} (kept by default)."
         )
 
+    @audited_command
     def handle(self, *args, **options) -> None:
         sim = options["simulator_url"].rstrip("/")
         reset = options["reset_passwords"]

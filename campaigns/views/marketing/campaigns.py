@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from campaigns.formatting import ERROR_WORDS, format_money, words
 from campaigns.forms.fields import object_id
 from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSession
+from campaigns.services import audit
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.services.outcomes import call_outcome_label, failure_reason
@@ -322,6 +323,7 @@ def _csv_value(value: Any, zone: tzinfo) -> Any:
 def campaign_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_scoped(request, Campaign.objects.all(), pk=pk)
     qs = Message.objects.filter(campaign=campaign).order_by("id")
+    audit.record("campaign.exported", target=campaign, changes={"what": "messages CSV (recipients' numbers)"})
     response = StreamingHttpResponse(_csv_rows(qs, timezone.get_current_timezone()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-messages.csv"'
     return response

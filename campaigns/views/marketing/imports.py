@@ -13,6 +13,7 @@ from django.urls import reverse
 from campaigns.forms.contacts import ImportMappingForm, ImportUploadForm
 from campaigns.forms.fields import object_id
 from campaigns.models import ContactList, ImportJob
+from campaigns.services import audit
 from campaigns.services.imports import ImportFileError, guess_mapping, read_preview, start_import
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
@@ -111,4 +112,5 @@ def import_rejects(request: HttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if not job.rejects_file:
         raise Http404("This import rejected no rows.")
+    audit.record("contacts.exported", target=job, target_label=f"Rejected rows of import {job.pk}", changes={"what": "rejected rows CSV"})
     return FileResponse(job.rejects_file.open("rb"), as_attachment=True, filename=f"rejected-rows-{job.pk}.csv", content_type="text/csv")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 
 from campaigns.models import Account
+from campaigns.services.audit import audited_command
 from providers import registry
 from providers.base import ProviderBackend, SettingField
 from providers.models import ProviderConnection
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Defaults to '<provider name>'")
         parser.add_argument("--channels", default="", help="Comma-separated subset of the provider's channels (default: all)")
 
+    @audited_command
     def handle(self, *args, **options) -> None:
         account = Account.objects.filter(slug=options["account"]).first()
         if account is None:

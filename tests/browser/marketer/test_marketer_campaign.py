@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Message
 from tests.browser.conftest import log_in, shot
@@ -33,7 +34,7 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     page.get_by_role("button", name="first_name").click()
     text.press("End")
     text.type(", 20% off this weekend in {{ city }}! Reply STOP to opt out.")
-    page.wait_for_function("document.getElementById('preview-text').textContent.includes('Lahore')")
+    expect(page.locator("#preview-text")).to_contain_text("Lahore")
     assert "GSM-7" in page.locator("#sms-counter").inner_text()
     assert page.locator("#ucs2-warning").is_hidden()
     assert "Lahore" in page.locator("#preview-text").inner_text()
@@ -42,7 +43,7 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     warning = page.locator("#ucs2-warning").inner_text()
     assert "ą" in warning and "extra segment" in warning
     assert "UCS-2" in page.locator("#sms-counter").inner_text()
-    page.wait_for_function("document.getElementById('sms-counter').getAttribute('data-source') === 'server'")
+    expect(page.locator("#sms-counter")).to_have_attribute("data-source", "server")
     shot(page, "marketer-compose-content")
     text.fill("Hi {{ first_name }}, 20% off this weekend in {{ city }}!")
     page.get_by_role("button", name="Continue to audience").click()
@@ -70,9 +71,9 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     assert Message.objects.filter(campaign=campaign).count() == 9
 
     simulators.deliver(Client())  # the provider's delivery reports reach our webhook
-    page.wait_for_function("(document.querySelector('[data-tile=delivered]') || {}).textContent === '8'", timeout=30000)
+    expect(page.locator("[data-tile=delivered]")).to_have_text("8", timeout=30000)
     assert page.locator("[data-tile=not_delivered]").inner_text() == "1"
-    page.wait_for_function("document.getElementById('progress-text').textContent.includes('100%')")
+    expect(page.locator("#progress-text")).to_contain_text("100%")
     page.wait_for_timeout(500)
     shot(page, "marketer-campaign-page")
     assert page.locator("#chart-funnel").is_visible()

@@ -22,31 +22,31 @@ def run(*args) -> list[str]:
 
 
 def test_create_account_prints_the_slug_alone_last():
-    lines = run("create_account", "Acme Corp", "--admin", "Admin@Acme.test", "--password", "pw-123456")
+    lines = run("create_account", "Acme Corp", "--admin", "Admin@Acme.test", "--password", "pw-123456-grape")
     account = Account.objects.get(name="Acme Corp")
     assert lines[-1] == account.slug == "acme-corp"
     assert Subaccount.objects.filter(account=account).count() == 1
     membership = Membership.objects.get(account=account)
     assert membership.role == Role.ADMIN and membership.user.email == "admin@acme.test"
-    assert authenticate(username="admin@acme.test", password="pw-123456") == membership.user
+    assert authenticate(username="admin@acme.test", password="pw-123456-grape") == membership.user
 
 
 def test_create_account_makes_slugs_unique():
-    run("create_account", "Acme", "--admin", "a@one.test", "--password", "x-pass-1")
-    lines = run("create_account", "Acme", "--admin", "a@two.test", "--password", "x-pass-1")
+    run("create_account", "Acme", "--admin", "a@one.test", "--password", "x-pass-1-grape")
+    lines = run("create_account", "Acme", "--admin", "a@two.test", "--password", "x-pass-1-grape")
     assert lines[-1] == "acme-2"
 
 
 def test_create_account_refuses_an_existing_admin_email():
-    run("create_account", "Acme", "--admin", "admin@acme.test", "--password", "x-pass-1")
+    run("create_account", "Acme", "--admin", "admin@acme.test", "--password", "x-pass-1-grape")
     with pytest.raises(CommandError, match=r"admin@acme\.test already exists"):
-        run("create_account", "Other", "--admin", "ADMIN@acme.test", "--password", "x-pass-1")
+        run("create_account", "Other", "--admin", "ADMIN@acme.test", "--password", "x-pass-1-grape")
     assert not Account.objects.filter(name="Other").exists()
 
 
 def test_create_account_refuses_a_bad_email():
     with pytest.raises(CommandError, match="not a valid email"):
-        run("create_account", "Acme", "--admin", "nope", "--password", "x-pass-1")
+        run("create_account", "Acme", "--admin", "nope", "--password", "x-pass-1-grape")
 
 
 def test_add_connection_prints_the_webhook_path_last(world):

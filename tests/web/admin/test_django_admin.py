@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from campaigns.models import LedgerEntry
-from tests.conftest import make_connection
+from tests.conftest import login_with_second_factor, make_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,7 @@ SECRET = "django-admin-must-not-show-this-key"
 @pytest.fixture
 def superuser_client(db) -> Client:
     user = get_user_model().objects.create_superuser(username="root", email="root@ops.test", password="x-pass-1")
-    client = Client()
-    client.force_login(user)
-    return client
+    return login_with_second_factor(user)
 
 
 def test_every_model_is_registered():
