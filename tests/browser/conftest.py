@@ -47,3 +47,16 @@ def log_in(page, live_server, email: str) -> None:
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_js(page, expression: str, timeout: float = 15000) -> None:
+    """Wait until a JS expression is true. Playwright's wait_for_function evaluates its
+    predicate with eval inside the page, which the portal's Content-Security-Policy forbids;
+    page.evaluate runs through the browser's debugging protocol and is not blocked."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import log_in, shot, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -99,9 +99,9 @@ def test_scheduled_campaign_counts_down_in_the_accounts_zone(browser, live_serve
     context, page = open_page(browser, live_server, WIDTHS[width])
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
     countdown = page.locator("#countdown")
-    page.wait_for_function("document.getElementById('countdown').textContent.indexOf('starts in') === 0")
+    wait_js(page, "document.getElementById('countdown').textContent.indexOf('starts in') === 0")
     first = countdown.text_content()
-    page.wait_for_function(f"document.getElementById('countdown').textContent !== {first!r}", timeout=5000)
+    wait_js(page, f"document.getElementById('countdown').textContent !== {first!r}", timeout=5000)
     assert re.match(r"starts in 2 h (29|30) min \d\d s", countdown.text_content())
     send_text = page.locator("#plan-send-at").text_content()
     assert "PKT" in send_text and "GMT" in send_text and "Europe/London" in send_text
@@ -119,7 +119,7 @@ def test_running_campaign(browser, live_server, sending_world, width):
     context, page = open_page(browser, live_server, WIDTHS[width])
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
     page.wait_for_selector("#chart-time")
-    page.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 3")
+    wait_js(page, "window.Chart && Object.keys(Chart.instances).length >= 3")
     assert page.locator('[data-tile="awaiting"]').text_content() == "44"
     assert "Times in Asia/Karachi (PKT)" in page.locator("#messages-table").text_content()
     assert page.locator("#breakdown").text_content().count("Not delivered") == 1
@@ -135,7 +135,7 @@ def test_finished_campaign_and_a_message_timeline(browser, live_server, sending_
     context, page = open_page(browser, live_server, WIDTHS[width])
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
     assert page.locator("#campaign-status").text_content().strip() == "Completed"
-    page.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 3")
+    wait_js(page, "window.Chart && Object.keys(Chart.instances).length >= 3")
     times = page.locator("#messages-table td.nowrap").all_text_contents() if width == "desktop" else []
     assert all(t.endswith("PKT") for t in times)
     assert_fits(page)
@@ -161,7 +161,7 @@ def test_waiting_for_reports_then_cancelled(browser, live_server, sending_world,
 
     cancel(cancelled)
     page.goto(f"{live_server.url}/campaigns/{cancelled.pk}/")
-    page.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 3")
+    wait_js(page, "window.Chart && Object.keys(Chart.instances).length >= 3")
     assert page.locator("#campaign-status").text_content().strip() == "Cancelled"
     assert_fits(page)
     shot(page, f"campaign-cancelled-{width}")

@@ -10,7 +10,7 @@ from django.test import Client
 from campaigns.models import Campaign, Message, SenderID
 from campaigns.services import pipeline
 from campaigns.services.campaigns import launch
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import log_in, shot, wait_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,14 +80,14 @@ def test_cancel_mid_send_leaves_no_failed_and_true_rates(page, live_server, send
     assert page.locator("#stat-not-sent .value").inner_text() == "7"
     assert page.locator("#stat-failed .value").inner_text() == "0"
     assert "100.0%" in page.locator("table").inner_text()  # the recent campaigns' rate: the same function
-    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-days'))")
+    wait_js(page, "window.Chart && Chart.getChart(document.getElementById('chart-days'))")
     shot(page, "accounting-dashboard")
     page.get_by_role("link", name="30 days").click()
     page.wait_for_url(f"{live_server.url}/?period=30")
     assert page.locator("#period-title").inner_text().startswith("Last 30 days")
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/")
-    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-days'))")
+    wait_js(page, "window.Chart && Chart.getChart(document.getElementById('chart-days'))")
     shot(page, "accounting-dashboard-phone")
 
 
@@ -120,4 +120,4 @@ def test_resend_offers_the_exact_count_before_making_anything(page, live_server,
     page.wait_for_url(f"{live_server.url}/campaigns/*/edit/review/")
     copy = Campaign.objects.get(name="Resend failed: Weekend offer")
     assert copy.audience == {"resend_of": campaign.pk, "statuses": ["undelivered", "expired", "rejected", "failed"]}
-    page.wait_for_function("document.getElementById('review-audience').textContent.includes('1')")
+    wait_js(page, "document.getElementById('review-audience').textContent.includes('1')")

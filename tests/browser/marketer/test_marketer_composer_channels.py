@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from campaigns.models import Campaign, SenderID, Template, VoiceRecording
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_js
 from tests.browser.marketer.test_marketer_composer_checks import both_widths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def test_whatsapp_template_preview_and_labelled_variables(page, live_server, sen
     group = page.get_by_role("group", name="Variables of spring_sale")
     group.get_by_label("{{1}}").fill('{{ first_name|default:"friend" }}')
     group.get_by_label("{{2}}").fill("25%")
-    page.wait_for_function("document.getElementById('wa-preview').textContent.includes('25% off')")
+    wait_js(page, "document.getElementById('wa-preview').textContent.includes('25% off')")
     assert page.locator("#wa-preview").inner_text() == "Hello Ali0! Our spring sale starts today: 25% off everything."
     page.wait_for_selector("#preview-empty-box:not([hidden])")
     assert page.locator("#preview-empty").inner_text() == "Hello friend! Our spring sale starts today: 25% off everything."
@@ -102,6 +102,6 @@ def test_voice_review_shows_the_recording(page, live_server, sending_world):
     box = page.locator("#review-recording")
     assert "Spring promo voice" in box.inner_text() and "2.5 s, played 2 times" in box.inner_text()
     assert box.locator("audio").get_attribute("src") == f"/recordings/{recording.pk}/audio/"
-    page.wait_for_function("document.querySelector('#review-recording audio').readyState >= 1")
+    wait_js(page, "document.querySelector('#review-recording audio').readyState >= 1")
     page.wait_for_selector("[data-check=balance]")
     both_widths(page, "composer-voice-review")

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from campaigns.models import Campaign, LedgerEntry, Message
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import log_in, shot, wait_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +55,7 @@ def test_typo_placeholder_is_named_and_blocks_launch(page, live_server, sending_
 
     text = page.get_by_label("Message")
     text.fill('Hi {{ first_name|default:"friend" }}, 20% off in {{ city }}!')
-    page.wait_for_function("document.getElementById('placeholder-problems').hidden")
+    wait_js(page, "document.getElementById('placeholder-problems').hidden")
     page.wait_for_selector("#preview-empty-box:not([hidden])")
     assert page.locator("#preview-text").inner_text().startswith("Hi Ali0, 20% off in Lahore")
     assert page.locator("#preview-empty").inner_text() == "Hi friend, 20% off in !"
@@ -130,9 +130,9 @@ def test_every_step_at_desktop_and_phone(page, live_server, sending_world):
     both_widths(page, "composer-2-sender")
     page.get_by_role("button", name="Continue to content").click()
     page.get_by_label("Message").fill("Hi {{ first_name }}, 20% off this weekend in {{ city }}!")
-    page.wait_for_function("document.getElementById('preview-text').textContent.includes('Lahore')")
+    wait_js(page, "document.getElementById('preview-text').textContent.includes('Lahore')")
     # The counter counts the text as the sample contact gets it (what is billed), not as typed.
-    page.wait_for_function("document.getElementById('sms-counter').getAttribute('data-source') === 'server'")
+    wait_js(page, "document.getElementById('sms-counter').getAttribute('data-source') === 'server'")
     assert "For +923001234510" in page.locator("#sms-counter").inner_text()
     assert page.locator("[data-units]").inner_text() == str(len("Hi Ali0, 20% off this weekend in Lahore!"))
     both_widths(page, "composer-3-content")
