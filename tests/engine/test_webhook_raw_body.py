@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 
 from providers.models import WebhookEvent
+from tests.conftest import login_with_second_factor
 from tests.engine.conftest import post_hook
 
 NOT_UTF8 = b"status=DELIVRD&text=caf\xe9 \xff\xfe\x00 end \x80"  # latin-1, a BOM-like pair, NUL, a stray continuation byte
@@ -34,8 +34,7 @@ def test_admin_shows_the_body_escaped(fake_provider, client):
     post_hook(client, conn, b"<script>alert(1)</script> \xff")
     event = WebhookEvent.objects.get()
     staff = get_user_model().objects.create_superuser("root", "root@example.test", "pw-long-enough-2026")
-    browser = Client()
-    browser.force_login(staff)
+    browser = login_with_second_factor(staff)  # staff pass two-factor
     page = browser.get(f"/django-admin/providers/webhookevent/{event.pk}/change/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; \ufffd" in page
     assert "<script>alert(1)" not in page

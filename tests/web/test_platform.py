@@ -11,7 +11,7 @@ from django.test import Client
 
 from campaigns.models import Account, LedgerEntry, Price
 from campaigns.services.ledger import ledger_sum
-from tests.conftest import login
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(world) -> Client:
     user = get_user_model().objects.create_user(username="ops@platform.test", email="ops@platform.test", password="x", is_staff=True)
-    return login(user)
+    return login_with_second_factor(user)  # platform staff always pass two-factor
 
 
 def test_only_staff_get_in(world, admin_client, marketer_client, outsider_client):

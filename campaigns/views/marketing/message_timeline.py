@@ -17,6 +17,7 @@ from portal.tenancy import get_scoped, member_required
 from providers.models import ProviderCall, WebhookEvent
 
 CALL_WINDOW = timedelta(minutes=2)  # a send's HTTP exchange lies between claim and submit
+SCANNED_EVENTS = 2000  # webhook events of the connection looked at around each stage
 MAX_REPORTS = 10
 REPORT_WINDOW = timedelta(minutes=2)
 
@@ -73,11 +74,13 @@ def reports(message: Message) -> list[dict[str, Any]]:
     around = Q()
     for t in anchors:
         around |= Q(received_at__gte=t - REPORT_WINDOW, received_at__lte=t + REPORT_WINDOW)
-    events = WebhookEvent.objects.filter(around, connection_id=message.connection_id, body__contains=message.provider_message_id)
-    events = events.order_by("id")[:MAX_REPORTS]
+    # Bodies are stored as received (bytes), so the match is made here on the window's events.
+    needle = message.provider_message_id.encode()
+    window = WebhookEvent.objects.filter(around, connection_id=message.connection_id).order_by("id")
+    events = [e for e in window.only("id", "received_at", "outcome", "body")[:SCANNED_EVENTS] if needle in e.raw_body][:MAX_REPORTS]
     return [
         {"at": e.received_at.isoformat(), "when": format_when(e.received_at, "j M Y, H:i:s"), "outcome": e.get_outcome_display()}
-        for e in events.only("id", "received_at", "outcome")
+        for e in events
     ]
 
 
