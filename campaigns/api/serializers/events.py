@@ -6,6 +6,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.api.serializers.common import ScopedModelSerializer, SubaccountField
@@ -26,12 +27,17 @@ def internal_host(host: str) -> bool:
     return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved or address.is_unspecified
 
 
+@extend_schema_field({"type": "string", "format": "uri", "pattern": "^[hH][tT][tT][pP][sS]?://", "maxLength": 500})
+class HttpUrlField(serializers.URLField):
+    """A web address we can POST events to: http:// or https:// only (the schema says so)."""
+
+
 class EventSubscriptionSerializer(ScopedModelSerializer):
     subaccount = SubaccountField(help_text="Only this subaccount's events; empty for all. Ignored for subaccount keys.")
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_KINDS), allow_empty=False, min_length=1, max_length=len(EVENT_KINDS)
     )
-    url = serializers.URLField(max_length=500)
+    url = HttpUrlField(max_length=500)
 
     class Meta:
         model = EventSubscription

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 
-from campaigns.api.filters import DateTimeFilter
+from campaigns.api.filters import MAX_ID, DateTimeFilter, ObjectIdFormField, ScopedFilterSet
 from campaigns.api.views.base import ReadOnlyScopedViewSet
 from campaigns.models import AuditEvent, Role
 
@@ -34,7 +35,17 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditEventFilter(django_filters.FilterSet):
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class RowIdFilter(django_filters.Filter):
+    """An id matched among the account's own audit events: another account's id and one that
+    does not exist both find nothing (never a 400 that tells them apart)."""
+
+    field_class = ObjectIdFormField
+
+
+class AuditEventFilter(ScopedFilterSet):
+    user = RowIdFilter(field_name="user_id", help_text="Only what this user did.")
+    api_key = RowIdFilter(field_name="api_key_id", help_text="Only what this API key did.")
     action = django_filters.CharFilter(
         method="filter_action", help_text="Exact action, e.g. campaign.launched, or a prefix ending in a dot: campaign."
     )
