@@ -87,12 +87,19 @@ def test_billing_page_and_drill_down(world, live_server, browser, size):
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_platform_staff_tops_up_an_account(world, live_server, browser, size):
     fill_ledger(world)
-    get_user_model().objects.create_user(username="ops@platform.test", email="ops@platform.test", password=PASSWORD, is_staff=True)
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = get_user_model().objects.create_user(username="ops@platform.test", email="ops@platform.test", password=PASSWORD, is_staff=True)
+    device = TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)  # staff always use two-factor
     context, page = new_page(browser, size)
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Email").fill("ops@platform.test")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.get_by_label("Code").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/platform/")
     assert_fits(page, "platform accounts")
     shot(page, f"platform-accounts-{size}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Message, SenderID
 from campaigns.services import pipeline
@@ -59,10 +60,11 @@ def test_cancel_mid_send_leaves_no_failed_and_true_rates(page, live_server, send
 
     unsent = Message.objects.filter(campaign=campaign, provider_message_id="")
     assert unsent.count() == 7 and not unsent.filter(status="failed").exists()
-    assert page.locator("[data-count=cancelled]").inner_text() == "7"
-    assert page.locator("[data-count=failed]").inner_text() == "0"
-    progress = page.locator("#progress-text").inner_text()
-    assert "9 of 9 messages final (100%)" in progress and "delivery rate 100.0%" in progress
+    assert page.locator("[data-tile=cancelled]").inner_text() == "7"
+    assert page.locator("[data-tile=not_delivered]").inner_text() == "0"
+    assert page.locator("#breakdown li[data-status=failed]").count() == 0
+    assert "9 of 9 messages have a final outcome (100%)" in page.locator("#progress-text").inner_text()
+    assert page.locator("#delivery-rate").inner_text() == "100.0% delivery rate"
     assert page.locator("#resend-link").is_hidden()  # nothing failed: nothing to resend
     assert "Delivered ÷ messages with a final answer" in page.locator("#rate-help abbr").get_attribute("title")
     page.locator("#mstatus").select_option("cancelled")
@@ -120,4 +122,4 @@ def test_resend_offers_the_exact_count_before_making_anything(page, live_server,
     page.wait_for_url(f"{live_server.url}/campaigns/*/edit/review/")
     copy = Campaign.objects.get(name="Resend failed: Weekend offer")
     assert copy.audience == {"resend_of": campaign.pk, "statuses": ["undelivered", "expired", "rejected", "failed"]}
-    wait_js(page, "document.getElementById('review-audience').textContent.includes('1')")
+    expect(page.locator("#launch-checks")).to_contain_text("1 (left out")
