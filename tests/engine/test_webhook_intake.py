@@ -93,7 +93,7 @@ def test_malformed_body_is_400_and_kept(fake_provider, client):
 def test_stop_reply_suppresses_the_number(fake_provider, client, world):
     conn, _ = fake_provider
     message = sent_message(world, conn, to="+923001234527")
-    body = {"inbound": [{"from": "+923001234527", "text": "Stop please", "id": "mo-1"}]}
+    body = {"inbound": [{"from": "+923001234527", "text": " Stop. ", "id": "mo-1"}]}
     assert post_hook(client, conn, body).status_code == 200
     assert post_hook(client, conn, body).status_code == 200  # the provider retried
     inbound = InboundMessage.objects.get()
