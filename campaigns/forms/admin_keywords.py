@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import KeywordRule
-from campaigns.services.keywords import normalize
+from campaigns.services.keywords import normalize, rules_for
 
 
 class KeywordRuleForm(forms.ModelForm):
@@ -24,7 +24,7 @@ class KeywordRuleForm(forms.ModelForm):
         normalized = normalize(keyword)
         if not normalized:
             raise forms.ValidationError("Enter a word, e.g. STOP.")
-        clash = KeywordRule.objects.filter(account=self.account, normalized=normalized).exclude(pk=self.instance.pk)
+        clash = rules_for(self.account).filter(normalized=normalized).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(f"{clash.first().keyword} is already a keyword (case and accents are ignored).")
         self.instance.normalized = normalized

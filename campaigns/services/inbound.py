@@ -12,6 +12,7 @@ from providers.base import InboundItem, ProviderEvent
 
 log = logging.getLogger(__name__)
 
+
 def apply_inbound(connection, items: list[InboundItem]) -> list[str]:
     """Store each item once (deduplicated on the provider's id); returns outcomes."""
     outcomes = []
@@ -136,7 +137,9 @@ def apply_events(connection, events: list[ProviderEvent]) -> list[str]:
         phone = event.phone if event.phone.startswith("+") or not event.phone else f"+{event.phone}"
         if event.kind == "subscription" and phone:
             Contact.objects.get_or_create(account_id=connection.account_id, phone=phone[:20])
-            removed, _ = Suppression.objects.filter(account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER).delete()
+            removed, _ = Suppression.objects.filter(
+                account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER
+            ).delete()
             if removed:
                 consent.record_for_phone(connection.account_id, phone[:20], consent.IN, consent.Source.PROVIDER, detail=connection.name)
             outcomes.append(apply_notification(connection, event))

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from campaigns.api.serializers.common import ScopedModelSerializer, request_scope
 from campaigns.models import KeywordRule
-from campaigns.services.keywords import normalize
+from campaigns.services.keywords import normalize, rules_for
 
 
 class KeywordRuleSerializer(ScopedModelSerializer):
@@ -22,7 +22,7 @@ class KeywordRuleSerializer(ScopedModelSerializer):
         normalized = normalize(keyword)
         if not normalized:
             raise serializers.ValidationError("Enter a word, e.g. STOP.")
-        clash = KeywordRule.objects.filter(account=request_scope(self).account, normalized=normalized)
+        clash = rules_for(request_scope(self).account).filter(normalized=normalized)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
