@@ -65,3 +65,13 @@ def test_session_users_marketer_and_viewer_refused(world):
     admin = Api()
     admin.client = login(world.admin)
     assert admin.get(URL).status_code == 200
+
+
+def test_a_suppression_made_with_an_api_key_is_recorded_as_consent_by_that_key(api, world):
+    from campaigns.models import ConsentRecord, Contact
+
+    contact = Contact.objects.create(account=world.account, phone="+923001239999")
+    assert api.post("/api/v1/suppressions", {"phone": contact.phone, "reason": "opt_out"}).status_code == 201
+
+    record = ConsentRecord.objects.get(contact=contact)
+    assert (record.status, record.source) == ("opted_out", "api") and record.detail.startswith("API key server")
