@@ -32,6 +32,12 @@ class KeywordRule(models.Model):
     def __str__(self) -> str:
         return f"{self.keyword} ({self.get_action_display()})"
 
+    def save(self, *args, **kwargs) -> None:
+        from campaigns.services.keywords import normalize
+
+        self.normalized = normalize(self.keyword)
+        super().save(*args, **kwargs)
+
 
 class ConsentRecord(models.Model):
     class Status(models.TextChoices):
