@@ -257,3 +257,18 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(m.KeywordRule)
+class KeywordRuleAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "action", "account", "is_active")
+    list_filter = ("action", "is_active", "account")
+    search_fields = ("keyword",)
+    readonly_fields = ("normalized",)
+
+
+@admin.register(m.ConsentRecord)
+class ConsentRecordAdmin(BigTableAdmin):
+    list_display = ("contact", "channel", "status", "source", "detail", "created_at")
+    list_filter = ("status", "source", "channel")
+    raw_id_fields = ("contact",)

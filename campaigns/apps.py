@@ -9,3 +9,7 @@ class CampaignsConfig(AppConfig):
         from campaigns import signals  # audit records for logins
 
         signals.connect_model_audit()
+
+        from campaigns.services import consent
+
+        consent.connect()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views.admin import account_settings, api_keys, audit, billing, connections, http_log, senders, subaccounts, users
+from campaigns.views.admin import account_settings, api_keys, audit, billing, connections, http_log, keywords, senders, subaccounts, users
 
 app_name = "admin_area"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("subaccounts/", subaccounts.subaccount_list, name="subaccounts"),
     path("subaccounts/new/", subaccounts.subaccount_new, name="subaccount_new"),
     path("subaccounts/<int:pk>/", subaccounts.subaccount_edit, name="subaccount_edit"),
+    path("keywords/", keywords.keyword_list, name="keywords"),
+    path("keywords/new/", keywords.keyword_new, name="keyword_new"),
+    path("keywords/<int:pk>/", keywords.keyword_edit, name="keyword_edit"),
+    path("keywords/<int:pk>/delete/", keywords.keyword_delete, name="keyword_delete"),
     path("billing/", billing.billing_home, name="billing"),
     path("billing/top-up/", billing.topup_moved, name="topup"),
     path("billing/line/", billing.ledger_line, name="ledger_line"),

@@ -11,6 +11,7 @@ from campaigns.api.views.audit import AuditEventViewSet
 from campaigns.api.views.campaigns import CampaignViewSet
 from campaigns.api.views.contacts import ContactViewSet
 from campaigns.api.views.events import EventDeliveryViewSet, EventSubscriptionViewSet
+from campaigns.api.views.keywords import KeywordRuleViewSet
 from campaigns.api.views.lists import ContactListViewSet
 from campaigns.api.views.messages import InboundMessageViewSet, MessageViewSet
 from campaigns.api.views.otp import OtpViewSet
@@ -43,6 +44,7 @@ router = Router(use_regex_path=False, trailing_slash="")
 router.register("contacts", ContactViewSet, basename="api-contact")
 router.register("lists", ContactListViewSet, basename="api-list")
 router.register("suppressions", SuppressionViewSet, basename="api-suppression")
+router.register("keyword-rules", KeywordRuleViewSet, basename="api-keyword-rule")
 router.register("sender-ids", SenderIDViewSet, basename="api-sender")
 router.register("templates", TemplateViewSet, basename="api-template")
 router.register("recordings", RecordingViewSet, basename="api-recording")

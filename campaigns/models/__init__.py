@@ -1,6 +1,7 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign
+from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "BatchPoll",
     "Campaign",
+    "ConsentRecord",
     "Contact",
     "ContactField",
     "ContactList",
@@ -26,6 +28,7 @@ __all__ = [
     "IdempotencyClaim",
     "ImportJob",
     "InboundMessage",
+    "KeywordRule",
     "LedgerEntry",
     "ListMembership",
     "MediaAsset",

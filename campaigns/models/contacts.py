@@ -124,6 +124,7 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0, help_text="Rows repeating a number seen earlier in the file.")
+    opted_out_count = models.PositiveIntegerField(default=0, help_text="Rows for contacts who opted out: kept out, not resubscribed.")
     rejects_file = models.FileField(upload_to="imports/rejects/%Y/%m/", blank=True)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,6 +33,7 @@ AUDITED: dict[str, Audited] = {
     ),
     "campaigns.SenderID": Audited("sender_id", ("channel", "value", "connection", "status", "decision_note"), "status"),
     "campaigns.VoiceRecording": Audited("recording", ("name", "connection", "status", "provider_reference"), "status"),
+    "campaigns.KeywordRule": Audited("keyword_rule", ("keyword", "action", "reply_text", "is_active")),
     "campaigns.Price": Audited("price", ("channel", "prefix", "unit", "amount")),
     "campaigns.Account": Audited("account", ("name", "currency", "timezone", "is_active", "require_mfa", "error_pause_threshold")),
 }

@@ -176,6 +176,7 @@ class Totals:
     updated: int = 0
     duplicates: int = 0
     rejected: int = 0
+    opted_out: int = 0  # among created/updated: numbers that opted out, kept out (not resubscribed)
 
 
 def _record_from_row(row: list[str], columns: list[tuple[int, str]], region: str) -> Record:
@@ -193,7 +194,8 @@ def _record_from_row(row: list[str], columns: list[tuple[int, str]], region: str
 
 
 def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
-    """Create the new contacts and merge into the existing ones; returns (created, updated)."""
+    """Create the new contacts and merge into the existing ones; returns (created, updated).
+    New contacts are recorded as opted in by the file; the import never lifts an opt-out."""
     existing = {c.phone: c for c in Contact.objects.filter(account_id=job.account_id, phone__in=list(records))}
     now = timezone.now()
     for phone, contact in existing.items():
@@ -212,12 +214,21 @@ def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
             _update_contacts(list(existing.values()))
         if new:
             Contact.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+            _record_consent(job, [c.phone for c in new])
         if job.contact_list_id:
             ids = Contact.objects.filter(account_id=job.account_id, phone__in=list(records)).values_list("id", flat=True)
             ListMembership.objects.bulk_create(
                 [ListMembership(contact_list_id=job.contact_list_id, contact_id=i) for i in ids], batch_size=500, ignore_conflicts=True
             )
     return len(new), len(existing)
+
+
+def _record_consent(job: ImportJob, phones: list[str]) -> None:
+    from campaigns.services import consent
+
+    kept_out = consent.opted_out_phones(job.account_id, phones)
+    ids = Contact.objects.filter(account_id=job.account_id, phone__in=[p for p in phones if p not in kept_out]).values_list("id", flat=True)
+    consent.record_imported(job.account_id, ids, job.original_name or job.file.name, job.pk)
 
 
 def _update_contacts(contacts: list[Contact]) -> None:
@@ -292,13 +303,21 @@ def _flush(job: ImportJob, chunk: dict[str, Record], totals: Totals, repeats: se
         created, updated = _write_chunk(job, chunk)
         totals.created += created
         totals.updated += updated - len(repeats)  # repeats are counted as duplicates already
+        totals.opted_out += len(consent_opted_out(job, chunk, repeats))
     ImportJob.objects.filter(pk=job.pk).update(
         processed_rows=totals.processed,
         created_count=totals.created,
         updated_count=totals.updated,
         duplicate_count=totals.duplicates,
         rejected_count=totals.rejected,
+        opted_out_count=totals.opted_out,
     )
+
+
+def consent_opted_out(job: ImportJob, chunk: dict[str, Record], repeats: set[str]) -> set[str]:
+    from campaigns.services import consent
+
+    return consent.opted_out_phones(job.account_id, [p for p in chunk if p not in repeats])
 
 
 def run_import(job_id: int) -> None:

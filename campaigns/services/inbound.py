@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from django.db import IntegrityError, transaction
 
-from campaigns.models import Contact, InboundMessage, Message, Suppression
+from campaigns.models import Contact, InboundMessage, KeywordRule, Message, Suppression
+from campaigns.services import consent, keywords
 from providers.base import InboundItem, ProviderEvent
 
 log = logging.getLogger(__name__)
-
-OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "CANCEL", "QUIT", "OPTOUT", "REMOVE", "UNSUB"}
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-def is_opt_out(text: str) -> bool:
-    """ "STOP", "stop please", "Opt out": the first word (or "opt out") decides."""
-    words = _WORD.findall(text or "")
-    if not words:
-        return False
-    first = words[0].upper()
-    return first in OPT_OUT_WORDS or (first == "OPT" and len(words) > 1 and words[1].upper() == "OUT")
 
 
 def apply_inbound(connection, items: list[InboundItem]) -> list[str]:
@@ -45,7 +33,8 @@ def _apply_one(connection, item: InboundItem) -> str:
         return "duplicate"
     contact_id = Contact.objects.filter(account_id=account_id, phone=phone).values_list("id", flat=True).first()
     last = answered_message(connection, item, phone)
-    opt_out = item.kind == "sms" and is_opt_out(item.text)
+    rule = keywords.match(account_id, item.text) if item.kind == "sms" else None
+    opt_out = rule is not None and rule.action == KeywordRule.Action.OPT_OUT
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -63,20 +52,56 @@ def _apply_one(connection, item: InboundItem) -> str:
                 is_opt_out=opt_out,
                 raw=item.raw or {},
             )
-            if opt_out:
-                Suppression.objects.get_or_create(
-                    account_id=account_id,
-                    phone=phone,
-                    defaults={"reason": Suppression.Reason.OPT_OUT, "source": Suppression.Source.INBOUND, "note": (item.text or "")[:300]},
-                )
+            if rule is not None:
+                apply_keyword(rule, inbound)
     except IntegrityError:
         return "duplicate"
+    if rule is not None and rule.reply_text:
+        send_auto_reply(connection, rule, inbound)
     if item.kind == "ussd" and item.session_id:
         from campaigns.services.ussd import record_answer
 
         record_answer(connection, item, inbound)
     _emit(inbound)
     return "applied"
+
+
+def apply_keyword(rule: KeywordRule, inbound: InboundMessage) -> None:
+    """Opt the number out or back in; a keyword opt-in lifts only a keyword opt-out."""
+    account_id, phone = inbound.account_id, inbound.from_number
+    if rule.action == KeywordRule.Action.OPT_OUT:
+        Suppression.objects.get_or_create(
+            account_id=account_id,
+            phone=phone,
+            defaults={"reason": Suppression.Reason.OPT_OUT, "source": Suppression.Source.INBOUND, "note": inbound.text[:300]},
+        )
+        status = consent.OUT
+    elif rule.action == KeywordRule.Action.OPT_IN:
+        Suppression.objects.filter(account_id=account_id, phone=phone, source=Suppression.Source.INBOUND).delete()
+        status = consent.IN
+    else:
+        return
+    proof = f"Inbound message #{inbound.pk}" + (f" ({inbound.provider_message_id})" if inbound.provider_message_id else "")
+    consent.record_for_phone(account_id, phone, status, consent.Source.KEYWORD, detail=rule.keyword, proof=proof)
+
+
+def send_auto_reply(connection, rule: KeywordRule, inbound: InboundMessage):
+    """The rule's reply, as one message through the connection and number the contact wrote to."""
+    from campaigns.services.messaging import SendError, send_single
+
+    try:
+        return send_single(
+            account=connection.account,
+            connection=connection,
+            channel="sms",
+            to=inbound.from_number,
+            sender=inbound.to,
+            text=rule.reply_text,
+            idempotency_key=f"keyword-reply:{inbound.pk}",
+        )
+    except SendError as exc:
+        log.warning("no auto-reply to inbound %s (%s): %s", inbound.pk, rule.keyword, exc)
+        return None
 
 
 def answered_message(connection, item: InboundItem, phone: str) -> dict | None:
@@ -112,14 +137,20 @@ def apply_events(connection, events: list[ProviderEvent]) -> list[str]:
         phone = event.phone if event.phone.startswith("+") or not event.phone else f"+{event.phone}"
         if event.kind == "subscription" and phone:
             Contact.objects.get_or_create(account_id=connection.account_id, phone=phone[:20])
-            Suppression.objects.filter(account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER).delete()
+            removed, _ = Suppression.objects.filter(
+                account_id=connection.account_id, phone=phone, source=Suppression.Source.PROVIDER
+            ).delete()
+            if removed:
+                consent.record_for_phone(connection.account_id, phone[:20], consent.IN, consent.Source.PROVIDER, detail=connection.name)
             outcomes.append(apply_notification(connection, event))
         elif event.kind == "unsubscription" and phone:
-            Suppression.objects.get_or_create(
+            _, created = Suppression.objects.get_or_create(
                 account_id=connection.account_id,
                 phone=phone[:20],
                 defaults={"reason": Suppression.Reason.OPT_OUT, "source": Suppression.Source.PROVIDER, "note": "unsubscribed"},
             )
+            if created:
+                consent.record_for_phone(connection.account_id, phone[:20], consent.OUT, consent.Source.PROVIDER, detail=connection.name)
             outcomes.append(apply_notification(connection, event))
         elif event.kind == "charging":
             outcomes.append(apply_charging(connection, event))

@@ -14,6 +14,7 @@
     document.getElementById("n-updated").textContent = job.updated.toLocaleString();
     document.getElementById("n-rejected").textContent = job.rejected.toLocaleString();
     document.getElementById("n-duplicates").textContent = job.duplicates.toLocaleString();
+    document.getElementById("n-opted-out").textContent = job.opted_out.toLocaleString();
     document.getElementById("import-error").textContent = job.error || "";
     document.getElementById("import-rejects").hidden = !job.rejects_url;
   }

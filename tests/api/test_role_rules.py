@@ -30,6 +30,8 @@ PAIRS = [
     ("/admin/senders/", "/api/v1/sender-ids", "get"),
     ("/admin/senders/request/", "/api/v1/sender-ids", "post"),
     ("/inbox/", "/api/v1/inbound-messages", "get"),
+    ("/admin/keywords/", "/api/v1/keyword-rules", "get"),
+    ("/admin/keywords/new/", "/api/v1/keyword-rules", "post"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from campaigns.models import Contact, InboundMessage, Message, Suppression
+from campaigns.models import ConsentRecord, Contact, InboundMessage, Message, Suppression
 from campaigns.services.messaging import send_single
 from providers.models import WebhookEvent
 from tests.engine.conftest import post_hook
@@ -93,7 +93,7 @@ def test_malformed_body_is_400_and_kept(fake_provider, client):
 def test_stop_reply_suppresses_the_number(fake_provider, client, world):
     conn, _ = fake_provider
     message = sent_message(world, conn, to="+923001234527")
-    body = {"inbound": [{"from": "+923001234527", "text": "Stop please", "id": "mo-1"}]}
+    body = {"inbound": [{"from": "+923001234527", "text": " Stop. ", "id": "mo-1"}]}
     assert post_hook(client, conn, body).status_code == 200
     assert post_hook(client, conn, body).status_code == 200  # the provider retried
     inbound = InboundMessage.objects.get()
@@ -116,6 +116,11 @@ def test_subscription_events(fake_provider, client, world):
     assert Contact.objects.filter(account=world.account, phone="+923001234547").exists()
     post_hook(client, conn, {"events": [{"kind": "unsubscription", "phone": "+923001234547"}]})
     assert Suppression.objects.filter(account=world.account, phone="+923001234547").exists()
+    post_hook(client, conn, {"events": [{"kind": "subscription", "phone": "+923001234547"}]})
+    assert not Suppression.objects.filter(account=world.account, phone="+923001234547").exists()
+    # The carrier's opt-out and opt-in are in the contact's consent history.
+    history = ConsentRecord.objects.filter(contact__phone="+923001234547").order_by("id").values_list("status", "source")
+    assert list(history) == [("opted_out", "provider"), ("opted_in", "provider")]
 
 
 def test_get_webhooks_are_accepted(fake_provider, client):

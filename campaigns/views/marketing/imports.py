@@ -99,6 +99,7 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "updated": job.updated_count,
             "rejected": job.rejected_count,
             "duplicates": job.duplicate_count,
+            "opted_out": job.opted_out_count,
             "percent": job.percent,
             "error": job.error,
             "rejects_url": f"/contacts/import/{job.pk}/rejects.csv" if job.rejects_file else "",
