@@ -46,7 +46,9 @@ def test_campaign_finished_reaches_admin_its_subaccounts_marketer_and_viewer_onc
     conn, _ = fake_provider
     engine_world.sender.connection = conn
     engine_world.sender.save()
-    campaign = make_campaign(engine_world, add_contacts(engine_world.account, numbers(3)), connection=conn, subaccount=engine_world.subaccount)
+    campaign = make_campaign(
+        engine_world, add_contacts(engine_world.account, numbers(3)), connection=conn, subaccount=engine_world.subaccount
+    )
     with django_capture_on_commit_callbacks(execute=True):
         launch(campaign)
     campaign.refresh_from_db()
@@ -139,7 +141,9 @@ def test_recording_approved_once_to_admins_and_its_subaccounts_marketers(world, 
     from tests.conftest import make_connection
 
     conn = make_connection(world.account, "vt")
-    recording = VoiceRecording(account=world.account, subaccount=world.subaccount, name="Welcome", connection=conn, uploaded_by=world.marketer)
+    recording = VoiceRecording(
+        account=world.account, subaccount=world.subaccount, name="Welcome", connection=conn, uploaded_by=world.marketer
+    )
     recording.file.save("welcome.mp3", ContentFile(b"ID3"), save=True)
     data = {"status": "approved", "provider_reference": "REF-1"}
     assert admin_client.post(f"/recordings/{recording.pk}/", data).status_code == 302
