@@ -123,7 +123,7 @@ def campaign_finished(campaign) -> None:
         K.CAMPAIGN_FINISHED,
         f"campaign-finished:{campaign.pk}",
         f"Campaign “{campaign.name}” finished",
-        f"It went to {campaign.recipients} recipient(s).",
+        f"It went to {campaign.recipients:,} recipient(s).",
         reverse("campaign_detail", args=[campaign.pk]),
         Audience(subaccount_id=campaign.subaccount_id, marketers=True, viewers=True, user_ids=_ids(campaign.created_by_id)),
     )
@@ -204,7 +204,7 @@ def recording_approved(recording) -> None:
 def import_finished(job) -> None:
     failed = job.status == job.Status.FAILED
     title = f"Import of {job.original_name or 'a file'} {'failed' if failed else 'finished'}"
-    body = job.error if failed else f"{job.total_rows} row(s) read, {job.rejected_count} rejected."
+    body = job.error if failed else f"{job.total_rows:,} row(s) read, {job.rejected_count:,} rejected."
     notify(
         job.account_id,
         K.IMPORT_FINISHED,
