@@ -39,10 +39,12 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-@require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST marks read; a GET (a reloaded form target) goes to the list. The lookup comes
+    first, so another user's or an impossible id is a 404 either way."""
     notification = get_object_or_404(_own(request), pk=pk)
-    notifications.mark_read(request.user, notification.pk)
+    if request.method == "POST":
+        notifications.mark_read(request.user, notification.pk)
     return redirect("notifications")
 
 
