@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from campaigns.views import dashboard, user_settings
+from campaigns.views import dashboard, notifications, user_settings
 from campaigns.views.marketing import (
     campaign_report,
     campaigns,
@@ -35,6 +35,10 @@ register_converter(ActionConverter, "any_action")
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("settings/", user_settings.user_settings, name="user_settings"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     # Campaigns
     path("campaigns/", campaigns.campaign_index, name="campaigns"),
     path("campaigns/new/", composer.compose_new, name="compose_new"),

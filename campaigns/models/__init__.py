@@ -7,6 +7,7 @@ from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
+from campaigns.models.notifications import Notice, NoticeKind, Notification, NotificationPreference
 from campaigns.models.senders import SenderID, Template, VoiceRecording
 from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
@@ -34,6 +35,10 @@ __all__ = [
     "MediaAsset",
     "Membership",
     "Message",
+    "Notice",
+    "NoticeKind",
+    "Notification",
+    "NotificationPreference",
     "OtpRequest",
     "Price",
     "Role",

@@ -345,10 +345,20 @@ def run_import(job_id: int) -> None:
         job.status, job.error = ImportJob.Status.FAILED, f"The import stopped on an unexpected error ({exc.__class__.__name__})."
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at", "rejects_file", "total_rows"])
+    _notify_finished(job)
     if job.status == ImportJob.Status.DONE:
         from campaigns.services.carrier import after_import
 
         after_import(job)
+
+
+def _notify_finished(job: ImportJob) -> None:
+    try:
+        from campaigns.services import notifications
+
+        notifications.import_finished(job)
+    except Exception:
+        log.exception("could not notify the end of import %s", job.pk)
 
 
 def start_import(job: ImportJob) -> None:

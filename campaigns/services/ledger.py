@@ -4,6 +4,7 @@ LedgerEntry in the same transaction as the status change that caused it."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.db.models import F, Sum
 from campaigns.models import Account, Campaign, LedgerEntry
 from campaigns.services import audit
 
+log = logging.getLogger(__name__)
 ZERO = Decimal("0")
 Q4 = Decimal("0.0001")
 
@@ -176,7 +178,19 @@ def charge(account_id: int, charges: Iterable[Charge], description: str = "") ->
         Account.objects.filter(pk=account_id).update(balance=bal, reserved=reserved)
         if entries:
             LedgerEntry.objects.bulk_create(entries)
+            _notify_low_balance(account, account.balance, bal)
     return total
+
+
+def _notify_low_balance(account: Account, before: Decimal, after: Decimal) -> None:
+    """Under the account lock, so two workers charging at once see one crossing between them."""
+    try:
+        from campaigns.services import notifications
+
+        with transaction.atomic():
+            notifications.low_balance_crossed(account, before, after)
+    except Exception:
+        log.exception("could not notify the low balance of account %s", account.pk)
 
 
 def _take_campaign_reservation(campaign_id: int, held: Decimal, spent: Decimal) -> Decimal:

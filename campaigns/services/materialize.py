@@ -217,8 +217,8 @@ def settle_reservation(campaign: Campaign) -> None:
     needed = Decimal(needed).quantize(Decimal("0.0001"))
     held = Campaign.objects.values_list("reserved_amount", flat=True).get(pk=campaign.pk)
     if needed > held and not ledger.reserve(campaign.account_id, needed - held, campaign.pk):
-        from campaigns.services.pipeline import pause
+        from campaigns.services.pipeline import auto_pause
 
-        pause(campaign.pk, "Balance too low for this campaign: top up, then resume.")
+        auto_pause(campaign.pk, "Balance too low for this campaign: top up, then resume.")
     elif needed < held:
         ledger.release(campaign.account_id, held - needed, campaign.pk)

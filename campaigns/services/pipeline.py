@@ -81,6 +81,21 @@ def pause(campaign_id: int, reason: str) -> bool:
     )
 
 
+def auto_pause(campaign_id: int, reason: str, *, account_level: bool = False) -> bool:
+    """The engine pauses a campaign and tells the people concerned (once: only the call
+    that moved the row notifies). ``account_level``: the provider refused the account."""
+    if not pause(campaign_id, reason):
+        return False
+    try:
+        from campaigns.services import notifications
+
+        campaign = Campaign.objects.select_related("connection").get(pk=campaign_id)
+        notifications.campaign_auto_paused(campaign, campaign.status_reason, account_level=account_level)
+    except Exception:
+        log.exception("could not notify the auto-pause of campaign %s", campaign_id)
+    return True
+
+
 # --- batches --------------------------------------------------------------------
 
 
@@ -171,7 +186,11 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
                 sent += outcome.attempted
                 recent.extend(outcome.flags)
                 if outcome.pause_reason or _error_rate_exceeded(recent, campaign):
-                    pause(campaign_id, outcome.pause_reason or "Paused automatically: too many recent sends failed.")
+                    auto_pause(
+                        campaign_id,
+                        outcome.pause_reason or "Paused automatically: too many recent sends failed.",
+                        account_level=bool(outcome.pause_reason),
+                    )
                     if following is not None:
                         following.wait()
                         sent += following.finish().attempted
@@ -436,6 +455,12 @@ def _emit_finished(campaign: Campaign) -> None:
         emit_event(campaign.account_id, "campaign.finished", campaign_finished_payload(campaign))
     except Exception:
         log.exception("could not emit campaign.finished for %s", campaign.pk)
+    try:
+        from campaigns.services import notifications
+
+        notifications.campaign_finished(campaign)
+    except Exception:
+        log.exception("could not notify campaign.finished for %s", campaign.pk)
 
 
 def pending_due(campaign_id: int) -> bool:

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.admin_senders import SENDER_CHANNELS, SenderDecisionForm, SenderRequestForm
 from campaigns.models import SenderID
+from campaigns.services.approvals import apply_decision
 from portal.tenancy import admin_required, get_scoped, member_required, scoped, sender_required
 
 LIST_LIMIT = 500
@@ -71,19 +71,3 @@ def sender_decide(request: HttpRequest, pk: int) -> HttpResponse:
     apply_decision(sender, form.cleaned_data["action"], form.cleaned_data["note"], request.user)
     messages.success(request, f"Sender ID {sender.value} is now {sender.get_status_display().lower()}.")
     return redirect("admin_area:senders")
-
-
-NEW_STATUS = {
-    "approve": SenderID.Status.APPROVED,
-    "reject": SenderID.Status.REJECTED,
-    "disable": SenderID.Status.DISABLED,
-    "enable": SenderID.Status.APPROVED,
-}
-
-
-def apply_decision(sender: SenderID, action: str, note: str, user) -> None:
-    sender.status = NEW_STATUS[action]
-    sender.decision_note = note
-    sender.decided_by = user
-    sender.decided_at = timezone.now()
-    sender.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])

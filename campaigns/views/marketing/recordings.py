@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from campaigns.forms.templates import RecordingConnectionForm, RecordingDecisionForm, RecordingForm
 from campaigns.models import VoiceRecording
+from campaigns.services.approvals import save_recording_decision
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
 from providers.registry import backends
@@ -44,7 +45,7 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.membership.is_admin:
         form = RecordingDecisionForm(request.POST or None, instance=recording)
         if request.method == "POST" and form.is_valid():
-            form.save()
+            save_recording_decision(form)
             messages.success(request, "Approval state saved.")
             return redirect("recording_detail", pk=pk)
     elif request.method == "POST":
