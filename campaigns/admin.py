@@ -272,3 +272,25 @@ class ConsentRecordAdmin(BigTableAdmin):
     list_display = ("contact", "channel", "status", "source", "detail", "created_at")
     list_filter = ("status", "source", "channel")
     raw_id_fields = ("contact",)
+
+
+@admin.register(m.Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """What happened once (campaign finished, low balance...), fanned out to users' notifications."""
+
+    list_display = ("created_at", "account", "kind", "title")
+    list_filter = ("kind",)
+    raw_id_fields = ("account",)
+    search_fields = ("title", "key")
+
+
+@admin.register(m.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "notice", "read_at")
+    raw_id_fields = ("notice", "user")
+
+
+@admin.register(m.NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user",)
+    raw_id_fields = ("user",)
