@@ -76,6 +76,21 @@ TEMPLATES = [
 ]
 
 _env = environ.Env()
+# SQLite, on the default path or through DATABASE_URL=sqlite:///...: WAL (readers never
+# wait for the writer), a busy timeout, and IMMEDIATE transactions (a transaction takes
+# the write lock when it starts, so two writers queue instead of failing "database is locked").
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=30000;"
+        "PRAGMA temp_store=MEMORY;"
+        "PRAGMA mmap_size=134217728;"
+        "PRAGMA cache_size=-65536;"
+    ),
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": _env.db_url_config(DATABASE_URL)}
@@ -87,20 +102,11 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Reconnecting per request re-runs the WAL pragmas under the write lock: 5x slower intake.
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
-            "OPTIONS": {
-                "timeout": 30,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=30000;"
-                    "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA mmap_size=134217728;"
-                    "PRAGMA cache_size=-65536;"
-                ),
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

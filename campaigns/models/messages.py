@@ -61,6 +61,8 @@ class Message(models.Model):
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
             models.Index(fields=["connection", "to"], name="message_connection_to"),
+            # The tick finds single sends left pending without reading a campaign's backlog.
+            models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
         ]
         constraints = [
             models.UniqueConstraint(

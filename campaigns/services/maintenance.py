@@ -85,6 +85,7 @@ def tick() -> dict[str, int]:
     for campaign in Campaign.objects.filter(status__in=["completed", "cancelled", "failed"], reserved_amount__gt=0):
         if not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
             ledger.release_all(campaign)
+    done["single_requeued"] = requeue_stuck_singles(now)
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
@@ -92,7 +93,31 @@ def tick() -> dict[str, int]:
 
     reset_stale_claims()
     apply_received()
+    from campaigns.services.held_reports import retry_held
+
+    done["held_applied"] = retry_held()
     return done
+
+
+SINGLE_STUCK_SECONDS = 60  # a single send pending this long has lost its task (or its retry is due)
+
+
+def requeue_stuck_singles(now=None, limit: int = 5000) -> int:
+    """Single sends (API, OTP, test sends: no campaign) still pending because their task
+    died, hit a database error, or left a retry for later: queue them again. The send task
+    claims with a compare-and-set, so a message queued twice is still sent once."""
+    from campaigns.services.messaging import queue_send
+
+    now = now or timezone.now()
+    ids = list(
+        Message.objects.filter(campaign__isnull=True, status=S.PENDING)
+        .filter(Q(next_attempt_at__isnull=True, updated_at__lt=now - timedelta(seconds=SINGLE_STUCK_SECONDS)) | Q(next_attempt_at__lte=now))
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for start in range(0, len(ids), 500):
+        queue_send(ids[start : start + 500])
+    return len(ids)
 
 
 def _stalled(campaign: Campaign) -> bool:

@@ -329,10 +329,21 @@ class Call:
             if self.campaign is not None:
                 clock.beat(clock.campaign_beat_key(self.campaign.pk))
         emit_status_events(summary.changed)
+        self._rematch_held_reports()
         outcome.attempted = len(self.won)
         outcome.flags = summary.flags
         outcome.pause_reason = summary.pause_reason
         return outcome
+
+    def _rematch_held_reports(self) -> None:
+        """Reports that overtook this chunk (posted before the call returned) apply now."""
+        from campaigns.services.held_reports import rematch_recorded
+
+        provider_ids = [r.provider_message_id for r in self.results or [] if r.provider_message_id]
+        try:
+            rematch_recorded(self.backend.config.id, provider_ids)
+        except Exception:  # the intake and the tick retry held reports too
+            log.exception("matching held reports failed on connection %s", self.backend.config.id)
 
 
 def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage]:
