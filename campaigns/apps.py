@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaigns"
+
+    def ready(self) -> None:
+        from django_q.signals import post_spawn
+
+        from campaigns.services.maintenance import on_worker_spawn
+
+        post_spawn.connect(on_worker_spawn, dispatch_uid="campaigns-recover-on-start")

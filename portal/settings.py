@@ -133,13 +133,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 Q_CLUSTER: dict = {
-    "name": "portal",
+    # Clusters sharing one Redis and one database share the name (and so the queue).
+    "name": env_str("Q_CLUSTER_NAME", "portal"),
     "workers": env_int("Q_WORKERS", 2),
     "recycle": 500,
     "timeout": env_int("Q_TIMEOUT", 600),
     "retry": env_int("Q_RETRY", 660),
     "max_attempts": 1,
-    "queue_limit": 50,
+    # Tasks a cluster takes from the broker ahead of its workers. With Redis a task taken is
+    # gone from the queue: several clusters share the work fairly, and a killed one loses
+    # only what its workers held, when each takes about what it can run.
+    "queue_limit": env_int("Q_QUEUE_LIMIT", env_int("Q_WORKERS", 2) if env_str("REDIS_URL") else 50),
     "bulk": 10,
     "catch_up": False,
     "save_limit": 1000,
@@ -157,7 +161,7 @@ if Q_SYNC:
     Q_CLUSTER["sync"] = True
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": Q_CLUSTER["name"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -199,15 +199,49 @@ def claim_received(limit: int = APPLY_BATCH) -> list[WebhookEvent]:
     return list(WebhookEvent.objects.filter(pk__in=claimed).select_related("connection").order_by("pk"))
 
 
-def apply_received(max_seconds: float = 50.0, linger: float | None = None) -> int:
+def apply_received(max_seconds: float = 50.0, linger: float | None = None, *, lease: bool = True) -> int:
     """Apply stored events in bulk until none is left (then look once more after
     ``linger`` seconds, covering events whose request skipped queueing a task). Reports
     held for a message not recorded yet are tried again on the way, every few seconds."""
     sync = settings.Q_CLUSTER.get("sync", False)
+    held = _take_apply_lease() if lease and not sync else None
+    if lease and not sync and held is None:
+        return 0  # enough apply loops run already; they go on until the backlog is empty
+    try:
+        return _apply_loop(sync, max_seconds, linger, held)
+    finally:
+        if held is not None:
+            from campaigns.services import clock
+
+            clock.release(held)
+
+
+APPLY_LOOPS = 1  # apply loops at once across every cluster (one takes 1,500+ reports/s)
+APPLY_LEASE_SECONDS = 5.0  # a loop renews its lease every batch; a killed one's lapses soon
+
+
+def _take_apply_lease() -> str | None:
+    """A slot among APPLY_LOOPS: the intake queues an apply task every 0.5 s per web
+    process; without slots those tasks would each hold a worker for the whole flow of
+    reports, and a campaign's batch tasks would wait behind them."""
+    from campaigns.services import clock
+
+    for slot in range(APPLY_LOOPS):
+        key = f"lease:apply:{slot}"
+        if clock.take(key, APPLY_LEASE_SECONDS):
+            return key
+    return None
+
+
+def _apply_loop(sync: bool, max_seconds: float, linger: float | None, lease: str | None) -> int:
+    from campaigns.services import clock
+
     linger = (0.0 if sync else 1.0) if linger is None else linger
     started, total, lingered, backoff = time.monotonic(), 0, False, 0.0
     held_retry_at = 0.0
     while time.monotonic() - started < max_seconds:
+        if lease is not None:
+            clock.beat(lease)
         if time.monotonic() >= held_retry_at:
             _retry_recent_held()
             held_retry_at = time.monotonic() + HELD_RETRY_EVERY

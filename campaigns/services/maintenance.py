@@ -92,11 +92,42 @@ def tick() -> dict[str, int]:
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()
-    apply_received()
+    apply_received(lease=False)  # also when a killed loop's lease has not lapsed yet
     from campaigns.services.held_reports import retry_held
 
     done["held_applied"] = retry_held()
     return done
+
+
+RECOVERY_BEAT = "beat:recovery"
+RECOVERY_EVERY = 5.0  # seconds: one start-up recovery per wave of worker starts
+
+
+def on_worker_spawn(sender=None, proc_name: str = "", **kwargs) -> None:
+    """django-q2 post_spawn (a worker process started: a cluster (re)started): queue one
+    recovery, so what a killed cluster left claimed settles within a minute of the restart
+    instead of waiting for the stale limit to pass and the next tick after it."""
+    try:
+        if not clock.take(RECOVERY_BEAT, RECOVERY_EVERY):  # the cluster's other workers, a neighbour cluster
+            return
+        from django_q.tasks import async_task
+
+        async_task("campaigns.tasks.recover", group="engine")
+    except Exception:  # the periodic tick recovers too; a start must never fail on this
+        log.exception("could not queue the start-up recovery")
+
+
+def recover_after_start() -> dict[str, int]:
+    """Wait until the claims of dead workers are past the stale limit (at most that long,
+    only when there are claims), then run the tick: they become `unknown`, are reconciled
+    or adopted by their reports, and their campaigns are picked up again."""
+    from campaigns.services.reconcile import stale_after
+
+    oldest = Message.objects.filter(status=S.QUEUED).order_by("queued_at").values_list("queued_at", flat=True).first()
+    if oldest is not None:
+        wait = (oldest + stale_after() - timezone.now()).total_seconds()
+        time.sleep(min(max(wait, 0.0) + 0.5, stale_after().total_seconds() + 0.5))
+    return tick()
 
 
 SINGLE_STUCK_SECONDS = 60  # a single send pending this long has lost its task (or its retry is due)

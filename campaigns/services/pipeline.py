@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from campaigns.models import Campaign, Message
 from campaigns.services import clock, ledger
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
-from campaigns.services.outcomes import emit_status_events, record_results, release_rows
+from campaigns.services.outcomes import count_stats, emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.transitions import CLAIM_COLUMNS, Claim, ClaimedRow, apply_status, claim, claim_range, claimed_row
 from campaigns.services.windows import next_window_start
@@ -92,17 +92,25 @@ def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
 
 
 def task_span(campaign: Campaign) -> int:
+    from django.conf import settings
+
+    from portal.env import env_int
+
     try:
         bulk = campaign.connection.backend_class().bulk_size
     except Exception:
         bulk = 1
-    return max(TASK_SPAN, bulk * 2)
+    span = getattr(settings, "ENGINE_TASK_SPAN", env_int("ENGINE_TASK_SPAN", TASK_SPAN))
+    return max(span, bulk * 2)
 
 
 def chunk_size(backend, mps: int) -> int:
+    """One request's worth for a bulk provider; for a single-message provider, what the
+    connection carries at once (its concurrent requests): a worker killed mid-call leaves
+    at most that many, plus the chunk being recorded, `unknown`."""
     if backend.bulk_size > 1:
         return backend.bulk_size
-    size = max(backend.concurrency * 12, 50)
+    size = max(backend.concurrency, 1)
     return max(1, min(size, mps)) if mps else size
 
 
@@ -126,10 +134,10 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
     caps = [r for _, r in rates if r > 0]
     size = chunk_size(backend, int(min(caps)) if caps else 0)
     recent: deque[bool] = deque(maxlen=200)
-    cursor, sent = lo, 0
+    cursor, sent, wrapped = lo, 0, False
 
     def next_chunk() -> Call | None:
-        nonlocal cursor, hi
+        nonlocal cursor, hi, wrapped
         if not _may_send(campaign):
             return None
         ids = _next_ids(campaign, cursor, hi, size)
@@ -137,6 +145,11 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
             # Own range done: drain what later ranges hold before their tasks get a worker
             # (claims are compare-and-set, so those tasks find less, or nothing, to do).
             cursor, hi = max(cursor, hi + 1), None
+            ids = _next_ids(campaign, cursor, hi, size)
+        if not ids and not wrapped:
+            # Then earlier ranges: a task another cluster lost with its worker (kill -9)
+            # leaves them pending, and this campaign's heartbeat hides that from the tick.
+            cursor, wrapped = 0, True
             ids = _next_ids(campaign, cursor, hi, size)
         if ids and time.monotonic() - started > TASK_BUDGET:
             _enqueue_range(campaign_id, ids[0], hi)  # hand the rest to a fresh task
@@ -317,8 +330,12 @@ class Call:
         outcome = ChunkOutcome()
         if not self.won:
             return outcome
-        # One write transaction for the call log, the results and the heartbeat: on SQLite
-        # every separate one is another turn at the single writer's lock.
+        # SQLite: one write transaction for the call log, the results, the counters and the
+        # heartbeat (each separate one is another turn at the single writer's lock).
+        # PostgreSQL: the shared rows (per-minute counters, the campaign's heartbeat) are
+        # written after the commit, each in its own statement, so workers never hold them
+        # for a whole chunk (where they queued on them, or deadlocked).
+        shared_rows_inside = connection.vendor == "sqlite"
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -326,14 +343,21 @@ class Call:
             except Exception:
                 log.exception("could not save the provider call log")
             summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
-            if self.campaign is not None:
-                clock.beat(clock.campaign_beat_key(self.campaign.pk))
+            if shared_rows_inside:
+                self._write_shared_rows(summary)
+        if not shared_rows_inside:
+            self._write_shared_rows(summary)
         emit_status_events(summary.changed)
         self._rematch_held_reports()
         outcome.attempted = len(self.won)
         outcome.flags = summary.flags
         outcome.pause_reason = summary.pause_reason
         return outcome
+
+    def _write_shared_rows(self, summary) -> None:
+        count_stats(summary)
+        if self.campaign is not None:
+            clock.beat(clock.campaign_beat_key(self.campaign.pk))
 
     def _rematch_held_reports(self) -> None:
         """Reports that overtook this chunk (posted before the call returned) apply now."""

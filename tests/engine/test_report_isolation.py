@@ -79,3 +79,18 @@ def test_a_locked_database_is_retried_not_recorded_as_error(monkeypatch, client,
     assert len(failures) == 2
     assert {m.status for m in Message.objects.filter(pk__in=[m.pk for m in messages])} == {"delivered"}
     assert set(WebhookEvent.objects.values_list("outcome", flat=True)) == {"applied"}
+
+
+def test_apply_loops_are_bounded_so_batch_tasks_get_workers(settings, monkeypatch, client, sent):
+    from campaigns.services import clock
+
+    conn, messages = sent
+    store_without_applying(monkeypatch, client, conn, [{"statuses": [{"id": messages[0].provider_message_id, "status": "sent"}]}])
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
+    taken = [clock.take(f"lease:apply:{slot}", intake.APPLY_LEASE_SECONDS) for slot in range(intake.APPLY_LOOPS)]
+    assert all(taken)  # every loop slot is busy elsewhere
+    assert intake.apply_received(max_seconds=5) == 0  # this task leaves at once
+    assert WebhookEvent.objects.get().outcome == "received"
+    clock.release("lease:apply:0")
+    assert intake.apply_received(max_seconds=5, linger=0) == 1
+    assert WebhookEvent.objects.get().outcome == "applied"
