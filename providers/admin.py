@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from providers.models import ProviderCall, ProviderConnection, WebhookEvent
+from providers.models import HeldReport, ProviderCall, ProviderConnection, WebhookEvent
 
 
 @admin.register(ProviderConnection)
@@ -29,4 +29,13 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "provider", "kind", "connection", "outcome")
     list_filter = ("outcome", "provider")
     raw_id_fields = ("connection", "account")
+    show_full_result_count = False
+
+
+@admin.register(HeldReport)
+class HeldReportAdmin(admin.ModelAdmin):
+    """Status reports waiting for their message (matched again every few seconds)."""
+
+    list_display = ("received_at", "connection", "provider_message_id", "to", "tries")
+    raw_id_fields = ("connection", "event")
     show_full_result_count = False

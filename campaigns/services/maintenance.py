@@ -89,13 +89,14 @@ def tick() -> dict[str, int]:
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
+    from campaigns.services.held_reports import retry_held
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()
-    apply_received(lease=False)  # also when a killed loop's lease has not lapsed yet
-    from campaigns.services.held_reports import retry_held
-
-    done["held_applied"] = retry_held()
+    done["held_applied"] = retry_held()  # first: claims just marked unknown adopt their reports
+    # Bounded: while reports flow the leased apply loop carries them; this covers a loop
+    # killed with its lease, and reports whose request queued no task.
+    apply_received(max_seconds=10, lease=False)
     return done
 
 

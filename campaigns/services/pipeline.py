@@ -54,7 +54,8 @@ def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
         ):
             return 0
         campaign = Campaign.objects.get(pk=campaign_id)
-    created = materialize(campaign, enqueue=True, on_page=_enqueue_range)
+    span = task_span(campaign)
+    created = materialize(campaign, enqueue=True, on_page=lambda pk, lo, hi: _enqueue_spans(pk, lo, hi, span))
     if recover:
         enqueue_batches(campaign, due_only=True)  # what the dead start task created
     maybe_complete(campaign.pk)  # an audience that ended up empty completes at once
@@ -83,6 +84,13 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     for lo, hi in ranges:
         _enqueue_range(campaign.pk, lo, hi)
     return len(ranges)
+
+
+def _enqueue_spans(campaign_id: int, lo: int, hi: int, span: int) -> None:
+    """One batch task per ``span`` ids of a freshly created page: with several clusters,
+    each takes some of them."""
+    for start in range(lo, hi + 1, span):
+        _enqueue_range(campaign_id, start, min(start + span - 1, hi))
 
 
 def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
