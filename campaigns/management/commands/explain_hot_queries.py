@@ -59,7 +59,14 @@ class Command(BaseCommand):
             account=account, name="Explain", channel="sms", connection=conn, sender=sender, text="Hi", status="running"
         )
         template = Message.objects.create(
-            account=account, campaign=campaign, connection=conn, to="+923000000000", text="Hi", price=Decimal("0.001")
+            account=account,
+            campaign=campaign,
+            connection=conn,
+            to="+923000000000",
+            text="Hi",
+            price=Decimal("0.001"),
+            status="delivered",
+            provider_message_id="vt-0",
         )
         self.fill(template, n - 1)
         with connection.cursor() as cursor:
