@@ -116,9 +116,11 @@ def chunk_size(backend, mps: int) -> int:
     """One request's worth for a bulk provider; for a single-message provider, what the
     connection carries at once (its concurrent requests): a worker killed mid-call leaves
     at most that many, plus the chunk being recorded, `unknown`."""
+    from portal.env import env_int
+
     if backend.bulk_size > 1:
         return backend.bulk_size
-    size = max(backend.concurrency, 1)
+    size = max(backend.concurrency, 1) * max(env_int("ENGINE_SINGLE_CHUNK_ROUNDS", 1), 1)  # rounds of concurrent calls
     return max(1, min(size, mps)) if mps else size
 
 
