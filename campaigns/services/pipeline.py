@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 CREATE_BATCH = 2000
 TASK_SPAN = 2000  # messages one batch task covers
 TASK_BUDGET = 240.0  # seconds a batch task runs before handing its rest to a new task
+# Rounds of a single-message connection's concurrent calls per chunk. Measured with VT
+# (concurrency 8, SQLite, 3,000 recipients): 1 round ratio 0.44 of the ceiling, 4 rounds
+# 0.71, 12 rounds (the old 96) 0.79: 4 keeps in flight a third of what it was for ~10%.
+SINGLE_CHUNK_ROUNDS = 4
 RETRY_WAIT_IN_TASK = 20.0  # a task waits for retries due this soon instead of leaving them
 
 
@@ -113,14 +117,14 @@ def task_span(campaign: Campaign) -> int:
 
 
 def chunk_size(backend, mps: int) -> int:
-    """One request's worth for a bulk provider; for a single-message provider, what the
-    connection carries at once (its concurrent requests): a worker killed mid-call leaves
-    at most that many, plus the chunk being recorded, `unknown`."""
+    """One request's worth for a bulk provider; for a single-message provider, a few
+    rounds of what the connection carries at once (its concurrent requests): a worker
+    killed mid-call leaves at most that many, plus the chunk being recorded, `unknown`."""
     from portal.env import env_int
 
     if backend.bulk_size > 1:
         return backend.bulk_size
-    size = max(backend.concurrency, 1) * max(env_int("ENGINE_SINGLE_CHUNK_ROUNDS", 1), 1)  # rounds of concurrent calls
+    size = max(backend.concurrency, 1) * max(env_int("ENGINE_SINGLE_CHUNK_ROUNDS", SINGLE_CHUNK_ROUNDS), 1)  # rounds of concurrent calls
     return max(1, min(size, mps)) if mps else size
 
 

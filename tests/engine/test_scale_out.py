@@ -101,5 +101,5 @@ def run_two_clusters(tmp_path) -> None:
         # never reached the provider stay `unknown`.
         assert accepted == stats["submissions"]
         assert accepted + counts["unknown"] + counts["failed"] == N, counts
-        assert counts["unknown"] <= 2 * 2 * 8  # in flight per worker: one call (8) and one being recorded
+        assert counts["unknown"] <= 2 * 2 * 32  # per worker of the killed cluster: one chunk at VT, one being recorded
         assert recovered_seconds < 60
