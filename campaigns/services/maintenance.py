@@ -108,6 +108,8 @@ def on_worker_spawn(sender=None, proc_name: str = "", **kwargs) -> None:
     """django-q2 post_spawn (a worker process started: a cluster (re)started): queue one
     recovery, so what a killed cluster left claimed settles within a minute of the restart
     instead of waiting for the stale limit to pass and the next tick after it."""
+    if settings.Q_CLUSTER.get("sync"):
+        return  # tasks run inline (tests): django-q2 "spawns" a worker for each one
     try:
         if not clock.take(RECOVERY_BEAT, RECOVERY_EVERY):  # the cluster's other workers, a neighbour cluster
             return

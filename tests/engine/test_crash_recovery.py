@@ -36,7 +36,8 @@ def test_single_message_chunk_is_what_the_connection_carries_at_once():
     assert pipeline.chunk_size(wavy, 0) == wavy.bulk_size
 
 
-def test_worker_start_queues_one_recovery(monkeypatch, db):
+def test_worker_start_queues_one_recovery(monkeypatch, db, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}  # a real cluster's worker start
     queued = []
     monkeypatch.setattr("django_q.tasks.async_task", lambda func, **kw: queued.append(func))
     maintenance.on_worker_spawn(proc_name="Process-1")
@@ -47,6 +48,10 @@ def test_worker_start_queues_one_recovery(monkeypatch, db):
 
     EngineClock.objects.filter(key=maintenance.RECOVERY_BEAT).update(value=time.time() - maintenance.RECOVERY_EVERY - 1)
     maintenance.on_worker_spawn(proc_name="Process-3")  # a later restart
+    assert len(queued) == 2
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    EngineClock.objects.filter(key=maintenance.RECOVERY_BEAT).update(value=0)
+    maintenance.on_worker_spawn(proc_name="MainProcess")  # inline tasks (tests) spawn no worker
     assert len(queued) == 2
 
 
