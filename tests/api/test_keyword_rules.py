@@ -33,7 +33,7 @@ def test_admin_key_adds_changes_and_deletes_a_rule_audited(api, world):
 
 def test_a_keyword_equal_but_for_case_and_accents_is_refused(api):
     response = api.post(URL, {"keyword": "arrêter", "action": "opt_out"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "already a keyword" in str(error_of(response)["fields"])
 
 

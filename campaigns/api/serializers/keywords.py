@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from campaigns.api.errors import conflict
 from campaigns.api.serializers.common import ScopedModelSerializer, request_scope
 from campaigns.models import KeywordRule
 from campaigns.services.keywords import normalize, rules_for
@@ -26,7 +27,8 @@ class KeywordRuleSerializer(ScopedModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError(f"{clash.first().keyword} is already a keyword (case and accents are ignored).")
+            # A clash with an existing rule is a 409, as every taken name in the API is.
+            raise conflict("keyword", f"{clash.first().keyword} is already a keyword (case and accents are ignored).")
         return keyword
 
     def validate(self, attrs: dict) -> dict:
