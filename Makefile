@@ -1,4 +1,6 @@
 # make run  - set up everything and run the portal, its worker and the provider simulators
+# make run DB=postgres - the same on a private PostgreSQL + Redis (data under var/), with
+#            CLUSTERS (default 2) qcluster processes sharing the work
 # make test - set up and run every test (embedded default, then PostgreSQL + Redis)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,6 +9,14 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SIM_PORT ?= 8025
 HOST ?= 127.0.0.1
+DB ?= sqlite
+ifeq ($(DB),postgres)
+WITH_DB := bash deploy/services.sh run --
+CLUSTERS ?= 2
+else
+WITH_DB :=
+CLUSTERS ?= 1
+endif
 
 .PHONY: run test test-embedded test-pg setup setup-dev env migrate demo lint benchmark clean
 
@@ -30,18 +40,18 @@ env: .env
 	@echo "wrote .env (secret key and credential encryption key)"
 
 setup: $(VENV)/.runtime .env
-	$(PY) manage.py migrate --noinput -v 0
+	$(WITH_DB) $(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup
-	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo --simulator-url http://$(HOST):$(SIM_PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(WITH_DB) $(PY) manage.py seed_demo --simulator-url http://$(HOST):$(SIM_PORT)
 	@echo ""
 	@echo "  Portal:     http://$(HOST):$(PORT)"
 	@echo "  Simulators: http://$(HOST):$(SIM_PORT)/<provider>/   (Ctrl-C stops everything)"
 	@echo ""
 	@# exec: Ctrl-C or a SIGTERM to make reaches the runner itself, which exits 0 after a clean stop
 	exec env WEB_PORT=$(PORT) SIM_PORT=$(SIM_PORT) BIND_HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
-		$(PY) -m portal.procfile Procfile
+		$(WITH_DB) $(PY) -m portal.procfile Procfile worker=$(CLUSTERS)
 
 setup-dev: $(VENV)/.dev .env
 	@bash .ci/system-packages.sh

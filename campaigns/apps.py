@@ -13,3 +13,9 @@ class CampaignsConfig(AppConfig):
         from campaigns.services import consent
 
         consent.connect()
+
+        from django_q.signals import post_spawn
+
+        from campaigns.services.maintenance import on_worker_spawn
+
+        post_spawn.connect(on_worker_spawn, dispatch_uid="campaigns-recover-on-start")

@@ -39,6 +39,12 @@ def tick() -> dict:
     return run()
 
 
+def recover() -> dict:
+    from campaigns.services.maintenance import recover_after_start
+
+    return recover_after_start()
+
+
 def squash() -> int:
     from campaigns.services.maintenance import squash as run
 

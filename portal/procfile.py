@@ -1,4 +1,5 @@
-"""python -m portal.procfile [Procfile]: what `make run` runs. honcho starts the Procfile's
+"""python -m portal.procfile [Procfile] [name=count ...]: what `make run` runs (e.g.
+`worker=2` runs two of the worker process). honcho starts the Procfile's
 processes and stops them all on Ctrl-C or SIGTERM (SIGTERM to each process group, SIGKILL
 after 5 s); it then exits 130 or 143, which make reports as "Error 143" even when everything
 stopped cleanly. This runs honcho's own manager and exits 0 when a signal asked for the stop
@@ -19,9 +20,10 @@ STOPPED_BY_SIGNAL = {130, 143}  # honcho's codes for SIGINT and SIGTERM
 CLEAN_ENDS = {0, -signal.SIGTERM, -signal.SIGINT, 128 + signal.SIGTERM, 128 + signal.SIGINT}
 
 
-def run(procfile: Path) -> int:
+def run(procfile: Path, concurrency: dict[str, int] | None = None) -> int:
     manager = Manager(Printer(sys.stdout))
-    for process in expand_processes(parse_procfile(procfile.read_text()).processes):
+    processes = parse_procfile(procfile.read_text()).processes
+    for process in expand_processes(processes, concurrency=concurrency or {}):
         env = os.environ.copy()
         env.update(process.env)
         manager.add_process(process.name, process.cmd, quiet=process.quiet, env=env)
@@ -35,5 +37,14 @@ def exit_code(manager_code: int | None, process_codes: list[int | None]) -> int:
     return manager_code or 0
 
 
+def parse_concurrency(args: list[str]) -> dict[str, int]:
+    """["worker=2"] -> {"worker": 2}."""
+    counts = {}
+    for arg in args:
+        name, _, count = arg.partition("=")
+        counts[name] = int(count)
+    return counts
+
+
 if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1] if len(sys.argv) > 1 else "Procfile")))
+    sys.exit(run(Path(sys.argv[1] if len(sys.argv) > 1 else "Procfile"), parse_concurrency(sys.argv[2:])))

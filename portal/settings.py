@@ -91,6 +91,21 @@ TEMPLATES = [
 ]
 
 _env = environ.Env()
+# SQLite, on the default path or through DATABASE_URL=sqlite:///...: WAL (readers never
+# wait for the writer), a busy timeout, and IMMEDIATE transactions (a transaction takes
+# the write lock when it starts, so two writers queue instead of failing "database is locked").
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=30000;"
+        "PRAGMA temp_store=MEMORY;"
+        "PRAGMA mmap_size=134217728;"
+        "PRAGMA cache_size=-65536;"
+    ),
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": _env.db_url_config(DATABASE_URL)}
@@ -102,20 +117,11 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Reconnecting per request re-runs the WAL pragmas under the write lock: 5x slower intake.
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
-            "OPTIONS": {
-                "timeout": 30,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=30000;"
-                    "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA mmap_size=134217728;"
-                    "PRAGMA cache_size=-65536;"
-                ),
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -219,13 +225,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 Q_CLUSTER: dict = {
-    "name": "portal",
+    # Clusters sharing one Redis and one database share the name (and so the queue).
+    "name": env_str("Q_CLUSTER_NAME", "portal"),
     "workers": env_int("Q_WORKERS", 2),
     "recycle": 500,
     "timeout": env_int("Q_TIMEOUT", 600),
     "retry": env_int("Q_RETRY", 660),
     "max_attempts": 1,
-    "queue_limit": 50,
+    # Tasks a cluster takes from the broker ahead of its workers. With Redis a task taken is
+    # gone from the queue: several clusters share the work fairly, and a killed one loses
+    # only what its workers held, when each takes about what it can run.
+    "queue_limit": env_int("Q_QUEUE_LIMIT", env_int("Q_WORKERS", 2) if env_str("REDIS_URL") else 50),
     "bulk": 10,
     "catch_up": False,
     "save_limit": 1000,
@@ -244,7 +254,7 @@ if Q_SYNC:
     Q_CLUSTER["sync"] = True
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": Q_CLUSTER["name"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

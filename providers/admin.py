@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
-from providers.models import ProviderCall, ProviderConnection, WebhookEvent
+from providers.models import HeldReport, ProviderCall, ProviderConnection, WebhookEvent
 
 
 @admin.register(ProviderConnection)
@@ -39,3 +39,12 @@ class WebhookEventAdmin(admin.ModelAdmin):
     def shown_body(self, event: WebhookEvent) -> str:
         size = len(event.raw_body)
         return format_html('<pre class="webhook-body">{}</pre><p class="help">{} byte(s) as received.</p>', event.body_text, size)
+
+
+@admin.register(HeldReport)
+class HeldReportAdmin(admin.ModelAdmin):
+    """Status reports waiting for their message (matched again every few seconds)."""
+
+    list_display = ("received_at", "connection", "provider_message_id", "to", "tries")
+    raw_id_fields = ("connection", "event")
+    show_full_result_count = False

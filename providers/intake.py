@@ -30,6 +30,7 @@ APPLY_BATCH = 500
 GATHER_SECONDS = 0.2  # an apply task waits this long after a small batch
 ENQUEUE_EVERY = 0.5  # seconds between apply tasks queued by one process
 CLAIM_STALE = timedelta(minutes=5)
+HELD_RETRY_EVERY = 2.0  # seconds between retries of held reports in the apply loop
 RECEIVED = WebhookEvent.Outcome.RECEIVED
 
 
@@ -198,13 +199,52 @@ def claim_received(limit: int = APPLY_BATCH) -> list[WebhookEvent]:
     return list(WebhookEvent.objects.filter(pk__in=claimed).select_related("connection").order_by("pk"))
 
 
-def apply_received(max_seconds: float = 50.0, linger: float | None = None) -> int:
+def apply_received(max_seconds: float = 50.0, linger: float | None = None, *, lease: bool = True) -> int:
     """Apply stored events in bulk until none is left (then look once more after
-    ``linger`` seconds, covering events whose request skipped queueing a task)."""
+    ``linger`` seconds, covering events whose request skipped queueing a task). Reports
+    held for a message not recorded yet are tried again on the way, every few seconds."""
     sync = settings.Q_CLUSTER.get("sync", False)
+    held = _take_apply_lease() if lease and not sync else None
+    if lease and not sync and held is None:
+        return 0  # enough apply loops run already; they go on until the backlog is empty
+    try:
+        return _apply_loop(sync, max_seconds, linger, held)
+    finally:
+        if held is not None:
+            from campaigns.services import clock
+
+            clock.release(held)
+
+
+APPLY_LOOPS = 1  # apply loops at once across every cluster (one takes 1,500+ reports/s)
+APPLY_LEASE_SECONDS = 5.0  # a loop renews its lease every batch; a killed one's lapses soon
+
+
+def _take_apply_lease() -> str | None:
+    """A slot among APPLY_LOOPS: the intake queues an apply task every 0.5 s per web
+    process; without slots those tasks would each hold a worker for the whole flow of
+    reports, and a campaign's batch tasks would wait behind them."""
+    from campaigns.services import clock
+
+    for slot in range(APPLY_LOOPS):
+        key = f"lease:apply:{slot}"
+        if clock.take(key, APPLY_LEASE_SECONDS):
+            return key
+    return None
+
+
+def _apply_loop(sync: bool, max_seconds: float, linger: float | None, lease: str | None) -> int:
+    from campaigns.services import clock
+
     linger = (0.0 if sync else 1.0) if linger is None else linger
-    started, total, lingered = time.monotonic(), 0, False
+    started, total, lingered, backoff = time.monotonic(), 0, False, 0.0
+    held_retry_at = 0.0
     while time.monotonic() - started < max_seconds:
+        if lease is not None:
+            clock.beat(lease)
+        if time.monotonic() >= held_retry_at:
+            _retry_recent_held()
+            held_retry_at = time.monotonic() + HELD_RETRY_EVERY
         events = claim_received()
         if not events:
             if lingered or linger <= 0:
@@ -213,11 +253,27 @@ def apply_received(max_seconds: float = 50.0, linger: float | None = None) -> in
             lingered = True
             continue
         lingered = False
-        total += apply_events(events)
+        try:
+            total += apply_events(events)
+            backoff = 0.0
+        except TransientError:
+            backoff = min(max(backoff * 2, 0.2), 5.0)  # the database is busy: let it breathe
+            time.sleep(backoff)
+            continue
         if len(events) < APPLY_BATCH and not sync:
             # A trickle: let reports gather, a batch costs about the same for 10 or 500.
             time.sleep(GATHER_SECONDS)
+    _retry_recent_held()
     return total
+
+
+def _retry_recent_held() -> None:
+    from campaigns.services.held_reports import retry_held
+
+    try:
+        retry_held(recent_only=True)
+    except Exception:  # the tick tries again; the backlog must not wait for this
+        log.exception("retrying held status reports failed")
 
 
 def apply_events(events: list[WebhookEvent]) -> int:
@@ -225,7 +281,6 @@ def apply_events(events: list[WebhookEvent]) -> int:
     and provider events. Every event ends with an outcome."""
     from campaigns.services.inbound import apply_events as apply_provider_events
     from campaigns.services.inbound import apply_inbound
-    from campaigns.services.reports import apply_updates
 
     parsed: dict[int, tuple[WebhookEvent, WebhookResult]] = {}
     outcomes: dict[int, list[str]] = defaultdict(list)
@@ -241,16 +296,20 @@ def apply_events(events: list[WebhookEvent]) -> int:
     for pk, (event, result) in parsed.items():
         for update in result.statuses:
             by_connection[event.connection_id].append((pk, update))
+    retry_later: set[int] = set()
     for conn_id, items in by_connection.items():
         conn = parsed[items[0][0]][0].connection
         try:
-            results = apply_updates(conn_id, conn.account_id, [u for _, u in items])
-        except Exception as exc:
-            log.exception("applying %d status reports failed", len(items))
-            results = [f"error:{exc.__class__.__name__}"] * len(items)
+            results = apply_isolated(conn_id, conn.account_id, items)
+        except TransientError:
+            log.warning("applying %d status reports of connection %s hit a transient error; retrying", len(items), conn_id)
+            retry_later |= {pk for pk, _ in items}
+            continue
         for (pk, _), outcome in zip(items, results, strict=True):
             outcomes[pk].append(outcome)
     for pk, (event, result) in parsed.items():
+        if pk in retry_later:
+            continue
         try:
             if result.inbound:
                 outcomes[pk] += apply_inbound(event.connection, result.inbound)
@@ -261,7 +320,51 @@ def apply_events(events: list[WebhookEvent]) -> int:
             outcomes[pk].append(f"error:{exc.__class__.__name__}")
         final[pk] = summarize(outcomes[pk])
     _save_outcomes(final)
+    if retry_later:
+        WebhookEvent.objects.filter(pk__in=retry_later).update(processed_at=None)
+        raise TransientError(f"{len(retry_later)} events went back to the backlog")
     return len(final)
+
+
+class TransientError(Exception):
+    """The database could not take the change now (locked, connection lost): try again."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def apply_isolated(connection_id: int, account_id: int, items: list[tuple[int, object]]) -> list[str]:
+    """Apply a connection's reports in one transaction; when that raises, split the batch
+    in halves until the report that fails is alone (it gets an error outcome), so one bad
+    report never takes the others down. Transient errors raise TransientError: the
+    caller puts the whole batch back for a later try. Reports that match no message
+    yet are held (held_reports), not dropped."""
+    try:
+        return _apply_and_hold(connection_id, account_id, items)
+    except Exception as exc:
+        if is_transient(exc):
+            raise TransientError(str(exc)) from exc
+        if len(items) == 1:
+            log.exception("status report of event %s failed", items[0][0])
+            return [f"error:{exc.__class__.__name__}"]
+    middle = len(items) // 2
+    return apply_isolated(connection_id, account_id, items[:middle]) + apply_isolated(connection_id, account_id, items[middle:])
+
+
+def _apply_and_hold(connection_id: int, account_id: int, items: list[tuple[int, object]]) -> list[str]:
+    from campaigns.services.held_reports import hold
+    from campaigns.services.reports import HELD, UNKNOWN, apply_updates
+
+    with transaction.atomic():
+        results = apply_updates(connection_id, account_id, [u for _, u in items])
+        unmatched = [i for i, outcome in enumerate(results) if outcome == UNKNOWN]
+        hold(connection_id, [items[i][1] for i in unmatched], [items[i][0] for i in unmatched])
+    for i in unmatched:
+        results[i] = HELD
+    return results
 
 
 def _reparse(event: WebhookEvent, backends: dict[int, ProviderBackend]) -> WebhookResult | tuple[str, str]:
@@ -297,6 +400,8 @@ def summarize(outcomes: list[str]) -> tuple[str, str]:
         return (out.APPLIED, detail)
     if applied:
         return (out.PARTIAL, detail)
+    if "held" in outcomes:
+        return (out.HELD, detail)
     if "unknown_message" in outcomes:
         return (out.UNKNOWN_MESSAGE, detail)
     if "duplicate" in outcomes:

@@ -122,6 +122,7 @@ class WebhookEvent(models.Model):
         PARTIAL = "partial", "Partly applied"
         DUPLICATE = "duplicate", "Duplicate"
         UNKNOWN_MESSAGE = "unknown_message", "Unknown message"
+        HELD = "held", "Held for its message"
         MALFORMED = "malformed", "Malformed"
         IGNORED = "ignored", "Ignored"
         ERROR = "error", "Error"
@@ -154,3 +155,27 @@ class WebhookEvent(models.Model):
     def body_text(self) -> str:
         """For display only: the body decoded as UTF-8, undecodable bytes shown as U+FFFD."""
         return self.raw_body.decode("utf-8", "replace")
+
+
+class HeldReport(models.Model):
+    """A status report that found no message yet: it overtook its own submission (the
+    provider id was not recorded yet) or its message's id was never recorded (a crash).
+    Kept and matched again when the id is recorded, by the periodic retry, or by adoption;
+    given up (its event then says unknown_message) after a few days."""
+
+    connection = models.ForeignKey(ProviderConnection, on_delete=models.CASCADE, related_name="held_reports")
+    event = models.ForeignKey(WebhookEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="held_reports")
+    provider_message_id = models.CharField(max_length=80, blank=True, default="")
+    to = models.CharField(max_length=20, blank=True, default="")
+    update = models.JSONField(help_text="The parsed status report.")
+    received_at = models.DateTimeField()
+    tries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["connection", "provider_message_id"], name="held_report_provider_id"),
+            models.Index(fields=["received_at"], name="held_report_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"held report {self.provider_message_id or self.to} on connection {self.connection_id}"

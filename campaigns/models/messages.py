@@ -63,13 +63,17 @@ class Message(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["campaign", "status"], name="message_campaign_status"),
+            # With id: a range claim / next-ids lookup reads only the campaign's pending rows in
+            # id order (PostgreSQL otherwise walked the primary key through every delivered row).
+            models.Index(fields=["campaign", "status", "id"], name="message_campaign_status_id"),
             models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
             models.Index(fields=["account", "-id"], name="message_account_recent"),
             models.Index(fields=["status", "next_attempt_at"], name="message_due"),
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
             models.Index(fields=["connection", "to"], name="message_connection_to"),
+            # The tick finds single sends left pending without reading a campaign's backlog.
+            models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -15,6 +15,20 @@ def beat(key: str) -> None:
         EngineClock.objects.update_or_create(key=key, defaults={"value": now})
 
 
+def take(key: str, every: float) -> bool:
+    """True for one caller per ``every`` seconds across every process (a compare-and-set
+    on the key's time): a lease or a once-per-interval guard."""
+    now = time.time()
+    if EngineClock.objects.filter(key=key, value__lt=now - every).update(value=now):
+        return True
+    _, created = EngineClock.objects.get_or_create(key=key, defaults={"value": now})
+    return created
+
+
+def release(key: str) -> None:
+    EngineClock.objects.filter(key=key).update(value=0.0)
+
+
 def last_beat(key: str) -> float | None:
     return EngineClock.objects.filter(key=key).values_list("value", flat=True).first()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -91,15 +92,74 @@ def tick() -> dict[str, int]:
             settle_cancelled(campaign.pk)
         elif not Message.objects.filter(campaign=campaign, status__in=[S.QUEUED]).exists():
             ledger.release_all(campaign)
+    done["single_requeued"] = requeue_stuck_singles(now)
     done["reconciled"] = reconcile_unknown()
     done["ussd_expired"] = expire_idle_sessions(now)
     done["polled"] = poll_unreported()
     done["polled_batches"] = poll_batches()
+    from campaigns.services.held_reports import retry_held
     from providers.intake import apply_received, reset_stale_claims
 
     reset_stale_claims()
-    apply_received()
+    done["held_applied"] = retry_held()  # first: claims just marked unknown adopt their reports
+    # Bounded: while reports flow the leased apply loop carries them; this covers a loop
+    # killed with its lease, and reports whose request queued no task.
+    apply_received(max_seconds=10, lease=False)
     return done
+
+
+RECOVERY_BEAT = "beat:recovery"
+RECOVERY_EVERY = 5.0  # seconds: one start-up recovery per wave of worker starts
+
+
+def on_worker_spawn(sender=None, proc_name: str = "", **kwargs) -> None:
+    """django-q2 post_spawn (a worker process started: a cluster (re)started): queue one
+    recovery, so what a killed cluster left claimed settles within a minute of the restart
+    instead of waiting for the stale limit to pass and the next tick after it."""
+    if settings.Q_CLUSTER.get("sync"):
+        return  # tasks run inline (tests): django-q2 "spawns" a worker for each one
+    try:
+        if not clock.take(RECOVERY_BEAT, RECOVERY_EVERY):  # the cluster's other workers, a neighbour cluster
+            return
+        from django_q.tasks import async_task
+
+        async_task("campaigns.tasks.recover", group="engine")
+    except Exception:  # the periodic tick recovers too; a start must never fail on this
+        log.exception("could not queue the start-up recovery")
+
+
+def recover_after_start() -> dict[str, int]:
+    """Wait until the claims of dead workers are past the stale limit (at most that long,
+    only when there are claims), then run the tick: they become `unknown`, are reconciled
+    or adopted by their reports, and their campaigns are picked up again."""
+    from campaigns.services.reconcile import stale_after
+
+    oldest = Message.objects.filter(status=S.QUEUED).order_by("queued_at").values_list("queued_at", flat=True).first()
+    if oldest is not None:
+        wait = (oldest + stale_after() - timezone.now()).total_seconds()
+        time.sleep(min(max(wait, 0.0) + 0.5, stale_after().total_seconds() + 0.5))
+    return tick()
+
+
+SINGLE_STUCK_SECONDS = 60  # a single send pending this long has lost its task (or its retry is due)
+
+
+def requeue_stuck_singles(now=None, limit: int = 5000) -> int:
+    """Single sends (API, OTP, test sends: no campaign) still pending because their task
+    died, hit a database error, or left a retry for later: queue them again. The send task
+    claims with a compare-and-set, so a message queued twice is still sent once."""
+    from campaigns.services.messaging import queue_send
+
+    now = now or timezone.now()
+    ids = list(
+        Message.objects.filter(campaign__isnull=True, status=S.PENDING)
+        .filter(Q(next_attempt_at__isnull=True, updated_at__lt=now - timedelta(seconds=SINGLE_STUCK_SECONDS)) | Q(next_attempt_at__lte=now))
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for start in range(0, len(ids), 500):
+        queue_send(ids[start : start + 500])
+    return len(ids)
 
 
 def _stalled(campaign: Campaign) -> bool:

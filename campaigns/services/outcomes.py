@@ -78,6 +78,7 @@ class RecordSummary:
     unknown: int = 0
     retried: int = 0
     changed: list[Changed] = field(default_factory=list)
+    stats: tuple[int, int, int] | None = None  # (connection id, sent, errors) for the per-minute counters
 
 
 def classify(result: SendResult) -> str:
@@ -132,7 +133,9 @@ def record_results(
     summary.submitted, summary.failed, summary.unknown = len(by_class["submitted"]), len(by_class["failed"]), len(by_class["unknown"])
     summary.flags = [True] * (summary.submitted + summary.unknown) + [False] * summary.failed
     if backend is not None:
-        _count_stats(backend.config.id, summary.submitted + summary.unknown, summary.failed + len(by_class["account"]))
+        summary.stats = (backend.config.id, summary.submitted + summary.unknown, summary.failed + len(by_class["account"]))
+        if emit:  # else the caller counts once its transaction has committed (count_stats)
+            count_stats(summary)
     summary.changed = changed
     if emit:
         emit_status_events(changed)
@@ -292,6 +295,11 @@ def _retry(results: list[SendResult], backend) -> int:
     for delay, ids in by_delay.items():
         release_claims(ids, next_attempt_at=now + timedelta(seconds=delay), error=error_fields(results[0].error))
     return len(again)
+
+
+def count_stats(summary: RecordSummary) -> None:
+    if summary.stats is not None:
+        _count_stats(*summary.stats)
 
 
 def _count_stats(connection_id: int, ok: int, errors: int) -> None:

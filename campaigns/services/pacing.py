@@ -37,6 +37,10 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
+def _redis_key(key: str) -> str:
+    return f"{settings.Q_CLUSTER['name']}:{key}"  # "portal:rate:conn:5" by default
+
+
 def _use_redis() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
@@ -50,7 +54,7 @@ def reserve(key: str, n: int, rate: float) -> float:
         return max(0.0, blocked_until(key) - now)
     span = n / rate
     if _use_redis():
-        start = float(_redis().eval(_LUA, 1, f"portal:{key}", repr(now), repr(span)))
+        start = float(_redis().eval(_LUA, 1, _redis_key(key), repr(now), repr(span)))
     else:
         start = _reserve_db(key, now, span)
     wait = start - now
@@ -73,7 +77,7 @@ def _reserve_db(key: str, now: float, span: float) -> float:
 
 def blocked_until(key: str) -> float:
     if _use_redis():
-        value = _redis().get(f"portal:{key}")
+        value = _redis().get(_redis_key(key))
         return float(value) if value else 0.0
     return EngineClock.objects.filter(key=key).values_list("value", flat=True).first() or 0.0
 
@@ -82,7 +86,7 @@ def push_back(key: str, seconds: float) -> None:
     """Nobody sends on ``key`` for the next ``seconds`` (the provider said 429)."""
     until = time.time() + max(seconds, 0.0)
     if _use_redis():
-        _redis().eval(_LUA_PUSH, 1, f"portal:{key}", repr(until))
+        _redis().eval(_LUA_PUSH, 1, _redis_key(key), repr(until))
         return
     with transaction.atomic():
         EngineClock.objects.get_or_create(key=key, defaults={"value": 0.0})

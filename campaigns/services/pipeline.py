@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from campaigns.models import Campaign, Message
 from campaigns.services import clock, ledger, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
-from campaigns.services.outcomes import emit_status_events, record_results, release_rows
+from campaigns.services.outcomes import count_stats, emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.polling import remember_batches
 from campaigns.services.provider_schedule import provider_send_at
@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 CREATE_BATCH = 2000
 TASK_SPAN = 2000  # messages one batch task covers
 TASK_BUDGET = 240.0  # seconds a batch task runs before handing its rest to a new task
+# Rounds of a single-message connection's concurrent calls per chunk. Measured with VT
+# (concurrency 8, SQLite, 3,000 recipients): 1 round ratio 0.44 of the ceiling, 4 rounds
+# 0.71, 12 rounds (the old 96) 0.79: 4 keeps in flight a third of what it was for ~10%.
+SINGLE_CHUNK_ROUNDS = 4
 RETRY_WAIT_IN_TASK = 20.0  # a task waits for retries due this soon instead of leaving them
 
 
@@ -66,7 +70,8 @@ def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
         ):
             return 0
         campaign = Campaign.objects.get(pk=campaign_id)
-    created = materialize(campaign, enqueue=True, on_page=_enqueue_range)
+    span = task_span(campaign)
+    created = materialize(campaign, enqueue=True, on_page=lambda pk, lo, hi: _enqueue_spans(pk, lo, hi, span))
     if recover:
         enqueue_batches(campaign, due_only=True)  # what the dead start task created
     maybe_complete(campaign.pk)  # an audience that ended up empty completes at once
@@ -112,6 +117,13 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     return len(ranges)
 
 
+def _enqueue_spans(campaign_id: int, lo: int, hi: int, span: int) -> None:
+    """One batch task per ``span`` ids of a freshly created page: with several clusters,
+    each takes some of them."""
+    for start in range(lo, hi + 1, span):
+        _enqueue_range(campaign_id, start, min(start + span - 1, hi))
+
+
 def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
     from django_q.tasks import async_task
 
@@ -119,17 +131,27 @@ def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
 
 
 def task_span(campaign: Campaign) -> int:
+    from django.conf import settings
+
+    from portal.env import env_int
+
     try:
         bulk = campaign.connection.backend_class().bulk_size
     except Exception:
         bulk = 1
-    return max(TASK_SPAN, bulk * 2)
+    span = getattr(settings, "ENGINE_TASK_SPAN", env_int("ENGINE_TASK_SPAN", TASK_SPAN))
+    return max(span, bulk * 2)
 
 
 def chunk_size(backend, mps: int) -> int:
+    """One request's worth for a bulk provider; for a single-message provider, a few
+    rounds of what the connection carries at once (its concurrent requests): a worker
+    killed mid-call leaves at most that many, plus the chunk being recorded, `unknown`."""
+    from portal.env import env_int
+
     if backend.bulk_size > 1:
         return backend.bulk_size
-    size = max(backend.concurrency * 12, 50)
+    size = max(backend.concurrency, 1) * max(env_int("ENGINE_SINGLE_CHUNK_ROUNDS", SINGLE_CHUNK_ROUNDS), 1)  # rounds of concurrent calls
     return max(1, min(size, mps)) if mps else size
 
 
@@ -153,10 +175,10 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
     caps = [r for _, r in rates if r > 0]
     size = chunk_size(backend, int(min(caps)) if caps else 0)
     recent: deque[bool] = deque(maxlen=200)
-    cursor, sent = lo, 0
+    cursor, sent, wrapped = lo, 0, False
 
     def next_chunk() -> Call | None:
-        nonlocal cursor, hi
+        nonlocal cursor, hi, wrapped
         if shutdown.requested() or not _may_send(campaign):
             return None
         ids = _next_ids(campaign, cursor, hi, size)
@@ -164,6 +186,11 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
             # Own range done: drain what later ranges hold before their tasks get a worker
             # (claims are compare-and-set, so those tasks find less, or nothing, to do).
             cursor, hi = max(cursor, hi + 1), None
+            ids = _next_ids(campaign, cursor, hi, size)
+        if not ids and not wrapped:
+            # Then earlier ranges: a task another cluster lost with its worker (kill -9)
+            # leaves them pending, and this campaign's heartbeat hides that from the tick.
+            cursor, wrapped = 0, True
             ids = _next_ids(campaign, cursor, hi, size)
         if ids and time.monotonic() - started > TASK_BUDGET:
             _enqueue_range(campaign_id, ids[0], hi)  # hand the rest to a fresh task
@@ -375,8 +402,12 @@ class Call:
         outcome = ChunkOutcome()
         if not self.won:
             return outcome
-        # One write transaction for the call log, the results and the heartbeat: on SQLite
-        # every separate one is another turn at the single writer's lock.
+        # SQLite: one write transaction for the call log, the results, the counters and the
+        # heartbeat (each separate one is another turn at the single writer's lock).
+        # PostgreSQL: the shared rows (per-minute counters, the campaign's heartbeat) are
+        # written after the commit, each in its own statement, so workers never hold them
+        # for a whole chunk (where they queued on them, or deadlocked).
+        shared_rows_inside = connection.vendor == "sqlite"
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -385,13 +416,31 @@ class Call:
                 log.exception("could not save the provider call log")
             summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
             remember_batches(self.backend, self.results or [])
-            if self.campaign is not None:
-                clock.beat(clock.campaign_beat_key(self.campaign.pk))
+            if shared_rows_inside:
+                self._write_shared_rows(summary)
+        if not shared_rows_inside:
+            self._write_shared_rows(summary)
         emit_status_events(summary.changed)
+        self._rematch_held_reports()
         outcome.attempted = len(self.won)
         outcome.flags = summary.flags
         outcome.pause_reason = summary.pause_reason
         return outcome
+
+    def _write_shared_rows(self, summary) -> None:
+        count_stats(summary)
+        if self.campaign is not None:
+            clock.beat(clock.campaign_beat_key(self.campaign.pk))
+
+    def _rematch_held_reports(self) -> None:
+        """Reports that overtook this chunk (posted before the call returned) apply now."""
+        from campaigns.services.held_reports import rematch_recorded
+
+        provider_ids = [r.provider_message_id for r in self.results or [] if r.provider_message_id]
+        try:
+            rematch_recorded(self.backend.config.id, provider_ids)
+        except Exception:  # the intake and the tick retry held reports too
+            log.exception("matching held reports failed on connection %s", self.backend.config.id)
 
 
 def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage]:

@@ -24,7 +24,10 @@ def stale_after() -> timedelta:
     """A claim older than this has no live worker: longer than any provider call."""
     from portal.env import env_int
 
-    default = env_int("ENGINE_STALE_CLAIM_SECONDS", max(120, int(settings.PROVIDER_HTTP_TIMEOUT * 4)))
+    # A live claim lasts one provider call plus its recording. Marking one too early is
+    # harmless (never resent; its recorded result still moves it on from `unknown`), so
+    # this stays short: a restarted cluster settles what the dead one held within a minute.
+    default = env_int("ENGINE_STALE_CLAIM_SECONDS", max(30, int(settings.PROVIDER_HTTP_TIMEOUT * 2)))
     return timedelta(seconds=getattr(settings, "ENGINE_STALE_CLAIM_SECONDS", default))
 
 

@@ -14,7 +14,8 @@ from campaigns.status import ORDER
 from providers.base import MessageStatus as S
 from providers.base import StatusUpdate
 
-APPLIED, DUPLICATE, UNKNOWN = "applied", "duplicate", "unknown_message"
+APPLIED, DUPLICATE, UNKNOWN, HELD = "applied", "duplicate", "unknown_message", "held"
+BIGINT_MAX = 2**63 - 1  # our ids are 64-bit; a provider may echo anything
 ANSWERED = {"answered", "completed", "human", "machine"}
 # Call outcomes a later report may still replace; any other outcome is final (a late
 # RINGING after ANSWERED changes nothing).
@@ -34,7 +35,7 @@ def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusU
         if provider_ids
         else {}
     )
-    own = {u.message_id for u in updates if u.message_id and u.provider_message_id not in by_provider}
+    own = {u.message_id for u in updates if _is_our_id(u.message_id) and u.provider_message_id not in by_provider}
     known_own = set(Message.objects.filter(account_id=account_id, pk__in=own).values_list("id", flat=True)) if own else set()
     found: list[int | None] = []
     for u in updates:
@@ -45,6 +46,10 @@ def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusU
         else:
             found.append(None)
     return found
+
+
+def _is_our_id(value) -> bool:
+    return isinstance(value, int) and 0 < value <= BIGINT_MAX
 
 
 def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[str]:

@@ -309,12 +309,23 @@ def mark_submitted(claim: Claim, items: list[tuple[int, str, str]], *, charge: b
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     cost = ", cost = price * segments" if charge else ""
-    sql = (
-        f"UPDATE {_table()} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = %s, network = %s{cost}"
-        f" WHERE id = %s AND status = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(S.SUBMITTED, now, now, pid, network, pk, S.QUEUED) for pk, pid, network in items])
+    if connection.vendor == "postgresql":
+        # One statement for the whole chunk: the values travel as three arrays.
+        table = _table()
+        sql = (
+            f"UPDATE {table} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = v.pid, network = v.net{cost}"
+            f" FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, pid, net) WHERE {table}.id = v.id AND {table}.status = %s"
+        )
+        ids, pids, networks = (list(column) for column in zip(*items, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [S.SUBMITTED, now, now, ids, pids, networks, S.QUEUED])
+    else:
+        sql = (
+            f"UPDATE {_table()} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = %s, network = %s{cost}"
+            f" WHERE id = %s AND status = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(S.SUBMITTED, now, now, pid, network, pk, S.QUEUED) for pk, pid, network in items])
     account_id = claim.rows[0].account_id
     record_deltas(
         Counter({(account_id, claim.campaign_id, S.QUEUED): -len(items), (account_id, claim.campaign_id, S.SUBMITTED): len(items)})

@@ -48,10 +48,18 @@ def test_report_found_by_our_own_id(fake_provider, client, world):
     assert message.status == "sent"
 
 
-def test_unknown_message_is_200_and_recorded(fake_provider, client):
+def test_unknown_message_is_200_held_then_given_up(fake_provider, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.services.held_reports import HOLD_FOR, expire_held
+
     conn, _ = fake_provider
     response = post_hook(client, conn, {"statuses": [{"id": "nope", "status": "delivered"}]})
     assert response.status_code == 200
+    assert WebhookEvent.objects.get().outcome == "held"  # it may overtake its own submission
+    assert expire_held(timezone.now() + HOLD_FOR + timedelta(minutes=1)) == 1
     assert WebhookEvent.objects.get().outcome == "unknown_message"
 
 
@@ -67,7 +75,7 @@ def test_other_accounts_message_is_unknown(fake_provider, client, world):
     post_hook(client, conn, {"statuses": [{"ref": theirs.pk, "status": "delivered"}]})
     theirs.refresh_from_db()
     assert theirs.status == "submitted"
-    assert WebhookEvent.objects.get().outcome == "unknown_message"
+    assert WebhookEvent.objects.get().outcome == "held"  # kept, but never matched to another account's message
 
 
 def test_duplicate_report_is_200_and_changes_nothing(fake_provider, client, world):

@@ -2,7 +2,7 @@
 plain JSON shape, so intake tests do not depend on any real provider's format.
 
 Webhook body: {"statuses": [{"id": "<provider id>", "ref": <our id>, "status": "delivered",
-"outcome": "answered", "dtmf": "1", "duration": 42}], "inbound": [{"from": "+92...",
+"outcome": "answered", "dtmf": "1", "duration": 42, "to": "+92..."}], "inbound": [{"from": "+92...",
 "text": "STOP", "id": "mo1", "kind": "sms", "session": "", "op": ""}], "events": [...]}"""
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ class FakeBackend(ProviderBackend):
                     call_outcome=s.get("outcome", ""),
                     dtmf=s.get("dtmf", ""),
                     duration_seconds=s.get("duration"),
+                    to=s.get("to", ""),
                 )
                 for s in data.get("statuses", [])
             ]
