@@ -80,7 +80,14 @@ class Message(models.Model):
                 fields=["account", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="message_idempotency_key",
-            )
+            ),
+            # One message per recipient of a campaign, however many processes materialize it
+            # (test sends have no campaign; a resend is a campaign of its own).
+            models.UniqueConstraint(
+                fields=["campaign", "contact"],
+                condition=models.Q(campaign__isnull=False, contact__isnull=False, test_of__isnull=True),
+                name="message_campaign_contact",
+            ),
         ]
 
     def __str__(self) -> str:

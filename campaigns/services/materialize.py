@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
 from campaigns.rendering import BUILTIN, placeholders, render
-from campaigns.services import clock, ledger
+from campaigns.services import clock, ledger, materialize_claim
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
 from campaigns.services.smsinfo import billed_counter, sms_info
@@ -26,7 +26,17 @@ CREATE_BATCH = 2000
 def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[[int, int, int], None] | None = None) -> int:
     """Create one pending message per recipient, in bulk; count what was dropped. With
     ``enqueue``, ``on_page(campaign id, first id, last id)`` is called for each page as
-    soon as it exists (the pipeline queues its batch task: sending overlaps creation)."""
+    soon as it exists (the pipeline queues its batch task: sending overlaps creation).
+    One process at a time (materialize_claim): another caller meanwhile creates nothing."""
+    if not materialize_claim.take(campaign.pk):
+        return 0
+    try:
+        return _materialize(campaign, enqueue=enqueue, on_page=on_page)
+    finally:
+        materialize_claim.release(campaign.pk)
+
+
+def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, int, int], None] | None) -> int:
     clock.beat(clock.campaign_beat_key(campaign.pk))
     summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
@@ -41,11 +51,13 @@ def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[
         if not page:
             break
         rows = [builder.build(*row) for row in page]
-        created += _save(campaign, rows)
+        rows = _save(campaign, rows)  # those really inserted
+        created += len(rows)
         last = page[-1][0]
         if enqueue and on_page and rows:
             on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])
         clock.beat(clock.campaign_beat_key(campaign.pk))
+        materialize_claim.renew(campaign.pk)
     Campaign.objects.filter(pk=campaign.pk).update(
         recipients=summary.recipients,
         dropped_suppressed=summary.suppressed,
@@ -129,11 +141,15 @@ def render_payload(payload, values):
     return payload
 
 
-def _save(campaign: Campaign, batch: list[dict]) -> int:
+def _save(campaign: Campaign, batch: list[dict]) -> list[dict]:
+    """Insert a page of the campaign's messages; returns those inserted (a recipient who
+    already has one is skipped by the database)."""
     if not batch:
-        return 0
+        return []
     with transaction.atomic():
         created = insert_messages(batch)
+        if not created:
+            return created
         StatusCount.objects.create(account_id=campaign.account_id, campaign_id=campaign.pk, status=S.PENDING, count=len(created))
         if campaign.channel == Channel.USSD:
             UssdSession.objects.bulk_create(
@@ -149,28 +165,88 @@ def _save(campaign: Campaign, batch: list[dict]) -> int:
                     for m in created
                 ]
             )
-    return len(created)
+    return created
+
+
+INSERT_ROWS = 1000  # rows per multi-row INSERT on PostgreSQL (its 65,535 parameters / ~35 columns)
 
 
 def insert_messages(batch: list[dict]) -> list[dict]:
-    """Insert message rows given as {attname: value}; each dict gets its "id".
+    """Insert message rows given as {attname: value}; returns the rows inserted, each with
+    its "id". A campaign's recipient who already has a message (the partial unique
+    constraint message_campaign_contact) is skipped: ON CONFLICT DO NOTHING.
 
-    On SQLite one executemany: Django's bulk_create splits SQLite inserts into ~28-row
-    statements (999 parameters) and prepares every value through its field, which made
-    100k messages take ~50 s. Here each distinct value is prepared once per field."""
+    Each distinct value is prepared once per field: Django's bulk_create prepares every
+    value through its field and splits SQLite inserts into ~28-row statements, which made
+    100k messages take ~50 s."""
     from django.db import connection
 
     if not batch:
         return batch
+    fields, rows = _prepared_rows(batch)
+    table = connection.ops.quote_name(Message._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = f"({', '.join(['%s'] * len(fields))})"
+    if connection.vendor == "sqlite":
+        return _insert_sqlite(batch, rows, f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT DO NOTHING")
+    inserted = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_ROWS):
+            part = rows[start : start + INSERT_ROWS]
+            values = ", ".join([placeholders] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id, contact_id",
+                [value for row in part for value in row],
+            )
+            inserted += _match_ids(batch[start : start + INSERT_ROWS], cursor.fetchall())
+    return inserted
+
+
+def _insert_sqlite(batch: list[dict], rows: list[list], sql: str) -> list[dict]:
+    """One executemany inside one write transaction (SQLite has a single writer): the rows
+    inserted got consecutive ids ending at the last one."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(Message._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        count = cursor.rowcount
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        if count == len(batch):
+            for offset, message in enumerate(batch):
+                message["id"] = last - count + 1 + offset
+            return batch
+        if count <= 0:
+            return []
+        cursor.execute(f"SELECT id, contact_id FROM {table} WHERE id BETWEEN %s AND %s ORDER BY id", [last - count + 1, last])
+        return _match_ids(batch, cursor.fetchall())
+
+
+def _match_ids(batch: list[dict], inserted: list[tuple[int, int | None]]) -> list[dict]:
+    """Give each inserted row its id. ``inserted`` is (id, contact_id) in insertion order,
+    without the rows the database skipped (only rows with a contact can be skipped)."""
+    if len(inserted) == len(batch):
+        for message, (pk, _) in zip(batch, inserted, strict=True):
+            message["id"] = pk
+        return batch
+    kept, position = [], 0
+    for message in batch:
+        if position < len(inserted) and message.get("contact_id") in (None, inserted[position][1]):
+            message["id"] = inserted[position][0]
+            kept.append(message)
+            position += 1
+    return kept
+
+
+def _prepared_rows(batch: list[dict]) -> tuple[list, list[list]]:
+    """The insert's fields and each row's values, prepared for the database."""
+    from django.db import connection
+
     now = timezone.now()
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     defaults.update(created_at=now, updated_at=now)
-    if connection.vendor != "sqlite":
-        created = Message.objects.bulk_create([Message(**{**defaults, **row}) for row in batch], batch_size=CREATE_BATCH)
-        for row, message in zip(batch, created, strict=True):
-            row["id"] = message.pk
-        return batch
     first = batch[0]
     template, varying = [], []
     for i, f in enumerate(fields):
@@ -196,17 +272,7 @@ def insert_messages(batch: list[dict]) -> list[dict]:
                     memo[key] = prepared
             row[i] = prepared
         rows.append(row)
-    table = connection.ops.quote_name(Message._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
-        # One statement inside one write transaction (SQLite has a single writer): the new
-        # rows got consecutive ids ending at the last one.
-        cursor.execute("SELECT last_insert_rowid()")
-        last = cursor.fetchone()[0]
-    for offset, message in enumerate(batch):
-        message["id"] = last - len(batch) + 1 + offset
-    return batch
+    return fields, rows
 
 
 def settle_reservation(campaign: Campaign) -> None:

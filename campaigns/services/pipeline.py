@@ -18,7 +18,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import clock, ledger, shutdown
+from campaigns.services import clock, ledger, materialize_claim, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import count_stats, emit_status_events, record_results, release_rows
@@ -484,6 +484,8 @@ def maybe_complete(campaign_id: int) -> bool:
         return False
     if campaign.recipients == 0 and Message.objects.filter(campaign_id=campaign_id).exists():
         return False  # its messages are still being created (recipients is set at the end)
+    if materialize_claim.held(campaign_id):
+        return False  # its messages are being created right now
     counts = campaign_counts(campaign)
     if counts[S.PENDING] or counts[S.QUEUED]:
         return False

@@ -160,7 +160,7 @@ class Command(BaseCommand):
                             account=account,
                             subaccount=sub,
                             campaign=campaign,
-                            contact_id=cid,
+                            contact_id=cid if i < len(contact_ids) else None,  # one message per contact and campaign
                             connection=conn,
                             sender="PERF",
                             to=f"+9230{cid:08d}",
