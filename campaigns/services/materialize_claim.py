@@ -13,7 +13,14 @@ import time
 
 from campaigns.services import clock
 
-CLAIM_SECONDS = 60.0  # a claim not renewed this long belongs to a dead (or stuck) process
+
+def claim_seconds() -> float:
+    """A claim not renewed this long belongs to a dead (or stuck) process: the engine's
+    stale-claim limit (ENGINE_STALE_CLAIM_SECONDS), so a killed start task's campaign is
+    picked up by the same recovery that settles its dead sends."""
+    from campaigns.services.reconcile import stale_after
+
+    return stale_after().total_seconds()
 
 
 def claim_key(campaign_id: int) -> str:
@@ -22,7 +29,7 @@ def claim_key(campaign_id: int) -> str:
 
 def take(campaign_id: int) -> bool:
     """True when this caller may materialize the campaign now."""
-    return clock.take(claim_key(campaign_id), CLAIM_SECONDS)
+    return clock.take(claim_key(campaign_id), claim_seconds())
 
 
 def renew(campaign_id: int) -> None:
@@ -36,4 +43,4 @@ def release(campaign_id: int) -> None:
 def held(campaign_id: int) -> bool:
     """Someone is materializing the campaign (its claim was renewed recently)."""
     at = clock.last_beat(claim_key(campaign_id))
-    return at is not None and time.time() - at < CLAIM_SECONDS
+    return at is not None and time.time() - at < claim_seconds()

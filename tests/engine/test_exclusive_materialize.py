@@ -81,7 +81,7 @@ def test_one_materialization_at_a_time_and_a_dead_ones_claim_is_taken_over(runni
     assert materialize(campaign) == 0
     assert not Message.objects.filter(campaign=campaign).exists()
     assert maybe_complete(campaign.pk) is False, "completed while its messages were being created"
-    stale = time.time() - materialize_claim.CLAIM_SECONDS - 1  # that process died
+    stale = time.time() - materialize_claim.claim_seconds() - 1  # that process died
     EngineClock.objects.filter(key=materialize_claim.claim_key(campaign.pk)).update(value=stale)
     assert materialize(campaign) == 40
     assert not materialize_claim.held(campaign.pk), "the claim outlived its materialization"
