@@ -76,8 +76,16 @@ case "${1:-}" in
       return 0
     }
     trap cleanup EXIT
-    trap 'exit 130' INT TERM
-    "$@"
+    # The command runs in the background so a SIGTERM (make's, systemd's) or Ctrl-C reaches
+    # it at once (bash defers traps while a foreground child runs); its exit code is ours.
+    "$@" &
+    child=$!
+    trap 'kill -TERM "$child" 2>/dev/null || true' INT TERM
+    code=0
+    while kill -0 "$child" 2>/dev/null; do
+      wait "$child" && code=0 || code=$?
+    done
+    exit "$code"
     ;;
   *)
     echo "usage: bash deploy/services.sh run -- <command> | start | stop | env" >&2
