@@ -94,8 +94,9 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(sql, [n, template.pk])
             cursor.execute(
-                "INSERT INTO campaigns_statuscount (account_id, campaign_id, status, count, is_squashed)"
-                " SELECT account_id, campaign_id, status, count(*), true FROM campaigns_message WHERE campaign_id = %s"
+                "INSERT INTO campaigns_statuscount (account_id, campaign_id, status, count, is_squashed, hour, not_sent)"
+                " SELECT account_id, campaign_id, status, count(*), true, date_trunc('hour', now()), false"
+                " FROM campaigns_message WHERE campaign_id = %s"
                 " GROUP BY account_id, campaign_id, status",
                 [template.campaign_id],
             )
