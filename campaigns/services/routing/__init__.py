@@ -95,11 +95,13 @@ def router_for(campaign: Campaign) -> Router:
 def assign_rows(router: Router, rows: list[dict]) -> None:
     """Materialization: set ``connection_id``, ``route_id`` and ``connection_cost`` on new
     message rows (dicts of attnames with "to", "segments" and "contact_id"). Rows nothing
-    can carry keep the connection they had (the campaign's, if any)."""
+    can carry keep the connection they had (the campaign's), else the router's last resort."""
     networks = _contact_networks(rows) if router.has_network_routes else {}
     for row in rows:
         plan = router.plan(row["to"], network=networks.get(row.get("contact_id"), ""), units=row.get("segments") or 1)
         if plan.first is None:
+            if not row.get("connection_id") and router.last_resort is not None:
+                row["connection_id"] = router.last_resort.pk
             continue
         row["connection_id"] = plan.first.pk
         row["route_id"] = plan.route.pk if plan.route else None
