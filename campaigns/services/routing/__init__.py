@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign, Message, RouteAttempt, SenderID
 from campaigns.services.routing import breaker
@@ -152,8 +152,10 @@ def usable_senders(account, channel: str, subaccount=None):
 @dataclass(frozen=True)
 class BreakdownRow:
     """One route and connection of a campaign: messages, what the connection costs us,
-    what the account is charged, and the margin (charged - cost). ``route_id`` None: no
-    route matched (the account's own connections)."""
+    what the account is charged, and the margin (charged - cost). Before the campaign
+    starts these are projections (rate cards, the account's prices); once it has messages,
+    what the providers took and what was charged. ``route_id`` None: no route matched (the
+    account's own connections)."""
 
     route_id: int | None
     route_name: str
@@ -178,10 +180,15 @@ def route_breakdown(campaign: Campaign) -> list[BreakdownRow]:
 
 
 def _actual_breakdown(campaign: Campaign) -> list[BreakdownRow]:
+    """Messages per route and connection; cost counts what the providers took (accepted
+    messages), charged what the account was charged (``Message.cost``)."""
+    from campaigns.status import ACCEPTED
+
+    taken = Q(status__in=sorted(ACCEPTED))
     rows = (
         Message.objects.filter(campaign=campaign)
         .values("route_id", "route__name", "connection_id", "connection__name")
-        .annotate(n=Count("pk"), cost=Sum("connection_cost"), charged=Sum(F("price") * F("segments")))
+        .annotate(n=Count("pk"), provider_cost=Sum("connection_cost", filter=taken), charged=Sum("cost"))
         .order_by("-n", "connection_id")
     )
     return [
@@ -191,7 +198,7 @@ def _actual_breakdown(campaign: Campaign) -> list[BreakdownRow]:
             r["connection_id"],
             r["connection__name"],
             r["n"],
-            r["cost"] or ZERO,
+            r["provider_cost"] or ZERO,
             r["charged"] or ZERO,
         )
         for r in rows
