@@ -169,7 +169,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | No
         nonlocal cursor, hi
         if shutdown.requested() or not _may_send(campaign):
             return None
-        if not routing_batches.may_call(campaign.pk, connection.pk, cursor, hi):
+        if not routing_batches.may_call(campaign, connection.pk, cursor, hi):
             return None
         ids = _next_ids(campaign, cursor, hi, size, connection.pk)
         if not ids and hi is not None:

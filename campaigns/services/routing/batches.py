@@ -32,11 +32,12 @@ def connection_for_batch(campaign: Campaign, lo: int, hi: int | None, connection
     return None
 
 
-def may_call(campaign_id: int, connection_id: int, lo: int, hi: int | None) -> bool:
+def may_call(campaign: Campaign, connection_id: int, lo: int, hi: int | None) -> bool:
     """Whether the batch may call its connection now. When the connection is out of
     rotation, its waiting messages in the range move to their next connection (or wait for
-    the probe) and the task stops."""
-    if breaker.gate(connection_id) != "open":
+    the probe) and the task stops. A campaign that names its connection has nowhere else to
+    go: it keeps its usual retries and pauses, whatever the breaker says."""
+    if campaign.connection_id or breaker.gate(connection_id) != "open":
         return True
-    move_off(campaign_id, connection_id, lo, hi)
+    move_off(campaign.pk, connection_id, lo, hi)
     return False
