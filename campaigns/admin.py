@@ -335,3 +335,9 @@ class RouteAttemptAdmin(BigTableAdmin):
     list_display = ("created_at", "message", "connection", "moved_to", "outcome", "error_code")
     list_filter = ("outcome",)
     raw_id_fields = ("message", "connection", "moved_to")
+
+
+@admin.register(m.RouteConnection)
+class RouteConnectionAdmin(admin.ModelAdmin):
+    list_display = ("route", "connection", "position", "weight")
+    raw_id_fields = ("route", "connection")
