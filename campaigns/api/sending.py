@@ -49,12 +49,28 @@ def choose_connection(scope: Scope, channel: str, given: ProviderConnection | No
     raise ApiError(422, "no_connection", f"The account has no active connection that sends {channel}.", {"connection": ["required"]})
 
 
+def route_single(scope: Scope, channel: str, to: str, sender: str, subaccount):
+    """The router's plan for one message the request names no connection for (None when
+    the number is not valid: the send then says why, or nothing can carry it)."""
+    from campaigns.services.messaging import SendError, normalize_number
+    from campaigns.services.routing import Router
+
+    try:
+        number = normalize_number(to)
+    except SendError:
+        return None
+    found = SenderID.objects.filter(account=scope.account, channel=channel, value=sender).first() if sender else None
+    plan = Router(scope.account, channel, sender=found, subaccount=subaccount).plan(number)
+    return plan if plan.first is not None else None
+
+
 def choose_sender(scope: Scope, channel: str, value: str, connection: ProviderConnection) -> str:
     """An approved sender ID of the account (visible to the key) for this channel."""
     approved = SenderID.objects.filter(account=scope.account, channel=channel, status=SenderID.Status.APPROVED)
     if scope.subaccount is not None:
         approved = approved.filter(Q(subaccount=scope.subaccount) | Q(subaccount__isnull=True))
-    approved = approved.filter(Q(connection=connection) | Q(connection__isnull=True))
+    anywhere = Q(connection__isnull=True, approved_on__isnull=True)
+    approved = approved.filter(Q(connection=connection) | Q(approved_on=connection) | anywhere).distinct()
     if value:
         if not approved.filter(value=value).exists():
             raise ApiError(

@@ -82,8 +82,16 @@ def expire_idle_sessions(now: datetime | None = None) -> int:
     expired = ProviderError(ErrorCode.EXPIRED, ErrorClass.PERMANENT, message="no answer before the USSD session timed out")
     for session in idle:
         if UssdSession.objects.filter(pk=session.pk, state=UssdSession.State.OPEN).update(state=UssdSession.State.ABANDONED):
-            _settle_screen(session.campaign.connection, session, session.step, MessageStatus.EXPIRED, expired)
+            _settle_screen(session_connection(session), session, session.step, MessageStatus.EXPIRED, expired)
     return len(idle)
+
+
+def session_connection(session: UssdSession):
+    """The connection a session's screens go through: the campaign's, or (routed campaigns)
+    the one its first screen went out on; a USSD session never changes connection."""
+    if session.campaign.connection_id or not session.message_id:
+        return session.campaign.connection
+    return session.message.connection
 
 
 def _queue_step(session_id: int, step: int) -> None:
@@ -103,7 +111,7 @@ def send_step(session_pk: int, step: int) -> int | None:
     campaign = session.campaign
     message = send_single(
         account=campaign.account,
-        connection=campaign.connection,
+        connection=session_connection(session),
         channel="ussd",
         to=session.phone,
         text=str(steps[step].get("text", "")),
