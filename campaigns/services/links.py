@@ -108,6 +108,10 @@ def click_report(campaign: Campaign) -> dict | None:
     }
 
 
-def contact_clicks(contact, limit: int = 50) -> QuerySet[Click]:
-    """A contact's latest clicks (people's and bots'), with the link and campaign."""
-    return Click.objects.filter(contact=contact).select_related("link", "campaign").order_by("-clicked_at")[:limit]
+def contact_clicks(contact, campaigns: QuerySet | None = None, limit: int = 50) -> list[Click]:
+    """A contact's latest clicks (people's and bots'), with the link and campaign; only on
+    ``campaigns`` when given (what the viewer may see)."""
+    clicks = Click.objects.filter(contact=contact)
+    if campaigns is not None:
+        clicks = clicks.filter(campaign__in=campaigns)
+    return list(clicks.select_related("link", "campaign").order_by("-clicked_at")[:limit])
