@@ -29,6 +29,8 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstr
 # own pointing at this portal, else the portal itself); a code answers 404 after SHORT_LINK_DAYS.
 SHORT_LINK_BASE = env_str("SHORT_LINK_BASE", SITE_URL).rstrip("/")
 SHORT_LINK_DAYS = env_int("SHORT_LINK_DAYS", 365)
+# Clicks are written in one batch per this many milliseconds (0: each in its own request).
+SHORT_LINK_WRITE_MS = env_int("SHORT_LINK_WRITE_MS", 100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,10 +57,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Short-link taps (/l/<code>) are answered here: nothing below applies to them.
+    "campaigns.views.short_links.ShortLinkLaneMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "providers.middleware.WebhookLaneMiddleware",
-    "campaigns.views.short_links.ShortLinkLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -66,24 +66,17 @@ def contacts_who_clicked(account, since: datetime) -> QuerySet:
     )
 
 
-def announce_click(click: Click, url: str, subaccount_id: int | None = None) -> None:
-    """The integrator event ``message.clicked`` for a person's click (costs nothing
-    without subscribers: events.py caches whether the account has any)."""
-    from campaigns.services.events import emit_event
-
-    emit_event(
-        click.account_id,
-        "message.clicked",
-        {
-            "message_id": click.message_id,
-            "campaign_id": click.campaign_id,
-            "contact_id": click.contact_id,
-            "subaccount_id": subaccount_id,
-            "url": url,
-            "clicked_at": click.clicked_at,
-            "user_agent": click.user_agent,
-        },
-    )
+def click_payload(click: Click, url: str, subaccount_id: int | None = None) -> dict:
+    """The ``message.clicked`` event's data (campaigns/services/click_writer.py emits it)."""
+    return {
+        "message_id": click.message_id,
+        "campaign_id": click.campaign_id,
+        "contact_id": click.contact_id,
+        "subaccount_id": subaccount_id,
+        "url": url,
+        "clicked_at": click.clicked_at,
+        "user_agent": click.user_agent,
+    }
 
 
 TOP_LINKS = 10
