@@ -38,7 +38,11 @@ def short_url(code: str) -> str:
 
 
 def tracks_links(campaign) -> bool:
-    return bool(getattr(campaign, "track_links", True)) and campaign.channel in TRACKED_CHANNELS
+    """Whether the campaign's text gets short links (a WhatsApp template's text is the
+    provider's, not sent by us: its links are left alone)."""
+    if not getattr(campaign, "track_links", True) or campaign.channel not in TRACKED_CHANNELS:
+        return False
+    return campaign.channel != "whatsapp" or (campaign.content or {}).get("type") != "template"
 
 
 def _split_trailing(url: str) -> tuple[str, str]:

@@ -3,8 +3,9 @@
 The lane middleware answers these requests before sessions, authentication, CSRF, messages
 and tenancy run (none applies to a recipient's phone), as the webhook lane does. The work
 is one indexed lookup (the link, joined to its message for the delivery time); the click
-is written in a batch a moment later (campaigns/services/click_writer.py). HEAD requests, link-preview fetchers and clicks within a second of delivery are
-recorded as bots: kept, never counted (campaigns/services/links.py).
+is written in a batch a moment later (campaigns/services/click_writer.py). HEAD requests,
+link-preview fetchers and clicks within a second of delivery are recorded as bots: kept,
+never counted (campaigns/services/links.py).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from campaigns.models import Click, ShortLink
 from campaigns.services.click_writer import writer
 
 LINK_PATH = re.compile(r"^/l/(?P<code>[A-Za-z0-9]{1,16})/?$")
-# Link previews (chat apps unfurling a URL) and crawlers: "bot" catches most of the rest.
+# Link previews (chat apps unfurling a URL) and crawlers; "bot" catches most of the rest
+# (LinkedInBot, Pinterestbot, Twitterbot, TelegramBot, Slackbot, Googlebot...). In-app
+# browsers of people (LinkedInApp, Instagram, FBAN) are not here: their taps count.
 PREVIEW_AGENTS = re.compile(
-    r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|whatsapp|telegram|slack|discord|"
-    r"skypeuripreview|linkedin|pinterest|embedly|quora link|vkshare|w3c_validator|outbrain|snapchat|iframely|bitlybot|"
-    r"google-read-aloud|headless",
+    r"bot\b|bot/|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|^whatsapp|slack-imgproxy|discord|"
+    r"skypeuripreview|embedly|quora link|vkshare|w3c_validator|outbrain|iframely|google-read-aloud|headlesschrome",
     re.I,
 )
 TOO_SOON = timedelta(seconds=1)
