@@ -17,7 +17,7 @@ def test_benchmark_small_run_prints_figures():
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,  # the redirect phase adds a web start and two helper commands
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
