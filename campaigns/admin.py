@@ -341,3 +341,15 @@ class RouteAttemptAdmin(BigTableAdmin):
 class RouteConnectionAdmin(admin.ModelAdmin):
     list_display = ("route", "connection", "position", "weight")
     raw_id_fields = ("route", "connection")
+@admin.register(m.ShortLink)
+class ShortLinkAdmin(BigTableAdmin):
+    list_display = ("code", "url", "campaign", "contact", "created_at")
+    search_fields = ("=code",)
+    raw_id_fields = ("account", "campaign", "message", "contact")
+
+
+@admin.register(m.Click)
+class ClickAdmin(BigTableAdmin):
+    list_display = ("clicked_at", "link", "campaign", "contact", "is_bot", "bot_reason")
+    list_filter = ("is_bot",)
+    raw_id_fields = ("link", "account", "campaign", "contact", "message")
