@@ -8,6 +8,7 @@ from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.notifications import Notice, NoticeKind, Notification, NotificationPreference
+from campaigns.models.segments import Segment
 from campaigns.models.senders import SenderID, Template, VoiceRecording
 from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
@@ -42,6 +43,7 @@ __all__ = [
     "OtpRequest",
     "Price",
     "Role",
+    "Segment",
     "SenderID",
     "StatusCount",
     "Subaccount",
