@@ -15,6 +15,7 @@ from campaigns.views.marketing import (
     provider_ops,
     recordings,
     resend,
+    segments,
     suppressions,
     templates,
 )
@@ -72,6 +73,12 @@ urlpatterns = [
     path("contacts/import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("contacts/import/<int:pk>/progress.json", imports.import_progress, name="import_progress"),
     path("contacts/import/<int:pk>/rejects.csv", imports.import_rejects, name="import_rejects"),
+    # Segments
+    path("segments/", segments.segment_index, name="segments"),
+    path("segments/new/", segments.segment_create, name="segment_create"),
+    path("segments/count.json", segments.segment_count, name="segment_count"),
+    path("segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
+    path("segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
     # Lists
     path("lists/", lists.list_index, name="lists"),
     path("lists/new/", lists.list_create, name="list_create"),

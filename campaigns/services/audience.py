@@ -101,13 +101,18 @@ def _suppressed_filter(account: Account) -> Exists:
     return Exists(Suppression.objects.filter(account=account, phone=OuterRef("phone")))
 
 
+def reachable(account: Account, contacts: QuerySet) -> QuerySet:
+    """Of these contacts, those a campaign can send to: not suppressed, with a valid number."""
+    return contacts.exclude(_suppressed_filter(account)).filter(phone__regex=E164_REGEX)
+
+
 def recipients(account: Account, spec: dict, subaccount: Subaccount | None = None) -> QuerySet:
     """Contacts the campaign goes to (each once), in id order."""
     qs = _included(account, spec, subaccount)
     excluded = _excluded_filter(account, spec, subaccount)
     if excluded is not None:
         qs = qs.exclude(excluded)
-    return qs.exclude(_suppressed_filter(account)).filter(phone__regex=E164_REGEX).order_by("pk")
+    return reachable(account, qs).order_by("pk")
 
 
 def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccount | None = None) -> AudienceSummary:
