@@ -6,6 +6,7 @@ from campaigns.views.marketing import (
     campaigns,
     composer,
     composer_tests,
+    contact_filters,
     contacts,
     imports,
     inbox,
@@ -63,6 +64,7 @@ urlpatterns = [
     # Contacts
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/export.csv", contact_filters.contact_export, name="contact_export"),
     path("contacts/add-to-list/", contacts.contact_bulk_add, name="contact_bulk_add"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),

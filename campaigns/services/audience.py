@@ -132,3 +132,26 @@ def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccou
         recipients=distinct - excluded - suppressed - invalid,
         excluded=excluded,
     )
+
+
+def audience_names(account: Account, spec: dict) -> dict[str, list[str]]:
+    """The names of the lists and segments a spec chooses and leaves out (for the review)."""
+    from campaigns.models import Segment
+
+    spec = spec or {}
+    lists = dict(
+        ContactList.objects.filter(account=account)
+        .filter(pk__in=_ids(spec.get("lists")) + _ids(spec.get("exclude_lists")))
+        .values_list("pk", "name")
+    )
+    segments = dict(
+        Segment.objects.filter(account=account, pk__in=_ids(spec.get("segments")) + _ids(spec.get("exclude_segments"))).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        "lists": [lists[i] for i in _ids(spec.get("lists")) if i in lists],
+        "segments": [segments[i] for i in _ids(spec.get("segments")) if i in segments],
+        "exclude_lists": [lists[i] for i in _ids(spec.get("exclude_lists")) if i in lists],
+        "exclude_segments": [segments[i] for i in _ids(spec.get("exclude_segments")) if i in segments],
+    }
