@@ -31,7 +31,7 @@ def test_search_matches_custom_attributes(marketer_client, world):
 
 
 def test_segment_and_conditions_filter_export_and_save(marketer_client, world):
-    ana, ben, cal = seed(world)
+    ana, ben, _cal = seed(world)
     segment = Segment.objects.create(account=world.account, name="Gold", conditions=GOLD)
     assert phones(marketer_client.get("/contacts/", {"segment": segment.pk})) == [ana.phone, ben.phone]
     not_ana = {"match": "all", "groups": [{"match": "all", "rules": [{"field": "first_name", "op": "not_equals", "value": "ana"}]}]}
@@ -61,7 +61,7 @@ def test_bad_filter_is_a_message_not_an_error(marketer_client, world):
 
 
 def test_bulk_add_uses_the_filter_and_outsiders_see_nothing(marketer_client, outsider_client, world):
-    ana, ben, cal = seed(world)
+    ana, ben, _cal = seed(world)
     target = ContactList.objects.create(account=world.account, name="Gold list")
     marketer_client.post("/contacts/add-to-list/", {"target": target.pk, "conditions": json.dumps(GOLD)})
     assert sorted(target.contacts.values_list("phone", flat=True)) == [ana.phone, ben.phone]

@@ -96,7 +96,7 @@ def contact_export(request: HttpRequest) -> StreamingHttpResponse:
             page = list(
                 qs.filter(pk__gt=last).values_list("pk", "phone", "first_name", "last_name", "attributes", "network", "created_at")[:2000]
             )
-            for pk, phone, first, last_name, attributes, network, created in page:
+            for _pk, phone, first, last_name, attributes, network, created in page:
                 values = [(attributes or {}).get(k, "") for k in keys]
                 yield writer.writerow(safe_row([phone, first, last_name, *values, network, created.isoformat()]))
             if not page:
