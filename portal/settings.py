@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Where providers (and our simulators) post webhooks back to this portal.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
+# Tracked short links in campaign texts are SHORT_LINK_BASE/l/<code> (a short domain of your
+# own pointing at this portal, else the portal itself); a code answers 404 after SHORT_LINK_DAYS.
+SHORT_LINK_BASE = env_str("SHORT_LINK_BASE", SITE_URL).rstrip("/")
+SHORT_LINK_DAYS = env_int("SHORT_LINK_DAYS", 365)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "providers.middleware.WebhookLaneMiddleware",
+    "campaigns.views.short_links.ShortLinkLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,6 +5,7 @@ from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
+from campaigns.models.links import Click, ShortLink
 from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.notifications import Notice, NoticeKind, Notification, NotificationPreference
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "BatchPoll",
     "Campaign",
+    "Click",
     "ConsentRecord",
     "Contact",
     "ContactField",
@@ -45,6 +47,7 @@ __all__ = [
     "Role",
     "Segment",
     "SenderID",
+    "ShortLink",
     "StatusCount",
     "Subaccount",
     "Subscription",

@@ -44,6 +44,8 @@ class Campaign(models.Model):
     template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns")
     text = models.TextField(blank=True, default="", help_text="SMS text (or voice OTP text) with {{ placeholders }}.")
     flash = models.BooleanField(default=False)
+    # URLs in SMS/WhatsApp text become per-recipient short links (campaigns/services/links.py).
+    track_links = models.BooleanField(default=True, help_text="Replace links with tracked short links.")
     # Channel options: voice {"kind", "recording", "call_template", "call_parameters", ...},
     # whatsapp {"type", "variables", "media_urls", "media"}, ussd {"steps": [...]}.
     content = models.JSONField(default=dict, blank=True)
