@@ -182,6 +182,34 @@ def test_engagement_in_the_last_days(engaged, field, op, days, expected):
     assert names(engaged, rule(field, op, days)) == expected
 
 
+def test_clicked_in_the_last_days_counts_people_not_bots(engaged):
+    from campaigns.models.links import Click, ShortLink
+
+    w, c = engaged, engaged.c
+
+    def click(contact, days_ago, is_bot=False):
+        message = Message.objects.filter(contact=contact).first()
+        link = ShortLink.objects.create(
+            account=w.account,
+            campaign=w.spring,
+            message=message,
+            contact=contact,
+            url="https://x.test/",
+            code=f"c{contact.pk}{days_ago}{is_bot:d}",
+        )
+        Click.objects.create(
+            link=link, account=w.account, campaign=w.spring, contact=contact, message=message,
+            clicked_at=timezone.now() - timedelta(days=days_ago), is_bot=is_bot,
+        )  # fmt: skip
+
+    click(c["ana"], 1)
+    click(c["cal"], 20)
+    click(c["ben"], 1, is_bot=True)  # a link preview fetcher, not ben
+    assert names(w, rule("clicked", "within_days", 7)) == ["ana"]
+    assert names(w, rule("clicked", "within_days", 30)) == ["ana", "cal"]
+    assert names(w, rule("clicked", "not_within_days", 7)) == ["ben", "cal", "dan", "eve"]
+
+
 def test_campaigns_received_and_last_campaign(engaged):
     w = engaged
     assert names(w, rule("campaign", "in", [w.spring.pk])) == ["ana", "ben", "cal"]

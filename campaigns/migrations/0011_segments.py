@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0009_notifications"),
+        ("campaigns", "0010_short_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
