@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, F, FloatField, Func, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Substr
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, IContains, IExact, IsNull, LessThan, LessThanOrEqual, Regex
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, IContains, IExact, IsNull, LessThan, LessThanOrEqual, Range
 from django.utils import timezone
 
 from campaigns.models import (
@@ -347,23 +347,52 @@ def _text_q(expr, op: str, value) -> Q:
     return (~q | Q(IsNull(expr, True))) if op.startswith("not_") else q
 
 
+class _Shaped(Func):
+    """Whether a JSON value's text has a shape (a number, an ISO date) that is safe to cast:
+    a regular expression on PostgreSQL; GLOB on SQLite, native where Django's REGEXP is a
+    Python call per row (4x slower at 100k contacts)."""
+
+    output_field = BooleanField()
+    regex = ""
+    globs: tuple[str, ...] = ()  # (pattern, "GLOB" | "NOT GLOB")
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} ~ %s)", (*params, self.regex)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [f"CAST({sql} AS TEXT) {how} %s" for _, how in self.globs]
+        return "(" + " AND ".join(parts) + ")", tuple(p for pattern, _ in self.globs for p in (*params, pattern))
+
+
+class _NumberText(_Shaped):
+    regex = NUMBER_TEXT
+    globs = (("*[0-9]*", "GLOB"), ("*[^0-9.-]*", "NOT GLOB"))  # digits, dots and minus signs only
+
+
+class _DateText(_Shaped):
+    regex = DATE_TEXT
+    globs = (("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*", "GLOB"),)
+
+
 def _attribute_q(text, op: str, value, now: datetime) -> Q:
     if op in TEXT_OPS:
         return _text_q(text, op, value)
     if op in NUMBER_OPS:
-        number = Case(When(Regex(text, NUMBER_TEXT), then=Cast(text, FloatField())), default=Value(None), output_field=FloatField())
+        number = Case(When(_NumberText(text), then=Cast(text, FloatField())), default=Value(None), output_field=FloatField())
         if op == "between":
-            return Q(GreaterThanOrEqual(number, value[0])) & Q(LessThanOrEqual(number, value[1]))
+            return Q(Range(number, (value[0], value[1])))
         lookup = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": LessThanOrEqual}[op]
         return Q(lookup(number, value))
-    day = Case(When(Regex(text, DATE_TEXT), then=Substr(text, 1, 10)), default=Value(None))
+    day = Case(When(_DateText(text), then=Substr(text, 1, 10)), default=Value(None))
     if op == "before":
         return Q(LessThan(day, value))
     if op == "after":
         return Q(GreaterThan(day, value))
     today = timezone.localdate(now)
     since = (today - timedelta(days=value)).isoformat()
-    return Q(GreaterThanOrEqual(day, since)) & Q(LessThanOrEqual(day, today.isoformat()))
+    return Q(Range(day, (since, today.isoformat())))
 
 
 def _list_q(account: Account, op: str, value, now: datetime) -> Q:
@@ -405,29 +434,31 @@ def _suppression_q(reason: str | None):
 
 
 def _engagement(rows):
-    """A rule "did X in the last N days" from ``rows(account, since)``: rows of the contact."""
+    """A rule "did X in the last N days" from ``rows(account, since)``. The contact ids are one
+    subquery run once (``IN``), not one per contact: for a correlated EXISTS, SQLite (with no
+    statistics) walked the account's message index per contact and took minutes at 100k."""
 
     def build(account: Account, op: str, value, now: datetime) -> Q:
-        q = Q(Exists(rows(account, now - timedelta(days=value))))
+        q = Q(pk__in=rows(account, now - timedelta(days=value)).filter(contact__isnull=False).values("contact_id"))
         return ~q if op == "not_within_days" else q
 
     return build
 
 
 def _received(account: Account, since: datetime) -> QuerySet:
-    return Message.objects.filter(contact=OuterRef("pk"), account=account, status__in=ACCEPTED, submitted_at__gte=since)
+    return Message.objects.filter(account=account, status__in=ACCEPTED, submitted_at__gte=since)
 
 
 def _delivered(account: Account, since: datetime) -> QuerySet:
-    return Message.objects.filter(contact=OuterRef("pk"), account=account, status=S.DELIVERED, delivered_at__gte=since)
+    return Message.objects.filter(account=account, status=S.DELIVERED, delivered_at__gte=since)
 
 
 def _failed(account: Account, since: datetime) -> QuerySet:
-    return Message.objects.filter(contact=OuterRef("pk"), account=account, status__in=FAILURES, failed_at__gte=since)
+    return Message.objects.filter(account=account, status__in=FAILURES, failed_at__gte=since)
 
 
 def _replied(account: Account, since: datetime) -> QuerySet:
-    return InboundMessage.objects.filter(contact=OuterRef("pk"), account=account, kind=InboundMessage.Kind.SMS, received_at__gte=since)
+    return InboundMessage.objects.filter(account=account, kind=InboundMessage.Kind.SMS, received_at__gte=since)
 
 
 def _clicked_q(account: Account, op: str, value, now: datetime) -> Q:
@@ -438,19 +469,27 @@ def _clicked_q(account: Account, op: str, value, now: datetime) -> Q:
 
 
 def _campaign_messages(account: Account) -> QuerySet:
-    return Message.objects.filter(contact=OuterRef("pk"), account=account, campaign__isnull=False, status__in=ACCEPTED)
+    return Message.objects.filter(account=account, campaign__isnull=False, contact__isnull=False, status__in=ACCEPTED)
 
 
 def _campaign_q(account: Account, op: str, value, now: datetime) -> Q:
-    q = Q(Exists(_campaign_messages(account).filter(campaign_id__in=value)))
+    q = Q(pk__in=_campaign_messages(account).filter(campaign_id__in=value).values("contact_id"))
     return ~q if op == "not_in" else q
 
 
 def _last_campaign_q(account: Account, op: str, value, now: datetime) -> Q:
     if op == "is":
-        latest = Subquery(_campaign_messages(account).order_by("-submitted_at", "-id").values("campaign_id")[:1])
-        return Q(Exact(latest, value))
-    q = Q(Exists(_campaign_messages(account).filter(submitted_at__gte=now - timedelta(days=value))))
+        # One pass grouped by contact (no per-contact subquery): their latest campaign message
+        # is one of that campaign's.
+        of_campaign = Case(When(campaign_id=value, then=F("submitted_at")))
+        latest = (
+            _campaign_messages(account)
+            .values("contact_id")
+            .annotate(latest=Max("submitted_at"), latest_of_campaign=Max(of_campaign))
+            .filter(latest=F("latest_of_campaign"))
+        )
+        return Q(pk__in=latest.values("contact_id"))
+    q = Q(pk__in=_campaign_messages(account).filter(submitted_at__gte=now - timedelta(days=value)).values("contact_id"))
     return ~q if op == "not_within_days" else q
 
 

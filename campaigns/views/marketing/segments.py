@@ -7,6 +7,7 @@ import json
 import time
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -84,7 +85,7 @@ def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     segment = get_scoped(request, Segment.objects.all(), pk=pk)
     if request.method == "POST":
         if not request.membership.can_send:
-            return HttpResponse("Viewers cannot change segments.", status=403)
+            raise PermissionDenied("Viewers cannot change segments.")
         return _save(request, segment)
     return _editor(request, segment, segment.name, segment.conditions, [])
 
