@@ -178,6 +178,7 @@
     if (!countRules()) { countBox.textContent = optional ? "No filter: every contact." : "Add a rule to see who matches."; return; }
     var ticket = ++latest;
     countBox.classList.remove("bad");
+    if (!countBox.querySelector("strong")) countBox.textContent = "Counting…";
     fetch(root.getAttribute("data-count-url") + "?conditions=" + encodeURIComponent(target.value), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {

@@ -32,7 +32,8 @@ def test_segment_audience_from_pick_to_launch(marketer_client, world, draft, con
     assert draft.audience == {"lists": [], "exclude_lists": [], "segments": [segment.pk]}
     marketer_client.post(f"/campaigns/{draft.pk}/edit/schedule/", {"when": "now", "timezone": "Asia/Karachi"})
     review = marketer_client.get(f"/campaigns/{draft.pk}/edit/review/").content.decode()
-    assert "segments: Karachi" in review
+    assert "Segments: Karachi" in review
+    assert "(+923007654301) gets it" in review  # the preview renders for the segment's first recipient
     assert marketer_client.get(f"/campaigns/{draft.pk}/estimate.json").json()["audience"]["recipients"] == 2
 
     marketer_client.post(f"/campaigns/{draft.pk}/launch/")

@@ -5,6 +5,8 @@ Screenshots: var/screenshots/segments-*.png."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -75,7 +77,7 @@ def test_build_a_segment_launch_to_it_and_see_a_click(page, live_server, karachi
     page.get_by_role("button", name="Continue to schedule").click()
     page.get_by_label("As soon as I launch").check()
     page.get_by_role("button", name="Continue to review").click()
-    expect(page.locator("#review-audience")).to_contain_text("segments: Karachi customers")
+    expect(page.locator("#review-audience")).to_contain_text("Segments: Karachi customers")
     page.wait_for_selector("[data-check=audience]")
     assert "3 (left out: 1 suppressed" in page.locator("[data-check=audience]").inner_text()
     shot(page, "segments-compose-review-desktop")
@@ -99,7 +101,8 @@ def test_build_a_segment_launch_to_it_and_see_a_click(page, live_server, karachi
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_segment_screens_fit(browser, live_server, karachi, width):
-    segment = Segment.objects.create(account=karachi.account, subaccount=karachi.subaccount, name="Karachi gold", conditions=KARACHI)
+    conditions = copy.deepcopy(KARACHI)
+    segment = Segment.objects.create(account=karachi.account, subaccount=karachi.subaccount, name="Karachi gold", conditions=conditions)
     segment.conditions["groups"].append(
         {
             "match": "any",
