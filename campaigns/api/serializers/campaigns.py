@@ -24,13 +24,13 @@ from providers.models import ProviderConnection
 class AudienceSerializer(serializers.Serializer):
     lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
     exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    # No default: a spec without segments reads back as it was stored.
     segments = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
-        default=list,
         help_text="Segment ids, with or instead of lists.",
     )
-    exclude_segments = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    exclude_segments = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
     resend_of = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -127,8 +127,9 @@ class CampaignSerializer(ScopedModelSerializer):
         source = Campaign.objects.filter(account=scope.account, pk=audience["resend_of"])
         if scope.subaccount is not None:
             source = source.filter(subaccount=scope.subaccount)
-        if not source.exists():
-            raise serializers.ValidationError(f"No such campaign: {audience['resend_of']}.")
+        if not source.exists():  # an id you cannot see is a 404, as for lists and segments
+            problem = f"No such campaign: {audience['resend_of']}."
+            raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
         if any(audience.get(k) for k in ("lists", "exclude_lists", "segments", "exclude_segments")):
             raise serializers.ValidationError("Give either lists and segments, or resend_of, not both.")
         from campaigns.services.resend import RESEND_STATUSES
