@@ -83,6 +83,14 @@ class ContactListAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+@admin.register(m.Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "subaccount", "created_by", "updated_at")
+    list_filter = ("account",)
+    search_fields = ("name",)
+    raw_id_fields = ("created_by",)
+
+
 @admin.register(m.ListMembership)
 class ListMembershipAdmin(BigTableAdmin):
     list_display = ("contact_list", "contact", "added_at")

@@ -6,6 +6,7 @@ from campaigns.views.marketing import (
     campaigns,
     composer,
     composer_tests,
+    contact_filters,
     contacts,
     imports,
     inbox,
@@ -15,6 +16,7 @@ from campaigns.views.marketing import (
     provider_ops,
     recordings,
     resend,
+    segments,
     suppressions,
     templates,
 )
@@ -62,6 +64,7 @@ urlpatterns = [
     # Contacts
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_create, name="contact_create"),
+    path("contacts/export.csv", contact_filters.contact_export, name="contact_export"),
     path("contacts/add-to-list/", contacts.contact_bulk_add, name="contact_bulk_add"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.contact_edit, name="contact_edit"),
@@ -72,6 +75,12 @@ urlpatterns = [
     path("contacts/import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("contacts/import/<int:pk>/progress.json", imports.import_progress, name="import_progress"),
     path("contacts/import/<int:pk>/rejects.csv", imports.import_rejects, name="import_rejects"),
+    # Segments
+    path("segments/", segments.segment_index, name="segments"),
+    path("segments/new/", segments.segment_create, name="segment_create"),
+    path("segments/count.json", segments.segment_count, name="segment_count"),
+    path("segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
+    path("segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
     # Lists
     path("lists/", lists.list_index, name="lists"),
     path("lists/new/", lists.list_create, name="list_create"),

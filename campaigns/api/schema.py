@@ -56,7 +56,7 @@ ERROR_STATUSES = {
     "409": "Conflict (state, Idempotency-Key, a name or number already taken)",
     "413": "The request body is too large",
     "415": "Unsupported media type",
-    "422": "Refused (launch, send, OTP)",
+    "422": "Refused (launch, send, OTP, segment conditions)",
     "429": "Rate limited; see Retry-After",
 }
 

@@ -16,6 +16,7 @@ from campaigns.api.views.lists import ContactListViewSet
 from campaigns.api.views.messages import InboundMessageViewSet, MessageViewSet
 from campaigns.api.views.otp import OtpViewSet
 from campaigns.api.views.routing import RateCardViewSet, RouteViewSet
+from campaigns.api.views.segments import SegmentViewSet
 from campaigns.api.views.senders import ConnectionViewSet, RecordingViewSet, SenderIDViewSet, TemplateViewSet
 from campaigns.api.views.suppressions import SuppressionViewSet
 
@@ -44,6 +45,7 @@ class Router(DefaultRouter):
 router = Router(use_regex_path=False, trailing_slash="")
 router.register("contacts", ContactViewSet, basename="api-contact")
 router.register("lists", ContactListViewSet, basename="api-list")
+router.register("segments", SegmentViewSet, basename="api-segment")
 router.register("suppressions", SuppressionViewSet, basename="api-suppression")
 router.register("keyword-rules", KeywordRuleViewSet, basename="api-keyword-rule")
 router.register("sender-ids", SenderIDViewSet, basename="api-sender")

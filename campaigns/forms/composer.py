@@ -401,22 +401,38 @@ class ContentStepForm(forms.Form):
 
 
 class AudienceStepForm(forms.Form):
-    lists = ObjectsField(queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, label="Send to")
+    lists = ObjectsField(queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Send to lists")
+    segments = ObjectsField(
+        queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="…and to segments"
+    )
     exclude_lists = ObjectsField(
         queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Leave out anyone on"
     )
+    exclude_segments = ObjectsField(
+        queryset=ContactList.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="…or in segments"
+    )
 
-    def __init__(self, *args, lists: QuerySet, **kwargs) -> None:
+    def __init__(self, *args, lists: QuerySet, segments: QuerySet | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lists"].queryset = lists
         self.fields["exclude_lists"].queryset = lists
-        self.fields["lists"].error_messages["required"] = "Choose at least one list."
+        self.fields["segments"].queryset = segments if segments is not None else lists.none()
+        self.fields["exclude_segments"].queryset = self.fields["segments"].queryset
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("lists") and not data.get("segments") and not self.errors:
+            self.add_error("lists", "Choose at least one list or segment.")
+        return data
 
     def apply(self, campaign: Campaign) -> None:
         campaign.audience = {
             "lists": [cl.pk for cl in self.cleaned_data["lists"]],
             "exclude_lists": [cl.pk for cl in self.cleaned_data["exclude_lists"]],
         }
+        for key in ("segments", "exclude_segments"):
+            if self.cleaned_data[key]:
+                campaign.audience[key] = [s.pk for s in self.cleaned_data[key]]
 
 
 COMMON_ZONES = [

@@ -10,6 +10,7 @@ from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.notifications import Notice, NoticeKind, Notification, NotificationPreference
 from campaigns.models.routing import ConnectionHealth, RateCardEntry, Route, RouteAttempt, RouteConnection
+from campaigns.models.segments import Segment
 from campaigns.models.senders import SenderID, Template, VoiceRecording
 from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
@@ -50,6 +51,7 @@ __all__ = [
     "Route",
     "RouteAttempt",
     "RouteConnection",
+    "Segment",
     "SenderID",
     "ShortLink",
     "StatusCount",

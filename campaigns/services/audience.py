@@ -1,5 +1,6 @@
-"""Who a campaign goes to, resolved in the database: {"lists": [ids], "exclude_lists": [ids]},
-or a resend {"resend_of": campaign id, "statuses": [message statuses]} (the contacts whose
+"""Who a campaign goes to, resolved in the database: {"lists": [ids], "segments": [ids],
+"exclude_lists": [ids], "exclude_segments": [ids]} (anyone in a list or segment, less anyone in
+an excluded one; segments are resolved when asked, see campaigns/services/segments.py), or a resend {"resend_of": campaign id, "statuses": [message statuses]} (the contacts whose
 message of that campaign ended in one of those statuses). Suppressed, invalid and duplicate
 numbers are dropped and counted."""
 
@@ -10,16 +11,17 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Account, Contact, ContactList, ListMembership, Message, Subaccount, Suppression
+from campaigns.services.segments import segments_filter
 
 E164_REGEX = r"^\+[1-9][0-9]{6,14}$"
 
 
 @dataclass(frozen=True)
 class AudienceSummary:
-    total: int  # list memberships in the chosen lists
+    total: int  # list memberships in the chosen lists plus members of the chosen segments
     suppressed: int
     invalid: int
-    duplicate: int  # the same contact in several chosen lists
+    duplicate: int  # the same contact in several chosen lists or segments
     recipients: int
     excluded: int = 0  # in an excluded list
 
@@ -42,9 +44,9 @@ def chosen_lists(account: Account, ids, subaccount: Subaccount | None = None) ->
 
 
 def has_audience(spec: dict | None) -> bool:
-    """Whether a spec names anyone at all (lists, or a campaign to resend)."""
+    """Whether a spec names anyone at all (lists, segments, or a campaign to resend)."""
     spec = spec or {}
-    return bool(spec.get("lists") or (spec.get("resend_of") and spec.get("statuses")))
+    return bool(spec.get("lists") or spec.get("segments") or (spec.get("resend_of") and spec.get("statuses")))
 
 
 def _resent_messages(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
@@ -67,35 +69,57 @@ def _members(account: Account, spec: dict, subaccount: Subaccount | None) -> Que
 def _included(account: Account, spec: dict, subaccount: Subaccount | None) -> QuerySet:
     if (spec or {}).get("resend_of"):  # one pass over the campaign's (campaign, status) index
         return Contact.objects.filter(account=account, pk__in=_resent_messages(account, spec, subaccount).values("contact_id"))
-    member = _members(account, spec, subaccount).filter(contact=OuterRef("pk"))
-    return Contact.objects.filter(account=account).filter(Exists(member))
+    member = Q(Exists(_members(account, spec, subaccount).filter(contact=OuterRef("pk"))))
+    in_segments = segments_filter(account, _ids((spec or {}).get("segments")), subaccount)
+    return Contact.objects.filter(account=account).filter(member | in_segments if in_segments is not None else member)
 
 
-def _excluded_filter(account: Account, spec: dict) -> Exists | None:
+def _segment_members(account: Account, spec: dict, subaccount: Subaccount | None) -> int:
+    """Members of each chosen segment, summed (someone in two counts twice, as in two lists)."""
+    total = 0
+    for pk in _ids((spec or {}).get("segments")):
+        q = segments_filter(account, [pk], subaccount)
+        total += Contact.objects.filter(account=account).filter(q).count() if q is not None else 0
+    return total
+
+
+def _excluded_filter(account: Account, spec: dict, subaccount: Subaccount | None = None) -> Q | None:
     exclude = _ids((spec or {}).get("exclude_lists"))
-    if not exclude:
+    parts = []
+    if exclude:
+        lists = ListMembership.objects.filter(contact=OuterRef("pk"), contact_list__in=exclude, contact_list__account=account)
+        parts.append(Q(Exists(lists)))
+    in_segments = segments_filter(account, _ids((spec or {}).get("exclude_segments")), subaccount)
+    if in_segments is not None:
+        parts.append(in_segments)
+    if not parts:
         return None
-    return Exists(ListMembership.objects.filter(contact=OuterRef("pk"), contact_list__in=exclude, contact_list__account=account))
+    return parts[0] | parts[1] if len(parts) == 2 else parts[0]
 
 
 def _suppressed_filter(account: Account) -> Exists:
     return Exists(Suppression.objects.filter(account=account, phone=OuterRef("phone")))
 
 
+def reachable(account: Account, contacts: QuerySet) -> QuerySet:
+    """Of these contacts, those a campaign can send to: not suppressed, with a valid number."""
+    return contacts.exclude(_suppressed_filter(account)).filter(phone__regex=E164_REGEX)
+
+
 def recipients(account: Account, spec: dict, subaccount: Subaccount | None = None) -> QuerySet:
     """Contacts the campaign goes to (each once), in id order."""
     qs = _included(account, spec, subaccount)
-    excluded = _excluded_filter(account, spec)
+    excluded = _excluded_filter(account, spec, subaccount)
     if excluded is not None:
         qs = qs.exclude(excluded)
-    return qs.exclude(_suppressed_filter(account)).filter(phone__regex=E164_REGEX).order_by("pk")
+    return reachable(account, qs).order_by("pk")
 
 
 def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccount | None = None) -> AudienceSummary:
-    total = _members(account, audience_spec, subaccount).count()
+    total = _members(account, audience_spec, subaccount).count() + _segment_members(account, audience_spec, subaccount)
     included = _included(account, audience_spec, subaccount)
     distinct = included.count()
-    excluded_q = _excluded_filter(account, audience_spec)
+    excluded_q = _excluded_filter(account, audience_spec, subaccount)
     excluded = included.filter(excluded_q).count() if excluded_q is not None else 0
     remaining = included.exclude(excluded_q) if excluded_q is not None else included
     suppressed = remaining.filter(_suppressed_filter(account)).count()
@@ -108,3 +132,26 @@ def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccou
         recipients=distinct - excluded - suppressed - invalid,
         excluded=excluded,
     )
+
+
+def audience_names(account: Account, spec: dict) -> dict[str, list[str]]:
+    """The names of the lists and segments a spec chooses and leaves out (for the review)."""
+    from campaigns.models import Segment
+
+    spec = spec or {}
+    lists = dict(
+        ContactList.objects.filter(account=account)
+        .filter(pk__in=_ids(spec.get("lists")) + _ids(spec.get("exclude_lists")))
+        .values_list("pk", "name")
+    )
+    segments = dict(
+        Segment.objects.filter(account=account, pk__in=_ids(spec.get("segments")) + _ids(spec.get("exclude_segments"))).values_list(
+            "pk", "name"
+        )
+    )
+    return {
+        "lists": [lists[i] for i in _ids(spec.get("lists")) if i in lists],
+        "segments": [segments[i] for i in _ids(spec.get("segments")) if i in segments],
+        "exclude_lists": [lists[i] for i in _ids(spec.get("exclude_lists")) if i in lists],
+        "exclude_segments": [segments[i] for i in _ids(spec.get("exclude_segments")) if i in segments],
+    }

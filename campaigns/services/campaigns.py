@@ -193,8 +193,8 @@ def _contact_row(contact: Contact | None, to: str) -> tuple:
 
 def sample_contact(campaign: Campaign) -> Contact | None:
     """The contact previews and test sends render for by default: the audience's first recipient."""
-    from campaigns.services.audience import recipients
+    from campaigns.services.audience import has_audience, recipients
 
-    if not (campaign.audience or {}).get("lists"):
+    if not has_audience(campaign.audience) or (campaign.audience or {}).get("resend_of"):
         return None
     return recipients(campaign.account, campaign.audience, campaign.subaccount).order_by("pk").first()

@@ -206,17 +206,20 @@
       var params = new URLSearchParams();
       $all("input[name=lists]:checked").forEach(function (i) { params.append("lists", i.value); });
       $all("input[name=exclude_lists]:checked").forEach(function (i) { params.append("exclude_lists", i.value); });
-      if (!params.has("lists")) { audience.innerHTML = "Choose at least one list."; return; }
+      ["segments", "exclude_segments"].forEach(function (key) {
+        $all("input[name=" + key + "]:checked").forEach(function (i) { params.append(key, i.value); });
+      });
+      if (!params.has("lists") && !params.has("segments")) { audience.innerHTML = "Choose at least one list or segment."; return; }
       audience.textContent = "Counting…";
       fetch(audience.getAttribute("data-url") + "?" + params.toString(), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (s) {
           audience.innerHTML = "<strong data-recipients>" + s.recipients.toLocaleString() + "</strong> recipients " +
-            "<span class='muted'>(" + s.total.toLocaleString() + " on the lists; left out: " + s.suppressed + " suppressed, " + s.invalid +
+            "<span class='muted'>(" + s.total.toLocaleString() + " in the lists and segments; left out: " + s.suppressed + " suppressed, " + s.invalid +
             " invalid, " + s.duplicate + " duplicates" + (s.excluded ? ", " + s.excluded + " excluded" : "") + ")</span>";
         });
     }, 250);
-    $all("input[name=lists], input[name=exclude_lists]").forEach(function (i) { i.addEventListener("change", refreshAudience); });
+    $all("input[name=lists], input[name=exclude_lists], input[name=segments], input[name=exclude_segments]").forEach(function (i) { i.addEventListener("change", refreshAudience); });
     refreshAudience();
   }
 

@@ -24,6 +24,13 @@ from providers.models import ProviderConnection
 class AudienceSerializer(serializers.Serializer):
     lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
     exclude_lists = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list)
+    # No default: a spec without segments reads back as it was stored.
+    segments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text="Segment ids, with or instead of lists.",
+    )
+    exclude_segments = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
     resend_of = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -43,7 +50,9 @@ class CampaignSerializer(ScopedModelSerializer):
     sender = AccountRelatedField(queryset=SenderID.objects.all(), required=False, allow_null=True)
     template = AccountRelatedField(queryset=Template.objects.all(), required=False, allow_null=True)
     audience = AudienceSerializer(
-        required=False, help_text='{"lists": [ids], "exclude_lists": [ids]} or {"resend_of": campaign id, "statuses": [...]}'
+        required=False,
+        help_text='{"lists": [ids], "segments": [ids], "exclude_lists": [ids], "exclude_segments": [ids]} '
+        'or {"resend_of": campaign id, "statuses": [...]}',
     )
     content = serializers.DictField(required=False, help_text="Channel options (voice, WhatsApp, USSD).")
     channel = serializers.ChoiceField(choices=["sms", "voice", "whatsapp", "ussd"], default="sms")
@@ -78,7 +87,19 @@ class CampaignSerializer(ScopedModelSerializer):
         if missing:
             problem = f"No such list: {', '.join(map(str, sorted(missing)))}."
             raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
-        return {"lists": list(audience.get("lists", [])), "exclude_lists": list(audience.get("exclude_lists", []))}
+        self._check_segments(audience, scope)
+        spec = {"lists": list(audience.get("lists", [])), "exclude_lists": list(audience.get("exclude_lists", []))}
+        spec.update({key: list(audience[key]) for key in ("segments", "exclude_segments") if audience.get(key)})
+        return spec
+
+    def _check_segments(self, audience: dict, scope) -> None:
+        from campaigns.services.segments import visible_segments
+
+        wanted = set(audience.get("segments", [])) | set(audience.get("exclude_segments", []))
+        missing = wanted - set(visible_segments(scope.account, scope.subaccount).filter(pk__in=wanted).values_list("pk", flat=True))
+        if missing:
+            problem = f"No such segment: {', '.join(map(str, sorted(missing)))}."
+            raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
 
     def validate_timezone(self, value: str) -> str:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -106,10 +127,11 @@ class CampaignSerializer(ScopedModelSerializer):
         source = Campaign.objects.filter(account=scope.account, pk=audience["resend_of"])
         if scope.subaccount is not None:
             source = source.filter(subaccount=scope.subaccount)
-        if not source.exists():
-            raise serializers.ValidationError(f"No such campaign: {audience['resend_of']}.")
-        if audience.get("lists") or audience.get("exclude_lists"):
-            raise serializers.ValidationError("Give either lists or resend_of, not both.")
+        if not source.exists():  # an id you cannot see is a 404, as for lists and segments
+            problem = f"No such campaign: {audience['resend_of']}."
+            raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
+        if any(audience.get(k) for k in ("lists", "exclude_lists", "segments", "exclude_segments")):
+            raise serializers.ValidationError("Give either lists and segments, or resend_of, not both.")
         from campaigns.services.resend import RESEND_STATUSES
 
         return {"resend_of": audience["resend_of"], "statuses": list(audience.get("statuses") or RESEND_STATUSES)}

@@ -23,11 +23,11 @@ from campaigns.forms.composer import (
 )
 from campaigns.forms.fields import object_id
 from campaigns.forms.phones import PhoneError, normalize_phone
-from campaigns.models import Campaign, Contact, ContactList, SenderID, Template, VoiceRecording
+from campaigns.models import Campaign, Contact, ContactList, Segment, SenderID, Template, VoiceRecording
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import BUILTIN, account_fields, fill_template, problems, render_empty
 from campaigns.rendering import render as render_text
-from campaigns.services.audience import audience_summary, has_audience
+from campaigns.services.audience import audience_names, audience_summary, has_audience
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.launch_checks import launch_checks
 from campaigns.services.shortener import TRACKED_CHANNELS, measured, tracks_links
@@ -177,8 +177,10 @@ def _step_form(request: HttpRequest, campaign: Campaign, step: str):
             initial=ContentStepForm.initial_for(campaign),
         )
     if step == "audience":
-        initial = {"lists": campaign.audience.get("lists", []), "exclude_lists": campaign.audience.get("exclude_lists", [])}
-        return AudienceStepForm(data, lists=scoped(request, ContactList.objects.all()), initial=initial)
+        keys = ("lists", "exclude_lists", "segments", "exclude_segments")
+        initial = {key: campaign.audience.get(key, []) for key in keys}
+        segments = scoped(request, Segment.objects.all())
+        return AudienceStepForm(data, lists=scoped(request, ContactList.objects.all()), segments=segments, initial=initial)
     return ScheduleStepForm(data, campaign=campaign, initial=ScheduleStepForm.initial_for(campaign))
 
 
@@ -244,6 +246,7 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
         "whatsapp_preview": _whatsapp_preview(campaign, sample),
         "recording": _recording(request, campaign),
+        "audience_names": audience_names(request.account, campaign.audience),
     }
     return render(request, "campaigns/compose_review.html", context)
 
@@ -364,6 +367,7 @@ def _preview_template(request: HttpRequest, value: str) -> Template | None:
 
 @member_required
 def audience_count(request: HttpRequest) -> JsonResponse:
-    spec = {"lists": _ids(request.GET.getlist("lists")), "exclude_lists": _ids(request.GET.getlist("exclude_lists"))}
+    keys = ("lists", "exclude_lists", "segments", "exclude_segments")
+    spec = {key: _ids(request.GET.getlist(key)) for key in keys}
     summary = _summary(request, spec)
     return JsonResponse(summary.__dict__)

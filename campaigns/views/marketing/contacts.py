@@ -15,6 +15,7 @@ from campaigns.models import Campaign, Contact, ContactField, ContactList, ListM
 from campaigns.services import consent
 from campaigns.services.links import contact_clicks
 from campaigns.services.subscriptions import SUBSCRIPTION_FILTERS, filter_by_subscription, subscription_connections
+from campaigns.views.marketing.contact_filters import attribute_search, filter_by_conditions, filter_context, searchable_fields
 from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
@@ -24,8 +25,8 @@ def account_contacts(request: HttpRequest) -> QuerySet:
     return scoped(request, Contact.objects.all(), subaccount_field=None)
 
 
-def search_contacts(qs: QuerySet, q: str) -> QuerySet:
-    """Phone prefix (with or without +) or a name fragment."""
+def search_contacts(qs: QuerySet, q: str, attribute_keys: tuple[str, ...] = ()) -> QuerySet:
+    """Phone prefix (with or without +), or words each found in a name or a custom field."""
     q = q.strip()
     if not q:
         return qs
@@ -34,13 +35,15 @@ def search_contacts(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(phone__startswith="+" + digits) if len(digits) >= 2 else qs.filter(phone__contains=digits)
     terms = Q()
     for word in q.split()[:3]:
-        terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | attribute_search(attribute_keys, word)
     return qs.filter(terms)
 
 
 def filtered_contacts(request: HttpRequest, params) -> QuerySet:
-    """The contacts a search box and list filter select (from GET or a bulk action's POST)."""
-    qs = search_contacts(account_contacts(request), params.get("q", "").replace("\x00", "").strip()[:100])
+    """The contacts a search box, list, segment and conditions select (from GET or a bulk action's POST)."""
+    q = params.get("q", "").replace("\x00", "").strip()[:100]
+    qs = search_contacts(account_contacts(request), q, searchable_fields(request.account))
+    qs = filter_by_conditions(request, qs, params)
     list_id = object_id(params.get("list"))
     if list_id is not None:
         # Scoped like the list itself: another subaccount's list selects nobody, as a missing one does.
@@ -62,6 +65,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "list_id": request.GET.get("list", ""),
         "subscription": request.GET.get("subscription", ""),
         "keeps_subscriptions": subscription_connections(request.account.pk).exists(),
+        **filter_context(request),
         **page.context(),
     }
     return render(request, "contacts/list.html", context)
