@@ -29,6 +29,8 @@ class Message(models.Model):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     # A test send from the composer: rendered like the campaign's messages, counted in none of its figures.
     test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages")
+    # The A/B test variant this message carries (campaigns/services/ab_tests.py).
+    variant = models.ForeignKey("campaigns.CampaignVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")
     sender = models.CharField(max_length=20, blank=True, default="")

@@ -18,7 +18,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import clock, ledger, shutdown
+from campaigns.services import ab_tests, clock, ledger, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
@@ -435,6 +435,8 @@ def maybe_complete(campaign_id: int) -> bool:
         return False
     if campaign.recipients == 0 and Message.objects.filter(campaign_id=campaign_id).exists():
         return False  # its messages are still being created (recipients is set at the end)
+    if ab_tests.holds_completion(campaign_id):
+        return False  # an A/B test's winner still goes to the rest of the audience
     counts = campaign_counts(campaign)
     if counts[S.PENDING] or counts[S.QUEUED]:
         return False
