@@ -178,3 +178,34 @@ def _rank(results: TestResults) -> None:
             continue
         v.p_value = two_proportion_p_value(leader.successes, leader.trials, v.successes, v.trials)
         v.verdict = confidence_words(leader.label, v.label, v.p_value)
+
+
+def duration_words(minutes: int) -> str:
+    """90 -> "1 hour 30 minutes", 1440 -> "1 day"."""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(words) or "0 minutes"
+
+
+def plan_words(test: ABTest, variants: int, recipients: int | None = None) -> str:
+    """Who gets what, and when the winner is picked, in one or two sentences."""
+    labels = " and ".join([", ".join(VARIANT_NAMES[: variants - 1]), VARIANT_NAMES[variants - 1]]) if variants > 1 else "A"
+    if test.mode == ABTest.Mode.SPLIT:
+        each = f" (about {recipients // variants:,} each)" if recipients else ""
+        return f"The whole audience is split evenly at random between {labels}{each}."
+    share = f"{test.test_share}% of the audience"
+    if recipients:
+        tested = min(recipients, max(round(recipients * test.test_share / 100), variants))
+        share += f" ({tested:,} recipients, about {tested // variants:,} per variant)"
+    who = "the variant with" if test.auto_pick else "you pick the winner (we suggest the one with"
+    then = (
+        f"After {duration_words(test.wait_minutes)}, {who} the highest {METRIC_WORDS[test.metric]}"
+        + ("" if test.auto_pick else ")")
+        + f"{' is picked automatically' if test.auto_pick else ''} and the other {100 - test.test_share}% get it."
+    )
+    return f"{share} gets the test, split evenly at random between {labels}. {then}"
+
+
+VARIANT_NAMES = ["A", "B", "C", "D"]

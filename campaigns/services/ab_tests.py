@@ -25,6 +25,22 @@ log = logging.getLogger(__name__)
 Phase = ABTest.Phase
 
 
+@transaction.atomic
+def configure(campaign: Campaign, others: list[dict] | None, settings: dict | None = None) -> None:
+    """Set a draft's variants B-D (``[{"text", "content"}]``; A is the campaign's own content)
+    and the test settings; ``others`` None or empty: no A/B test."""
+    from campaigns.models.ab_tests import VARIANT_LABELS
+
+    CampaignVariant.objects.filter(campaign_id=campaign.pk).delete()
+    ABTest.objects.filter(campaign_id=campaign.pk).delete()
+    if not others:
+        return
+    CampaignVariant.objects.create(campaign=campaign, label="A")
+    for label, variant in zip(VARIANT_LABELS[1:], others, strict=False):
+        CampaignVariant.objects.create(campaign=campaign, label=label, text=variant.get("text", ""), content=variant.get("content") or {})
+    ABTest.objects.create(campaign=campaign, **(settings or {}))
+
+
 def active_test(campaign: Campaign) -> ABTest | None:
     """The campaign's A/B test when it has at least two variants."""
     test = ABTest.objects.filter(campaign_id=campaign.pk).select_related("winner").first()
@@ -189,6 +205,22 @@ def pick_winner(campaign: Campaign, variant: CampaignVariant, *, user=None, reas
     audit.record("campaign.ab_winner", target=campaign, changes={"winner": variant.label, "reason": reason[:300]})
     send_rest(campaign.pk)
     return True
+
+
+def pick_by_label(campaign: Campaign, label: str, user=None) -> str:
+    """A person picks the winner; returns what stops it ("" when picked)."""
+    test = ABTest.objects.filter(campaign_id=campaign.pk).first()
+    variant = CampaignVariant.objects.filter(campaign_id=campaign.pk, label=label).first()
+    if test is None or variant is None:
+        return f"This campaign has no variant {label}." if test else "This campaign is not an A/B test."
+    if test.phase not in (Phase.TESTING, Phase.AWAITING_PICK):
+        return "The winner is already picked." if test.winner_id else "Only a test in progress can get a winner."
+    if campaign.status not in (Campaign.Status.RUNNING, Campaign.Status.PAUSED):
+        return f"A {campaign.status} campaign sends nothing more."
+    name = (user.get_full_name() or user.email) if user is not None else "an API key"
+    if not pick_winner(campaign, variant, user=user, reason=f"Picked by {name}."):
+        return "The winner was picked meanwhile."
+    return ""
 
 
 def send_rest(campaign_id: int) -> int:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from campaigns.models import ABTest, Campaign, CampaignVariant, Click, Message, ShortLink
+from tests.api.conftest import _fresh_cache, api, keys, outsider_api  # noqa: F401
 from tests.engine.conftest import add_contacts, engine_world, make_campaign, numbers  # noqa: F401
 
 TEXTS = {"A": "Spring sale: 10% off today", "B": "Hi {{ first_name }}, 20% off just for you", "C": "Last day of the sale", "D": "Sale!"}
