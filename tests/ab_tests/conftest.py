@@ -10,13 +10,14 @@ from django.utils import timezone
 from campaigns.models import ABTest, Campaign, CampaignVariant, Click, Message, ShortLink
 from tests.api.conftest import _fresh_cache, api, keys, outsider_api  # noqa: F401
 from tests.engine.conftest import add_contacts, engine_world, make_campaign, numbers  # noqa: F401
+from tests.web.conftest import contact_list, contacts, draft  # noqa: F401
 
 TEXTS = {"A": "Spring sale: 10% off today", "B": "Hi {{ first_name }}, 20% off just for you", "C": "Last day of the sale", "D": "Sale!"}
 
 
 def ab_campaign(world, count: int = 100, labels: str = "AB", **settings) -> Campaign:
-    contact_list = add_contacts(world.account, numbers(count), first_name="Sam")
-    campaign = make_campaign(world, contact_list, text=TEXTS["A"])
+    audience = add_contacts(world.account, numbers(count), first_name="Sam")
+    campaign = make_campaign(world, audience, text=TEXTS["A"])
     for label in labels:
         CampaignVariant.objects.create(campaign=campaign, label=label, text="" if label == "A" else TEXTS[label])
     ABTest.objects.create(campaign=campaign, **settings)

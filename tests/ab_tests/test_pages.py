@@ -9,7 +9,6 @@ from campaigns.models import ABTest, Campaign, CampaignVariant
 from campaigns.services.campaigns import launch
 from tests.ab_tests.conftest import ab_campaign, wait_is_over
 from tests.conftest import login
-from tests.web.conftest import contact_list, contacts, draft  # noqa: F401
 
 FORM = {
     "enabled": "on",
