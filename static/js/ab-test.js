@@ -10,7 +10,7 @@
   var isSms = form.getAttribute("data-sms") === "1";
 
   function countWords(info) {
-    if (!info.units) return "Empty";
+    if (!info.units) return "Empty: not used";
     var enc = info.encoding === "gsm7" ? "GSM-7" : "Unicode";
     return info.units + " characters · " + info.segments + " segment" + (info.segments === 1 ? "" : "s") + " · " + enc;
   }

@@ -19,6 +19,13 @@ from campaigns.views.marketing.composer import _draft, _locked, _sample_contact,
 from portal.tenancy import get_scoped, sender_required
 
 PICKABLE = (ABTest.Phase.TESTING, ABTest.Phase.AWAITING_PICK)
+BADGES = {
+    ABTest.Phase.DRAFT: "Not started",
+    ABTest.Phase.SPLIT: "Split",
+    ABTest.Phase.TESTING: "Testing",
+    ABTest.Phase.AWAITING_PICK: "Awaiting your pick",
+    ABTest.Phase.WINNER: "Winner chosen",
+}
 
 
 @sender_required
@@ -70,6 +77,7 @@ def results_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any] 
     )
     return {
         "test": test,
+        "badge": BADGES.get(test.phase, ""),
         "results": results,
         "verdicts": [v for v in results.variants if not v.is_leader and v.verdict],
         "plan": plan_words(test, len(results.variants), campaign.recipients or None),
