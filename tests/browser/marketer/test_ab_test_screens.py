@@ -73,7 +73,11 @@ def _results_campaign(world) -> Campaign:
     started = timezone.now() - dt.timedelta(hours=5)
     campaign = _draft(world)
     Campaign.objects.filter(pk=campaign.pk).update(
-        status="running", launched_at=started, started_at=started, recipients=1000, status_reason="Waiting for you to pick the winner of the A/B test."
+        status="running",
+        launched_at=started,
+        started_at=started,
+        recipients=1000,
+        status_reason="Waiting for you to pick the winner of the A/B test.",
     )
     campaign.refresh_from_db()
     a = CampaignVariant.objects.create(campaign=campaign, label="A")
