@@ -41,6 +41,31 @@ def configure(campaign: Campaign, others: list[dict] | None, settings: dict | No
     ABTest.objects.create(campaign=campaign, **(settings or {}))
 
 
+def copy_test(source: Campaign, target: Campaign) -> None:
+    """A duplicated campaign keeps its variants and test settings (not the results)."""
+    test = ABTest.objects.filter(campaign_id=source.pk).first()
+    others = list(CampaignVariant.objects.filter(campaign_id=source.pk).exclude(label="A").order_by("label").values("text", "content"))
+    if test is None or not others:
+        return
+    settings = {f: getattr(test, f) for f in ("mode", "test_share", "wait_minutes", "metric", "auto_pick")}
+    configure(target, others, settings)
+
+
+def widest_variant(campaign: Campaign) -> Campaign | None:
+    """The campaign as its longest SMS variant (the estimate prices every message so: never
+    short of what the test costs); None when it is not an A/B SMS campaign."""
+    from campaigns.services.estimate import message_text
+    from campaigns.services.smsinfo import sms_info
+
+    if campaign.channel != "sms" or campaign.pk is None:
+        return None
+    variants = list(CampaignVariant.objects.filter(campaign_id=campaign.pk).order_by("label"))
+    if len(variants) < 2 or not ABTest.objects.filter(campaign_id=campaign.pk).exists():
+        return None
+    twins = [campaign_with_variant(campaign, v) for v in variants]
+    return max(twins, key=lambda twin: sms_info(message_text(twin)).segments)
+
+
 def active_test(campaign: Campaign) -> ABTest | None:
     """The campaign's A/B test when it has at least two variants."""
     test = ABTest.objects.filter(campaign_id=campaign.pk).select_related("winner").first()

@@ -114,3 +114,19 @@ def test_a_cancelled_test_sends_nothing_more(engine_world, simulators, client):
     assert not pick_winner(campaign, campaign.variants.get(label="B"))
     assert Message.objects.filter(campaign=campaign).count() == 4
     assert Campaign.objects.get(pk=campaign.pk).status == "cancelled"
+
+
+def test_estimate_prices_the_longest_variant_and_duplicate_keeps_the_test(engine_world):
+    from campaigns.models import CampaignVariant
+    from campaigns.services.campaigns import duplicate
+    from campaigns.services.estimate import estimate
+
+    campaign = ab_campaign(engine_world, 10, "AB", mode="split", metric="replies")
+    one_segment = estimate(campaign)
+    assert one_segment.units == 10
+    CampaignVariant.objects.filter(campaign=campaign, label="B").update(text="Long offer " * 20)  # 220 characters: 2 segments
+    assert estimate(campaign).units == 20, "priced as the longest variant"
+
+    copy = duplicate(campaign, engine_world.marketer)
+    assert list(copy.variants.values_list("label", "text")) == [("A", ""), ("B", "Long offer " * 20)]
+    assert (copy.ab_test.mode, copy.ab_test.metric, copy.ab_test.phase) == ("split", "replies", "")
