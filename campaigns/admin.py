@@ -294,3 +294,18 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(m.CampaignVariant)
+class CampaignVariantAdmin(admin.ModelAdmin):
+    """A/B test variants: A is the campaign's own content, B-D their own text."""
+
+    list_display = ("campaign", "label")
+    raw_id_fields = ("campaign",)
+
+
+@admin.register(m.ABTest)
+class ABTestAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "mode", "metric", "phase", "decide_at", "winner")
+    list_filter = ("phase", "mode", "metric")
+    raw_id_fields = ("campaign", "winner", "picked_by")

@@ -20,14 +20,6 @@ WAITS = [
     (1440, "1 day"),
     (2880, "2 days"),
 ]
-TEXT_CHANNEL_OPTIONS = {("sms", ""), ("whatsapp", "text"), ("voice", "otp")}
-
-
-def supports_variants(campaign: Campaign) -> bool:
-    """A/B tests compare texts: SMS, WhatsApp free text, voice OTP text."""
-    content = campaign.content or {}
-    option = "" if campaign.channel == "sms" else content.get("type") or content.get("kind") or ""
-    return (campaign.channel, option) in TEXT_CHANNEL_OPTIONS
 
 
 class ABTestForm(forms.Form):

@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 Phase = ABTest.Phase
 
 
+TEXT_CHANNEL_OPTIONS = {("sms", ""), ("whatsapp", "text"), ("voice", "otp")}
+
+
+def supports_variants(campaign: Campaign) -> bool:
+    """A/B tests compare texts: SMS, WhatsApp free text, voice OTP text."""
+    content = campaign.content or {}
+    option = "" if campaign.channel == "sms" else content.get("type") or content.get("kind") or ""
+    return (campaign.channel, option) in TEXT_CHANNEL_OPTIONS
+
+
 @transaction.atomic
 def configure(campaign: Campaign, others: list[dict] | None, settings: dict | None = None) -> None:
     """Set a draft's variants B-D (``[{"text", "content"}]``; A is the campaign's own content)
@@ -69,8 +79,8 @@ def widest_variant(campaign: Campaign) -> Campaign | None:
 def active_test(campaign: Campaign) -> ABTest | None:
     """The campaign's A/B test when it has at least two variants."""
     test = ABTest.objects.filter(campaign_id=campaign.pk).select_related("winner").first()
-    if test is None or CampaignVariant.objects.filter(campaign_id=campaign.pk).count() < 2:
-        return None
+    if test is None or CampaignVariant.objects.filter(campaign_id=campaign.pk).count() < 2 or not supports_variants(campaign):
+        return None  # (a draft whose channel changed to one without text sends its one content)
     return test
 
 

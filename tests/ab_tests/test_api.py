@@ -83,6 +83,9 @@ def test_bad_variants_answer_400(api, engine_world):
     assert unknown.status_code == 400 and "Variant B" in str(error_of(unknown)["fields"])
     share = api.post(URL, _payload(engine_world, test_share=0))
     assert share.status_code == 400
+    pk = api.post(URL, {**_payload(engine_world), "ab_test": None}).json()["id"]
+    partial = api.patch(f"{URL}/{pk}", {"ab_test": {"metric": "clicks"}})
+    assert partial.status_code == 400 and "variants" in str(error_of(partial)["fields"])
     twice = api.post(URL, {**_payload(engine_world), "text": "something else"})
     assert twice.status_code == 400 and "give it once" in str(error_of(twice)["fields"])
     assert not ABTest.objects.exists() and not CampaignVariant.objects.exists()

@@ -130,3 +130,12 @@ def test_estimate_prices_the_longest_variant_and_duplicate_keeps_the_test(engine
     copy = duplicate(campaign, engine_world.marketer)
     assert list(copy.variants.values_list("label", "text")) == [("A", ""), ("B", "Long offer " * 20)]
     assert (copy.ab_test.mode, copy.ab_test.metric, copy.ab_test.phase) == ("split", "replies", "")
+
+
+def test_a_channel_without_text_ignores_the_variants(engine_world):
+    from campaigns.services.ab_tests import active_test
+
+    campaign = ab_campaign(engine_world, 4, "AB", mode="split")
+    assert active_test(campaign) is not None
+    campaign.channel, campaign.content = "voice", {"kind": "call", "recording_id": 1}
+    assert active_test(campaign) is None

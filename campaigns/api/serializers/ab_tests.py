@@ -36,6 +36,11 @@ class ABTestSerializer(serializers.Serializer):
     def to_representation(self, campaign: Campaign) -> dict | None:
         return ab_test_data(campaign)
 
+    def validate(self, attrs: dict) -> dict:
+        if "variants" not in attrs:  # a partial update still replaces the whole test
+            raise serializers.ValidationError({"variants": ["Give the 2-4 variants (the first is the campaign's own text)."]})
+        return attrs
+
     def validate_variants(self, variants: list[dict]) -> list[dict]:
         if not 2 <= len(variants) <= len(VARIANT_LABELS):
             raise serializers.ValidationError("Give 2 to 4 variants.")

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.encoding import analyze
-from campaigns.forms.ab_tests import ABTestForm, supports_variants
+from campaigns.forms.ab_tests import ABTestForm
 from campaigns.models import ABTest, Campaign, CampaignVariant
 from campaigns.services.ab_results import duration_words, plan_words, variant_results
-from campaigns.services.ab_tests import configure, pick_by_label
+from campaigns.services.ab_tests import configure, pick_by_label, supports_variants
 from campaigns.views.marketing.composer import _draft, _locked, _sample_contact, _steps_context
 from portal.tenancy import get_scoped, sender_required
 
@@ -55,7 +55,7 @@ def review_plan(campaign: Campaign, recipients: int | None = None) -> dict[str, 
     """The A/B plan for the review: each variant's text and size, and what happens when."""
     test = ABTest.objects.filter(campaign_id=campaign.pk).first()
     variants = list(CampaignVariant.objects.filter(campaign_id=campaign.pk).order_by("label"))
-    if test is None or len(variants) < 2:
+    if test is None or len(variants) < 2 or not supports_variants(campaign):
         return None
     rows = []
     for v in variants:
