@@ -309,3 +309,17 @@ class ABTestAdmin(admin.ModelAdmin):
     list_display = ("campaign", "mode", "metric", "phase", "decide_at", "winner")
     list_filter = ("phase", "mode", "metric")
     raw_id_fields = ("campaign", "winner", "picked_by")
+
+
+@admin.register(m.ShortLink)
+class ShortLinkAdmin(BigTableAdmin):
+    list_display = ("code", "url", "campaign", "contact", "created_at")
+    search_fields = ("=code",)
+    raw_id_fields = ("account", "campaign", "message", "contact")
+
+
+@admin.register(m.Click)
+class ClickAdmin(BigTableAdmin):
+    list_display = ("clicked_at", "link", "campaign", "contact", "is_bot", "bot_reason")
+    list_filter = ("is_bot",)
+    raw_id_fields = ("link", "account", "campaign", "contact", "message")

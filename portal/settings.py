@@ -25,6 +25,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Where providers (and our simulators) post webhooks back to this portal.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
+# Tracked short links in campaign texts are SHORT_LINK_BASE/l/<code> (a short domain of your
+# own pointing at this portal, else the portal itself); a code answers 404 after SHORT_LINK_DAYS.
+SHORT_LINK_BASE = env_str("SHORT_LINK_BASE", SITE_URL).rstrip("/")
+SHORT_LINK_DAYS = env_int("SHORT_LINK_DAYS", 365)
+# Clicks are written in one batch per this many milliseconds (0: each in its own request).
+SHORT_LINK_WRITE_MS = env_int("SHORT_LINK_WRITE_MS", 100)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Short-link taps (/l/<code>) are answered here: nothing below applies to them.
+    "campaigns.views.short_links.ShortLinkLaneMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "providers.middleware.WebhookLaneMiddleware",

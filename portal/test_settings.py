@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "33G0LRAFIlTXJ-lsGrkV0rK3Il-7OyfAZTnKme545z4=")
 os.environ.setdefault("Q_SYNC", "true")
 os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("SHORT_LINK_WRITE_MS", "0")  # a click is in the database when the redirect answers
 
 from portal.settings import *  # noqa: F403
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.views.short_links import short_link
 from portal import auth_views as portal_auth
 from portal import security_views
 from portal.health import health
@@ -50,6 +51,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("webhooks/<slug:provider>/<str:token>/", webhook, name="webhook"),
     path("webhooks/<slug:provider>/<str:token>/<slug:kind>/", webhook, name="webhook_kind"),
+    path("l/<str:code>", short_link, name="short_link"),
     path("django-admin/", admin.site.urls),
     path("api/", include("campaigns.api.urls")),
     path("", include("campaigns.urls")),

@@ -175,6 +175,11 @@ class ContentStepForm(forms.Form):
         label="Message",
         help_text=f"Placeholders take the contact's field; for a field that may be empty give a fallback: {FALLBACK_HINT}.",
     )
+    track_links = forms.BooleanField(
+        required=False,
+        label="Track links",
+        help_text="Each recipient gets their own short link, so you see who tapped. Put ! before a link to send it as it is.",
+    )
     variables = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -237,6 +242,7 @@ class ContentStepForm(forms.Form):
         return {
             "template": campaign.template_id,
             "text": campaign.text,
+            "track_links": campaign.track_links,
             "variables": "\n".join(content.get("variables") or []),
             "media_url": media.get("link", ""),
             "media_asset": content.get("media_asset"),
@@ -356,6 +362,8 @@ class ContentStepForm(forms.Form):
         content = {k: v for k, v in (campaign.content or {}).items() if k in ("kind", "type")}
         campaign.template = data.get("template")
         campaign.text = data.get("text", "") if campaign.channel in ("sms", "voice", "whatsapp") else ""
+        if campaign.channel in ("sms", "whatsapp"):
+            campaign.track_links = bool(data.get("track_links"))
         if campaign.channel == "whatsapp":
             content["variables"] = list(data.get("variable_values") or _lines(data.get("variables", "")))
             if data.get("template"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.models.tenancy import Account, Subaccount
 
 KEY_PREFIX = "cpk_"
-EVENT_KINDS = ("message.status", "message.inbound", "campaign.finished")
+EVENT_KINDS = ("message.status", "message.inbound", "message.clicked", "campaign.finished")
 EVENT_KIND_CHOICES = [(k, k) for k in EVENT_KINDS]
 
 

@@ -164,6 +164,7 @@ def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None 
     from campaigns.services.launch_checks import connection_errors, sender_errors
     from campaigns.services.materialize import MessageBuilder
     from campaigns.services.messaging import SendError, normalize_number, queue_send
+    from campaigns.services.shortener import save_pending, take_pending
 
     to = normalize_number(to)
     errors = connection_errors(campaign) + sender_errors(campaign) + content_errors(campaign)
@@ -175,10 +176,12 @@ def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None 
     if campaign.channel == "ussd":
         row["payload"] = {"op": "fin", "session_id": f"test{timezone.now():%H%M%S%f}"}
     amount = row["price"] * row["segments"]
+    pending = take_pending([row])  # its short links work, and count in no campaign figure
     with transaction.atomic():
         if not ledger.reserve(campaign.account_id, amount):
             raise SendError(f"The balance does not cover this test ({format_money(amount, campaign.account.currency)} needed).")
         message = Message.objects.create(**row)
+        save_pending(pending, [{**row, "id": message.pk}])
         StatusCount.objects.create(account_id=campaign.account_id, campaign=None, status=S.PENDING, count=1)
     queue_send([message.pk])
     return message

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from campaigns.models import Account, Campaign, Price
 from campaigns.rendering import placeholders, render
+from campaigns.services.shortener import measured, tracks_links
 from campaigns.services.smsinfo import billed_counter, sms_info
 
 ZERO = Decimal("0")
@@ -94,9 +95,11 @@ def estimate(campaign: Campaign) -> Estimate:
     tally = _Tally(book, campaign.channel, seconds)
     rest = recipients(campaign.account, campaign.audience, campaign.subaccount)
     billed = billed_counter(campaign.connection if campaign.connection_id else None)
-    segments = billed(text, sms_info(text).segments) if campaign.channel == "sms" else 1
+    track = tracks_links(campaign)  # short links count at their own length, not the long URL's
+    as_sent = measured(text, track)
+    segments = billed(as_sent, sms_info(as_sent).segments) if campaign.channel == "sms" else 1
     if personalized_sms:
-        last_pk, widest = _tally_rendered(tally, rest, text, billed)
+        last_pk, widest = _tally_rendered(tally, rest, text, billed, track)
         rest = rest.filter(pk__gt=last_pk) if tally.count >= EXACT_UP_TO else rest.none()
         segments = widest
     for key, n in _prefix_counts(rest, book.key_len):
@@ -123,12 +126,12 @@ class _Tally:
             self.cost += price.amount * units
 
 
-def _tally_rendered(tally: _Tally, qs, text: str, billed) -> tuple[int, int]:
+def _tally_rendered(tally: _Tally, qs, text: str, billed, track: bool = False) -> tuple[int, int]:
     """Render and count the first EXACT_UP_TO recipients; returns (last pk, widest segments)."""
     fields = ("phone", "first_name", "last_name", "attributes")
     last_pk, widest = 0, 1
     for pk, *row in _pages(qs, fields, limit=EXACT_UP_TO):
-        rendered = render(text, dict(zip(fields, row, strict=True)))
+        rendered = measured(render(text, dict(zip(fields, row, strict=True))), track)
         segments = billed(rendered, sms_info(rendered).segments)
         widest = max(widest, segments)
         tally.add(row[0], segments)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncHour
 
-from campaigns.models import Campaign, Click
+from campaigns.models import Campaign, Click, ShortLink
 from campaigns.services.counts import campaign_counts
 from campaigns.services.rates import rates
 
@@ -63,3 +64,47 @@ def contacts_who_clicked(account, since: datetime) -> QuerySet:
         .values_list("contact_id", flat=True)
         .distinct()
     )
+
+
+def click_payload(click: Click, url: str, subaccount_id: int | None = None) -> dict:
+    """The ``message.clicked`` event's data (campaigns/services/click_writer.py emits it)."""
+    return {
+        "message_id": click.message_id,
+        "campaign_id": click.campaign_id,
+        "contact_id": click.contact_id,
+        "subaccount_id": subaccount_id,
+        "url": url,
+        "clicked_at": click.clicked_at,
+        "user_agent": click.user_agent,
+    }
+
+
+TOP_LINKS = 10
+
+
+def click_report(campaign: Campaign) -> dict | None:
+    """What the campaign page shows about clicks, or None when the campaign has no tracked
+    link: totals, the links by clicks (top first), clicks per hour."""
+    if not ShortLink.objects.filter(campaign_id=campaign.pk).exists():
+        return None
+    clicks = human_clicks(campaign)
+    links = list(
+        clicks.values("link__url").annotate(clicks=Count("id"), unique=Count("message_id", distinct=True)).order_by("-clicks", "link__url")
+    )
+    per_hour = clicks.annotate(hour=TruncHour("clicked_at")).values("hour").annotate(n=Count("id")).order_by("hour")
+    return {
+        **clicks_by_campaign(campaign),
+        "links": [{"url": row["link__url"], "clicks": row["clicks"], "unique": row["unique"]} for row in links[:TOP_LINKS]],
+        "more_links": max(len(links) - TOP_LINKS, 0),
+        "tracked_urls": ShortLink.objects.filter(campaign_id=campaign.pk).values("url").distinct().count(),
+        "over_time": [[row["hour"].isoformat(), row["n"]] for row in per_hour],
+    }
+
+
+def contact_clicks(contact, campaigns: QuerySet | None = None, limit: int = 50) -> list[Click]:
+    """A contact's latest clicks (people's and bots'), with the link and campaign; only on
+    ``campaigns`` when given (what the viewer may see)."""
+    clicks = Click.objects.filter(contact=contact)
+    if campaigns is not None:
+        clicks = clicks.filter(campaign__in=campaigns)
+    return list(clicks.select_related("link", "campaign").order_by("-clicked_at")[:limit])

@@ -16,6 +16,7 @@ from campaigns.rendering import BUILTIN, placeholders, render
 from campaigns.services import ab_tests, clock, ledger
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
+from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S
@@ -65,10 +66,12 @@ class MessageBuilder:
         self.campaign = campaign
         self.book = PriceBook(campaign.account_id, campaign.channel)
         self.text = message_text(campaign)
+        self.track = tracks_links(campaign)
+        as_sent = measured(self.text, self.track)  # short links at their real length
         self.personal = bool(placeholders(self.text))
-        self.info = sms_info(self.text)
+        self.info = sms_info(as_sent)
         self.billed = billed_counter(campaign.connection) if campaign.channel == Channel.SMS else None
-        self.segments = self.billed(self.text, self.info.segments) if self.billed else self.info.segments
+        self.segments = self.billed(as_sent, self.info.segments) if self.billed else self.info.segments
         self.sender = campaign.sender.value if campaign.sender_id else ""
         self.seconds = voice_seconds(campaign)
         self.payload = _channel_payload(campaign)
@@ -86,6 +89,8 @@ class MessageBuilder:
         number (a test send), priced for that number."""
         values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
         text = render(self.text, values) if self.personal else self.text
+        short = shorten(text, self.track)  # this recipient's short links (campaigns/services/shortener.py)
+        text = short.text
         info = sms_info(text) if self.personal else self.info
         segments = (self.billed(text, info.segments) if self.billed else info.segments) if self.personal else self.segments
         payload = render_payload(self.payload, values) if self.personal_payload else self.payload
@@ -112,6 +117,7 @@ class MessageBuilder:
             "segments": units,
             "price": price.amount if price else Decimal("0"),
             "status": S.PENDING,
+            PENDING_KEY: short.links,
         }
 
 
@@ -135,7 +141,9 @@ def _save(campaign: Campaign, batch: list[dict]) -> int:
     if not batch:
         return 0
     with transaction.atomic():
+        pending = take_pending(batch)  # short links: taken off the rows, codes checked
         created = insert_messages(batch)
+        save_pending(pending, created)
         StatusCount.objects.create(account_id=campaign.account_id, campaign_id=campaign.pk, status=S.PENDING, count=len(created))
         if campaign.channel == Channel.USSD:
             UssdSession.objects.bulk_create(

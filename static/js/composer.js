@@ -124,6 +124,12 @@
     var counter = $("#sms-counter"), warn = $("#ucs2-warning"), preview = $("#preview-text");
     var previewInfo = $("#preview-info");
     var isSms = text.getAttribute("data-sms-text") === "sms";
+    var tracking = $("#id_track_links");
+    // The text as recipients get it: tracked links count at the short link's length.
+    function asSent() {
+      var on = !tracking || tracking.checked;
+      return window.SmsCounter.withShortLinks(text.value, on ? text.getAttribute("data-short-link") : "");
+    }
     function describe(info) {
       return (info.encoding === "gsm7" ? "GSM-7" : "UCS-2 (Unicode)") + ", " + info.units + (info.encoding === "gsm7" ? " characters, " : " UTF-16 units, ") +
         info.segments + " segment" + (info.segments === 1 ? "" : "s");
@@ -131,8 +137,8 @@
     // The browser counts the text as typed at once; the server's answer then counts it as the
     // sample contact gets it (placeholders filled), which is what is billed.
     function showCount(info, source, label, measured) {
-      label = label || "As written";
-      measured = measured === undefined ? text.value : measured;
+      label = label || (asSent() !== text.value ? "As sent, links shortened" : "As written");
+      measured = measured === undefined ? asSent() : measured;
       counter.setAttribute("data-source", source);
       if (!isSms) { counter.innerHTML = "<span><strong>" + Array.from(text.value).length + "</strong> characters</span>"; return; }
       counter.innerHTML =
@@ -153,11 +159,12 @@
     }
     var fetchPreview = debounce(function () {
       var sampleBox = $("#preview-sample");
-      var body = new URLSearchParams({ text: text.value, campaign: text.getAttribute("data-campaign") || "", sample: sampleBox ? sampleBox.value : "" });
+      var body = new URLSearchParams({ text: text.value, campaign: text.getAttribute("data-campaign") || "", sample: sampleBox ? sampleBox.value : "",
+        track_links: !tracking || tracking.checked ? "1" : "0" });
       fetch(text.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          if (data.text_info.segments !== window.SmsCounter.analyze(text.value).segments && window.console) console.warn("counter disagrees with the server", data.text_info);
+          if (data.text_info.segments !== window.SmsCounter.analyze(asSent()).segments && window.console) console.warn("counter disagrees with the server", data.text_info);
           var personal = text.value.indexOf("{{") !== -1 && data.rendered;
           if (personal) showCount(data.rendered_info, "server", "For " + data.sample, data.rendered);
           else showCount(data.text_info, "server");
@@ -167,9 +174,10 @@
           showEmpty(data.rendered_empty);
         });
     }, 300);
-    text.addEventListener("input", function () { showCount(window.SmsCounter.analyze(text.value), "browser"); fetchPreview(); });
+    text.addEventListener("input", function () { showCount(window.SmsCounter.analyze(asSent()), "browser"); fetchPreview(); });
     var sampleInput = $("#preview-sample");
     if (sampleInput) sampleInput.addEventListener("input", fetchPreview);
+    if (tracking) tracking.addEventListener("change", function () { showCount(window.SmsCounter.analyze(asSent()), "browser"); fetchPreview(); });
     $all("[data-insert]").forEach(function (btn) {
       btn.addEventListener("click", function () {
         var token = "{{ " + btn.getAttribute("data-insert") + " }}";
@@ -187,7 +195,7 @@
         if (body && (!text.value || window.confirm("Replace the message with this template?"))) { text.value = body; text.dispatchEvent(new Event("input")); }
       });
     }
-    showCount(window.SmsCounter.analyze(text.value), "browser");
+    showCount(window.SmsCounter.analyze(asSent()), "browser");
     fetchPreview();
   }
 

@@ -41,5 +41,23 @@
     var kept = Array.from(text || "").filter(function (ch) { return gsm7Cost(ch) !== null; }).join("");
     return analyze(kept).segments;
   }
-  global.SmsCounter = { analyze: analyze, gsm7Segments: gsm7Segments };
+  // Mirror of campaigns/services/shortener.py's measured(): each URL as the tracked short link
+  // (``shortLink``, of the real length) recipients get; "!URL" is sent as the plain URL.
+  var URL_RE = /(!?)(https?:\/\/[^\s<>"']+)/gi;
+  var TRAILING = ".,;:!?)]}";
+  function splitTrailing(url) {
+    var end = url.length;
+    while (end > 0 && TRAILING.indexOf(url.charAt(end - 1)) !== -1) end -= 1;
+    var stripped = url.slice(0, end);
+    if (url.charAt(url.length - 1) === ")" && stripped.indexOf("(") !== -1 &&
+        url.split("(").length === url.split(")").length) stripped = url;
+    return [stripped, url.slice(stripped.length)];
+  }
+  function withShortLinks(text, shortLink) {
+    return String(text || "").replace(URL_RE, function (all, bang, url) {
+      var parts = splitTrailing(url);
+      return (bang || !shortLink ? parts[0] : shortLink) + parts[1];
+    });
+  }
+  global.SmsCounter = { analyze: analyze, gsm7Segments: gsm7Segments, withShortLinks: withShortLinks };
 })(window);

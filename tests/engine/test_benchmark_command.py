@@ -13,7 +13,7 @@ from campaigns.services.sandbox import BASE_DIR
 @pytest.mark.slow
 def test_benchmark_small_run_prints_figures():
     result = subprocess.run(
-        [sys.executable, "manage.py", "benchmark", "--recipients", "300", "--flood", "200", "--timeout", "90"],
+        [sys.executable, "manage.py", "benchmark", "--recipients", "300", "--flood", "200", "--redirects", "300", "--timeout", "90"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
@@ -24,3 +24,4 @@ def test_benchmark_small_run_prints_figures():
     assert "wavy: 300 submitted" in out and "vt: 300 submitted" in out
     assert "plain loop" in out and "ratio" in out and "peak RSS" in out
     assert "200/200 accepted" in out and "lost 0" in out
+    assert "300/300 redirected" in out and "clicks recorded 300 (as bots 0)" in out

@@ -56,7 +56,7 @@ class CampaignSerializer(ScopedModelSerializer):
     class Meta:
         model = Campaign
         fields = [
-            "id", "name", "channel", "subaccount", "connection", "sender", "template", "text", "flash", "content", "audience",
+            "id", "name", "channel", "subaccount", "connection", "sender", "template", "text", "flash", "track_links", "content", "audience",
             "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps", "ab_test",
             "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
             "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
@@ -175,10 +175,18 @@ class DroppedSerializer(serializers.Serializer):
     duplicate = serializers.IntegerField()
 
 
+class ClicksSerializer(serializers.Serializer):
+    clicks = serializers.IntegerField(help_text="Taps on the campaign's tracked short links by people (bots and link previews left out).")
+    unique_clickers = serializers.IntegerField(help_text="Recipients who tapped at least once.")
+    ctr = serializers.FloatField(allow_null=True, help_text="Click-through rate: unique clickers / delivered, percent with 1 decimal.")
+    bot_clicks = serializers.IntegerField(help_text="Link previews, HEAD requests and taps within a second of delivery: not counted.")
+
+
 class CampaignStatsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Campaign.Status.choices)
     counts = StatusCountsSerializer()
     rates = RatesSerializer()
+    clicks = ClicksSerializer()
     recipients = serializers.IntegerField()
     dropped = DroppedSerializer()
     estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)

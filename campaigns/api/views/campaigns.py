@@ -102,6 +102,7 @@ class CampaignViewSet(CrudScopedViewSet):
         (one definition: delivered / final provider outcomes; cancelled and unsent messages
         are in no rate) and money as decimal strings."""
         from campaigns.services.counts import campaign_counts
+        from campaigns.services.links import clicks_by_campaign
         from campaigns.services.rates import rates
 
         campaign = self.get_object()
@@ -110,6 +111,7 @@ class CampaignViewSet(CrudScopedViewSet):
             "status": campaign.status,
             "counts": counts,
             "rates": rates(counts, campaign.expired_unsent).as_dict(),
+            "clicks": clicks_by_campaign(campaign),
             "recipients": campaign.recipients,
             "dropped": {
                 "suppressed": campaign.dropped_suppressed,

@@ -4,8 +4,9 @@ Builds a throwaway runtime (its own SQLite file; simulators, a 2-worker django-q
 and gunicorn on 127.0.0.1), runs one campaign through a bulk provider (wavy, 1000 per
 request) and one through a single-message provider (vt), measures the same sends with a
 plain loop over the backend's HTTP (no database: the ceiling), then floods the webhook
-intake. Prints throughput, the workers' peak memory and the ratios. Internal phases run
-in the runtime's environment via --phase."""
+intake, then taps tracked short links (GET /l/<code>) as phones do. Prints throughput, the
+workers' peak memory and the ratios. Internal phases run in the runtime's environment via
+--phase. Only the redirects: ``benchmark --providers "" --flood 0 --recipients 2000``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+PHONE_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 PROVIDERS = {
     # slug: credentials for the simulator
     "wavy": {"username": "bench@example.com", "authenticationtoken": "bench-token"},
@@ -36,10 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="django-q2 workers in the cluster")
         parser.add_argument("--flood", type=int, default=20_000, help="webhook reports to post (0: skip)")
         parser.add_argument("--flood-concurrency", type=int, default=32)
+        parser.add_argument("--redirects", type=int, default=20_000, help="short-link taps to make (0: skip)")
         parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
         parser.add_argument("--timeout", type=float, default=900)
         # internal
-        parser.add_argument("--phase", default="", help="internal: seed | launch | counts | tick | ceiling | bodies | intake")
+        parser.add_argument(
+            "--phase", default="", help="internal: seed | launch | counts | tick | ceiling | bodies | intake | links | clicks"
+        )
         parser.add_argument("--campaign", type=int, default=0)
         parser.add_argument("--provider", default="")
         parser.add_argument("--sim-url", default="")
@@ -96,6 +101,9 @@ class Command(BaseCommand):
                 if opts["flood"] and "vt" in ids:
                     figures["intake"] = self.flood(box, ids["vt"], opts)
                     self.print_intake(figures["intake"])
+                if opts["redirects"]:
+                    figures["redirects"] = self.tap_links(box, opts)
+                    self.print_redirects(figures["redirects"])
         finally:
             if not opts["keep"]:
                 shutil.rmtree(root, ignore_errors=True)
@@ -175,6 +183,34 @@ class Command(BaseCommand):
             **result,
         }
 
+    def tap_links(self, box, opts) -> dict:
+        """GET /l/<code> for the seeded links, ``flood_concurrency`` keep-alive connections
+        at a time, as a phone's browser asks (no cookies); then count the clicks recorded."""
+        from campaigns.services.sandbox import cpu_seconds
+
+        codes_file = box.root / "codes.txt"
+        box.manage("benchmark", "--phase", "links", "--recipients", str(min(max(opts["recipients"], 1), 5000)), "--out", str(codes_file))
+        codes = codes_file.read_text().split()
+        if "web" not in box.procs:
+            box.start_web(workers=2)
+        lines = [{"path": f"/l/{codes[i % len(codes)]}"} for i in range(opts["redirects"])]
+        web_cpu, own_cpu = cpu_seconds(box.procs["web"].pid), time.process_time()
+        started = time.monotonic()
+        statuses = asyncio.run(post_all(lines, opts["flood_concurrency"], f"http://127.0.0.1:{box.web_port}"))
+        seconds = time.monotonic() - started
+        web_cpu, own_cpu = cpu_seconds(box.procs["web"].pid) - web_cpu, time.process_time() - own_cpu
+        redirected = sum(1 for s in statuses if s == 302)
+        return {
+            "taps": len(lines),
+            "redirected": redirected,
+            "seconds": seconds,
+            "rate": redirected / seconds if seconds else 0,
+            "web_cpu_ms": 1000 * web_cpu / max(redirected, 1),
+            "cores_web": web_cpu / seconds if seconds else 0,
+            "cores_client": own_cpu / seconds if seconds else 0,
+            **box.manage_json("benchmark", "--phase", "clicks"),
+        }
+
     # --- output -----------------------------------------------------------------------
     def print_send(self, slug: str, f: dict, rss: dict) -> None:
         self.stdout.write(
@@ -193,6 +229,14 @@ class Command(BaseCommand):
             f"outcomes {f['outcomes']}, messages delivered {f['delivered']}"
         )
 
+    def print_redirects(self, f: dict) -> None:
+        self.stdout.write(
+            f"  short-link redirects (gunicorn -w 2 --threads 4, keep-alive, SQLite): {f['redirected']}/{f['taps']} redirected in "
+            f"{f['seconds']:.1f} s = {f['rate']:.0f}/s (gunicorn CPU {f['web_cpu_ms']:.2f} ms per redirect: "
+            f"{2000 / max(f['web_cpu_ms'], 0.01):.0f}/s on two free cores; cores busy: gunicorn "
+            f"{f['cores_web']:.2f}, tapping client {f['cores_client']:.2f}); clicks recorded {f['clicks']} (as bots {f['bots']})"
+        )
+
     def print_summary(self, figures: dict) -> None:
         import os
 
@@ -201,7 +245,11 @@ class Command(BaseCommand):
             f"Summary (load average {load}; targets: bulk 100k < 60 s; >= 0.5 of the ceiling; workers < 300 MB; intake >= 1000/s):"
         )
         for slug, f in figures.items():
-            if slug == "intake":
+            if slug == "redirects":
+                self.stdout.write(
+                    f"  redirects: {f['rate']:.0f}/s (target >= 2000/s), {f['clicks']} of {f['redirected']} recorded, lost {f['redirected'] - f['clicks']}"
+                )
+            elif slug == "intake":
                 self.stdout.write(
                     f"  intake: {f['accept_rate']:.0f} reports/s accepted, {f['events']} stored, lost {f['posted'] - f['events']}"
                 )
@@ -326,6 +374,54 @@ class Command(BaseCommand):
                 out.write(json.dumps({"path": path, "body": json.dumps(body)}) + "\n")
         return {"written": len(rows)}
 
+    def phase_links(self, opts) -> dict:
+        """A delivered campaign of ``--recipients`` messages with one short link each (delivered an hour ago: taps now are people's)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from campaigns.models import Account, Campaign, Contact, Message, ShortLink
+        from campaigns.services.shortener import new_code
+        from providers.models import ProviderConnection
+
+        account = Account.objects.get(slug="bench")
+        conn = ProviderConnection.objects.filter(account=account).first()
+        if conn is None:
+            conn = ProviderConnection(account=account, name="links", provider="vt", base_url="http://127.0.0.1:9/vt")
+            conn.set_credentials(PROVIDERS["vt"])
+            conn.save()
+        campaign = Campaign.objects.create(account=account, name="Benchmark links", connection=conn, text="Sale: https://shop.example.com/")
+        delivered = timezone.now() - timedelta(hours=1)
+        contacts = list(Contact.objects.filter(account=account).values_list("pk", "phone")[: opts["recipients"]])
+        messages = Message.objects.bulk_create(
+            [
+                Message(
+                    account=account, campaign=campaign, contact_id=pk, connection=conn, to=phone, status="delivered", delivered_at=delivered
+                )
+                for pk, phone in contacts
+            ],
+            batch_size=2000,
+        )
+        links = [
+            ShortLink(
+                account=account,
+                campaign=campaign,
+                message_id=m.pk,
+                contact_id=m.contact_id,
+                url="https://shop.example.com/",
+                code=new_code(),
+            )
+            for m in Message.objects.filter(campaign=campaign).only("pk", "contact_id")
+        ]
+        ShortLink.objects.bulk_create(links, batch_size=2000)
+        Path(opts["out"]).write_text("\n".join(link.code for link in links))
+        return {"links": len(links), "messages": len(messages)}
+
+    def phase_clicks(self, opts) -> dict:
+        from campaigns.models import Click
+
+        return {"clicks": Click.objects.filter(is_bot=False).count(), "bots": Click.objects.filter(is_bot=True).count()}
+
     def phase_intake(self, opts) -> dict:
         from django.db.models import Count
 
@@ -343,7 +439,7 @@ class Command(BaseCommand):
 
 
 async def post_all(lines: list[dict], concurrency: int, base: str) -> list[int]:
-    """POST every body, ``concurrency`` at a time, with a bare asyncio HTTP/1.1 client over
+    """POST every body (GET the path of a line without one), ``concurrency`` at a time, with a bare asyncio HTTP/1.1 client over
     keep-alive connections (as a provider's webhook sender does): the flood must not eat
     the CPU the server under test needs (httpx costs ~10x more)."""
     from urllib.parse import urlsplit
@@ -357,10 +453,13 @@ async def post_all(lines: list[dict], concurrency: int, base: str) -> list[int]:
         if not conn:
             conn.extend(await asyncio.open_connection(host, port))
         reader, writer = conn
-        body = line["body"].encode()
-        head = (
-            f"POST {line['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode()
+        body = line.get("body", "").encode()
+        if "body" in line:
+            head = (
+                f"POST {line['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode()
+        else:  # a GET (a phone tapping a short link)
+            head = f"GET {line['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: {PHONE_AGENT}\r\n\r\n".encode()
         writer.write(head + body)
         await writer.drain()
         status_line = await reader.readline()

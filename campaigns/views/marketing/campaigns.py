@@ -23,6 +23,7 @@ from campaigns.models import Campaign, ContactList, Message, StatusCount, UssdSe
 from campaigns.services import audit
 from campaigns.services import campaigns as service
 from campaigns.services.counts import campaign_counts, empty_counts
+from campaigns.services.links import click_report
 from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
@@ -159,6 +160,7 @@ def _sending_context(request: HttpRequest, campaign: Campaign, counts: dict[str,
         "tiles": state.tiles(counts),
         "breakdown": state.breakdown(counts),
         "status_filter": status_filter,
+        "clicks": click_report(campaign),
         **page.context(),
     }
 

@@ -30,6 +30,7 @@ from campaigns.rendering import render as render_text
 from campaigns.services.audience import audience_summary, has_audience
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.launch_checks import launch_checks
+from campaigns.services.shortener import TRACKED_CHANNELS, measured, tracks_links
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
 
@@ -193,7 +194,8 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
     if step == "content":
         sample = _sample_contact(request, campaign)
         custom = [f for f in account_fields(request.account.pk) if f not in BUILTIN]
-        return {"custom_fields": custom, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
+        option = campaign.content.get("kind") or campaign.content.get("type") or ""
+        return {"custom_fields": custom, "sample": sample, "option": option, "short_link_sample": measured("http://x")}
     return {}
 
 
@@ -232,7 +234,7 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
     missing = _first_missing(campaign)
     sample = _sample_contact(request, campaign)
-    rendered = render_text(campaign.text, sample) if campaign.text else ""
+    rendered = measured(render_text(campaign.text, sample), tracks_links(campaign)) if campaign.text else ""
     context = {
         **_steps_context(campaign, "review"),
         "missing": missing if missing != "review" else "",
@@ -348,12 +350,14 @@ def preview_text(request: HttpRequest) -> JsonResponse:
     phone = sample.phone if isinstance(sample, Contact) else sample["phone"]
     template = _preview_template(request, params.get("template", ""))
     values = params.getlist("variables")
+    track = params.get("track_links", "1") not in ("", "0") and (campaign is None or campaign.channel in TRACKED_CHANNELS)
     if template is not None:
         text = "\n".join(values)
         rendered = fill_template(template.body, template.variables or [], [render_text(v, sample) for v in values])
         empty = fill_template(template.body, template.variables or [], [render_empty(v, phone) for v in values])
     else:
-        rendered, empty = render_text(text, sample), render_empty(text, phone)
+        # As recipients get it: each tracked link is a short link (of the real length).
+        rendered, empty = measured(render_text(text, sample), track), measured(render_empty(text, phone), track)
     found = problems(text, account_fields(request.account.pk))
     return JsonResponse(
         {
@@ -361,7 +365,7 @@ def preview_text(request: HttpRequest) -> JsonResponse:
             "rendered_empty": empty if empty != rendered else "",
             "sample": phone,
             "problems": found,
-            "text_info": analyze(params.get("text", "")).as_dict(),
+            "text_info": analyze(measured(params.get("text", ""), track)).as_dict(),
             "rendered_info": analyze(rendered).as_dict(),
         }
     )

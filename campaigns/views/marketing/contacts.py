@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from campaigns.forms.contacts import ContactForm
 from campaigns.forms.fields import object_id
-from campaigns.models import Contact, ContactField, ContactList, ListMembership, Message, Suppression
+from campaigns.models import Campaign, Contact, ContactField, ContactList, ListMembership, Message, Suppression
 from campaigns.services import consent
+from campaigns.services.links import contact_clicks
 from campaigns.services.subscriptions import SUBSCRIPTION_FILTERS, filter_by_subscription, subscription_connections
 from campaigns.views.marketing.paging import keyset_page, search_term, with_count
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
@@ -163,6 +164,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "replies": contact.inbound_messages.filter(account=request.account)[:10],
         "subscriptions": subscription_rows(contact),
         "consent_history": consent.history(contact)[:50],
+        "clicks": contact_clicks(contact, scoped(request, Campaign.objects.all())),
     }
     return render(request, "contacts/detail.html", context)
 
