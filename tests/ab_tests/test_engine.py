@@ -139,3 +139,38 @@ def test_a_channel_without_text_ignores_the_variants(engine_world):
     assert active_test(campaign) is not None
     campaign.channel, campaign.content = "voice", {"kind": "call", "recording_id": 1}
     assert active_test(campaign) is None
+
+
+def test_winner_by_taps_on_the_short_links(engine_world, simulators, client):
+    """The links engineer's redirect records the taps; the click-through rate picks B."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from campaigns.models import CampaignVariant, ShortLink
+
+    campaign = ab_campaign(engine_world, 40, "AB", mode="winner", test_share=50, metric="clicks")
+    Campaign.objects.filter(pk=campaign.pk).update(text="Spring sale: https://shop.example.com/a")
+    CampaignVariant.objects.filter(campaign=campaign, label="B").update(text="Hi {{ first_name }}, 20% off: https://shop.example.com/b")
+    campaign.refresh_from_db()
+    launch(campaign)
+    simulators.deliver(client)
+    Message.objects.filter(campaign=campaign).update(delivered_at=timezone.now() - timedelta(minutes=1))  # a person's tap, not a preview
+    phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/126 Mobile")
+    b_links = ShortLink.objects.filter(message__variant__label="B")
+    a_links = ShortLink.objects.filter(message__variant__label="A")
+    assert b_links.count() == 10 and a_links.count() == 10
+    tested = list(Message.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    for link in b_links[:4]:
+        assert phone.get(f"/l/{link.code}").status_code == 302
+    assert phone.get(f"/l/{a_links.first().code}").status_code == 302
+
+    wait_is_over(campaign)
+    assert tick()["ab_decided"] == 1
+    test = ABTest.objects.get(campaign=campaign)
+    assert test.winner.label == "B" and "click-through rate, 40.0% (vs A 10.0%)" in test.pick_reason
+    simulators.deliver(client)
+    assert _by_variant(campaign) == {"A": 10, "B": 30}
+    rest = Message.objects.filter(campaign=campaign, variant__label="B").exclude(pk__in=tested)
+    assert rest.count() == 20 and all("/l/" in text for text in rest.values_list("text", flat=True))
