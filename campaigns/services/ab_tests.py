@@ -72,8 +72,10 @@ def widest_variant(campaign: Campaign) -> Campaign | None:
     variants = list(CampaignVariant.objects.filter(campaign_id=campaign.pk).order_by("label"))
     if len(variants) < 2 or not ABTest.objects.filter(campaign_id=campaign.pk).exists():
         return None
+    from campaigns.services.shortener import measured, tracks_links
+
     twins = [campaign_with_variant(campaign, v) for v in variants]
-    return max(twins, key=lambda twin: sms_info(message_text(twin)).segments)
+    return max(twins, key=lambda twin: sms_info(measured(message_text(twin), tracks_links(twin))).segments)
 
 
 def active_test(campaign: Campaign) -> ABTest | None:

@@ -24,6 +24,7 @@
       var body = new FormData();
       body.append("text", textarea.value);
       body.append("campaign", form.getAttribute("data-campaign"));
+      body.append("track_links", form.getAttribute("data-track-links"));  // links count at the short link's length
       fetch(form.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
         .then(function (r) { return r.json(); })
         .then(function (data) {

@@ -15,6 +15,7 @@ from campaigns.forms.ab_tests import ABTestForm
 from campaigns.models import ABTest, Campaign, CampaignVariant
 from campaigns.services.ab_results import duration_words, plan_words, variant_results
 from campaigns.services.ab_tests import configure, pick_by_label, supports_variants
+from campaigns.services.shortener import measured, tracks_links
 from campaigns.views.marketing.composer import _draft, _locked, _sample_contact, _steps_context
 from portal.tenancy import get_scoped, sender_required
 
@@ -57,10 +58,11 @@ def review_plan(campaign: Campaign, recipients: int | None = None) -> dict[str, 
     variants = list(CampaignVariant.objects.filter(campaign_id=campaign.pk).order_by("label"))
     if test is None or len(variants) < 2 or not supports_variants(campaign):
         return None
+    track = tracks_links(campaign)
     rows = []
     for v in variants:
         text = campaign.text if v.label == "A" else v.text
-        rows.append({"label": v.label, "text": text, "sms": analyze(text) if campaign.channel == "sms" else None})
+        rows.append({"label": v.label, "text": text, "sms": analyze(measured(text, track)) if campaign.channel == "sms" else None})
     return {"test": test, "variants": rows, "plan": plan_words(test, len(variants), recipients), "wait": duration_words(test.wait_minutes)}
 
 
