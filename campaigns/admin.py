@@ -349,6 +349,21 @@ class RouteAttemptAdmin(BigTableAdmin):
 class RouteConnectionAdmin(admin.ModelAdmin):
     list_display = ("route", "connection", "position", "weight")
     raw_id_fields = ("route", "connection")
+@admin.register(m.CampaignVariant)
+class CampaignVariantAdmin(admin.ModelAdmin):
+    """A/B test variants: A is the campaign's own content, B-D their own text."""
+
+    list_display = ("campaign", "label")
+    raw_id_fields = ("campaign",)
+
+
+@admin.register(m.ABTest)
+class ABTestAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "mode", "metric", "phase", "decide_at", "winner")
+    list_filter = ("phase", "mode", "metric")
+    raw_id_fields = ("campaign", "winner", "picked_by")
+
+
 @admin.register(m.ShortLink)
 class ShortLinkAdmin(BigTableAdmin):
     list_display = ("code", "url", "campaign", "contact", "created_at")

@@ -61,3 +61,9 @@ def provider_polls() -> dict:
     from campaigns.services.provider_polls import run
 
     return run()
+
+
+def ab_decide(campaign_id: int) -> bool:
+    from campaigns.services.ab_tests import decide
+
+    return decide(campaign_id)

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from campaigns.views import dashboard, notifications, user_settings
 from campaigns.views.marketing import (
+    ab_tests,
     campaign_report,
     campaigns,
     composer,
@@ -49,6 +50,8 @@ urlpatterns = [
     path("campaigns/compose/preview.json", composer.preview_text, name="compose_preview"),
     path("campaigns/compose/audience.json", composer.audience_count, name="compose_audience"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/ab-test/", ab_tests.compose_ab_test, name="compose_ab_test"),
+    path("campaigns/<int:pk>/pick-winner/", ab_tests.campaign_pick_winner, name="campaign_pick_winner"),
     path("campaigns/<int:pk>/edit/<slug:step>/", composer.compose_step, name="compose_step"),
     path("campaigns/<int:pk>/test/", composer_tests.compose_test, name="compose_test"),
     path("campaigns/<int:pk>/tests.json", composer_tests.compose_tests_json, name="compose_tests"),

@@ -1,3 +1,4 @@
+from campaigns.models.ab_tests import ABTest, CampaignVariant
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign
@@ -16,12 +17,14 @@ from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
 
 __all__ = [
+    "ABTest",
     "Account",
     "ApiKey",
     "AuditEvent",
     "BatchPoll",
     "Campaign",
     "ConnectionHealth",
+    "CampaignVariant",
     "Click",
     "ConsentRecord",
     "Contact",

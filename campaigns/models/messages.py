@@ -31,6 +31,8 @@ class Message(models.Model):
     test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages")
     # The connection that carries (or carried) the message, chosen by the router; the ones it
     # left before are its route_attempts (failover).
+    # The A/B test variant this message carries (campaigns/services/ab_tests.py).
+    variant = models.ForeignKey("campaigns.CampaignVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
     route = models.ForeignKey("campaigns.Route", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")

@@ -16,6 +16,7 @@ class NoticeKind(models.TextChoices):
     RECORDING_APPROVED = "recording_approved", "Voice recording approved"
     IMPORT_FINISHED = "import_finished", "Contact import finished"
     CONNECTION_OUT = "connection_out", "Connection taken out of rotation"
+    AB_TEST_PICK = "ab_test_pick", "A/B test waiting for you to pick the winner"
 
 
 def all_kinds() -> list[str]:

@@ -148,8 +148,12 @@ COPY_FIELDS = (
 
 
 def duplicate(campaign: Campaign, user=None, *, name: str = "") -> Campaign:
+    from campaigns.services.ab_tests import copy_test
+
     data = {f: getattr(campaign, f) for f in COPY_FIELDS}
-    return Campaign.objects.create(name=(name or f"Copy of {campaign.name}")[:150], created_by=user, **data)
+    copy = Campaign.objects.create(name=(name or f"Copy of {campaign.name}")[:150], created_by=user, **data)
+    copy_test(campaign, copy)  # the A/B test's variants and settings
+    return copy
 
 
 def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None = None) -> Message:

@@ -84,8 +84,10 @@ class Estimate:
 def estimate(campaign: Campaign) -> Estimate:
     """Renders personalized SMS texts for the first EXACT_UP_TO recipients (placeholders
     change the segment count); everyone else is counted per price prefix in the database."""
+    from campaigns.services.ab_tests import widest_variant
     from campaigns.services.audience import recipients
 
+    campaign = widest_variant(campaign) or campaign  # an A/B test is priced as its longest variant
     book = PriceBook(campaign.account_id, campaign.channel)
     text = message_text(campaign)
     personalized_sms = campaign.channel == "sms" and bool(placeholders(text))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, EngineClock, Message
-from campaigns.services import clock, ledger
+from campaigns.services import ab_tests, clock, ledger
 from campaigns.services.carrier import start_with_lookup
 from campaigns.services.counts import squash_counts
 from campaigns.services.polling import poll_batches
@@ -87,6 +87,7 @@ def tick() -> dict[str, int]:
             elif pending_due(campaign.pk):
                 done["recovered"] += enqueue_batches(campaign, due_only=True)
         done["completed"] += maybe_complete(campaign.pk)
+    done["ab_decided"] = ab_tests.decide_due(now)  # A/B tests whose wait is over (if their task was lost)
     for campaign in Campaign.objects.filter(status__in=["completed", "cancelled", "failed"], reserved_amount__gt=0):
         if campaign.status == Campaign.Status.CANCELLED:
             settle_cancelled(campaign.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
 from campaigns.rendering import BUILTIN, placeholders, render
-from campaigns.services import clock, ledger, materialize_claim, routing
+from campaigns.services import ab_tests, clock, ledger, materialize_claim, routing
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
 from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
@@ -41,9 +41,11 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     clock.beat(clock.campaign_beat_key(campaign.pk))
     summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
+    split = ab_tests.split_for(campaign, qs)  # A/B test: this phase's share, a variant per contact
+    qs = split.narrow(qs) if split else qs
     if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
         qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
-    builder = MessageBuilder(campaign)
+    builder = split.builder(MessageBuilder) if split else MessageBuilder(campaign)
     router = routing.router_for(campaign)
     created, last = 0, 0
     # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own

@@ -18,7 +18,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import clock, ledger, materialize_claim, routing, shutdown
+from campaigns.services import ab_tests, clock, ledger, materialize_claim, routing, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import count_stats, emit_status_events, record_results, release_rows
@@ -503,6 +503,8 @@ def maybe_complete(campaign_id: int) -> bool:
         return False  # its messages are still being created (recipients is set at the end)
     if materialize_claim.held(campaign_id):
         return False  # its messages are being created right now
+    if ab_tests.holds_completion(campaign_id):
+        return False  # an A/B test's winner still goes to the rest of the audience
     counts = campaign_counts(campaign)
     if counts[S.PENDING] or counts[S.QUEUED]:
         return False

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from campaigns.api.errors import ApiError
 from campaigns.api.filters import MAX_ID
+from campaigns.api.serializers.ab_tests import ABTestResultsSerializer, ABTestSerializer, first_variant_text, save_ab_test
 from campaigns.api.serializers.common import (
     AccountRelatedField,
     LocalTimeField,
@@ -59,12 +60,13 @@ class CampaignSerializer(ScopedModelSerializer):
     timezone = TimeZoneField(required=False)
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
     allowed_end = LocalTimeField(required=False, allow_null=True, help_text="...and before this one, e.g. 20:00.")
+    ab_test = ABTestSerializer(required=False, allow_null=True, help_text="2-4 content variants and how the winner is chosen; null: none.")
 
     class Meta:
         model = Campaign
         fields = [
             "id", "name", "channel", "subaccount", "connection", "sender", "template", "text", "flash", "track_links", "content", "audience",
-            "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps",
+            "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps", "ab_test",
             "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
             "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
         ]  # fmt: skip
@@ -120,6 +122,8 @@ class CampaignSerializer(ScopedModelSerializer):
         connection = attrs.get("connection", getattr(self.instance, "connection", None))
         if connection is not None and not connection.serves(channel):
             raise serializers.ValidationError({"connection": [f"This connection does not send {channel}."]})
+        if (text := first_variant_text(attrs.get("ab_test"), attrs.get("text"))) is not None:
+            attrs["text"] = text
         self._check_placeholders(attrs)
         return attrs
 
@@ -154,7 +158,17 @@ class CampaignSerializer(ScopedModelSerializer):
 
     def create(self, validated_data):
         validated_data["created_by"] = acting_user(self)
-        return super().create(validated_data)
+        ab_test = validated_data.pop("ab_test", None)
+        campaign = super().create(validated_data)
+        save_ab_test(campaign, ab_test)
+        return campaign
+
+    def update(self, instance, validated_data):
+        changes_ab_test, ab_test = "ab_test" in validated_data, validated_data.pop("ab_test", None)
+        campaign = super().update(instance, validated_data)
+        if changes_ab_test:
+            save_ab_test(campaign, ab_test)
+        return campaign
 
 
 def _counts_serializer() -> type[serializers.Serializer]:
@@ -200,6 +214,7 @@ class CampaignStatsSerializer(serializers.Serializer):
     estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
     spent = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
     currency = serializers.CharField()
+    ab_test = ABTestResultsSerializer(allow_null=True, help_text="Per-variant results of an A/B campaign; null for others.")
 
 
 class PauseSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
 from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
+from campaigns.api.serializers.ab_tests import PickWinnerSerializer, ab_results_data
 from campaigns.api.serializers.campaigns import CampaignSerializer, CampaignStatsSerializer, PauseSerializer
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Campaign
@@ -120,8 +121,23 @@ class CampaignViewSet(CrudScopedViewSet):
             "estimated_cost": campaign.estimated_cost,
             "spent": campaign.spent,
             "currency": campaign.account.currency,
+            "ab_test": ab_results_data(campaign),
         }
         return Response(CampaignStatsSerializer(data).data)
+
+    @extend_schema(request=PickWinnerSerializer, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def pick_winner(self, request, pk=None):
+        """Pick the A/B test's winner (while it tests, or waits for a pick): the rest of the audience gets it."""
+        from campaigns.services.ab_tests import pick_by_label
+
+        params = PickWinnerSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        campaign = self.get_object()
+        problem = pick_by_label(campaign, params.validated_data["label"], self.scope.user if getattr(self.scope.user, "pk", None) else None)
+        if problem:
+            raise ApiError(409, "invalid_state", problem)
+        return self._current(campaign)
 
     def _transition(self, target: str, change) -> Response:
         campaign = self.get_object()

@@ -29,6 +29,7 @@ from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
 from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
+from campaigns.views.marketing import ab_tests
 from campaigns.views.marketing import campaign_state as state
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
@@ -138,6 +139,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "live": is_live(campaign, counts),
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
     }
+    context["ab"] = ab_tests.results_context(request, campaign)
     if context["has_messages"]:
         context.update(_sending_context(request, campaign, counts))
     elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):

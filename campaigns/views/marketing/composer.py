@@ -146,6 +146,8 @@ def compose_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.apply(campaign)
         campaign.save()
+        if step == "content" and request.POST.get("then") == "ab-test":  # the A/B test's variants (views/marketing/ab_tests.py)
+            return redirect("compose_ab_test", pk=pk)
         return redirect("compose_step", pk=pk, step=_next_step(step))
     return render(
         request, f"campaigns/compose_{step}.html", {**_steps_context(campaign, step), "form": form, **_step_extra(request, campaign, step)}
@@ -247,8 +249,21 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "whatsapp_preview": _whatsapp_preview(campaign, sample),
         "recording": _recording(request, campaign),
         "audience_names": audience_names(request.account, campaign.audience),
+        "ab": _ab_plan(campaign),
     }
     return render(request, "campaigns/compose_review.html", context)
+
+
+def _ab_plan(campaign: Campaign):
+    from campaigns.views.marketing.ab_tests import review_plan
+
+    return review_plan(campaign, sample_audience_size(campaign))
+
+
+def sample_audience_size(campaign: Campaign) -> int | None:
+    from campaigns.views.marketing.campaign_state import cached_summary
+
+    return cached_summary(campaign).recipients if has_audience(campaign.audience) else None
 
 
 def _empty_preview(text: str, rendered: str) -> str:
