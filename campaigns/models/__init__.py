@@ -1,6 +1,6 @@
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.audit import AuditEvent
-from campaigns.models.campaigns import Campaign
+from campaigns.models.campaigns import Campaign, SendWave
 from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
@@ -42,6 +42,7 @@ __all__ = [
     "OtpRequest",
     "Price",
     "Role",
+    "SendWave",
     "SenderID",
     "StatusCount",
     "Subaccount",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact
@@ -48,6 +49,10 @@ class Message(models.Model):
     cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"), help_text="What was charged.")
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When it is planned to go out (recipient local time, quiet hours, cap): what frequency
+    # caps count. Its first next_attempt_at, so the pipeline's due query holds it back.
+    not_before = models.DateTimeField(default=timezone.now)
+    transactional = models.BooleanField(default=False, help_text="OTP, alerts: exempt from caps and quiet hours.")
     call_outcome = models.CharField(max_length=20, blank=True, default="")
     call_dtmf = models.CharField(max_length=40, blank=True, default="")
     call_duration = models.PositiveIntegerField(null=True, blank=True)
@@ -70,6 +75,8 @@ class Message(models.Model):
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
             models.Index(fields=["connection", "to"], name="message_connection_to"),
+            models.Index(fields=["account", "to", "not_before"], name="message_cap_window"),
+            models.Index(fields=["campaign", "not_before"], name="message_campaign_wave"),
         ]
         constraints = [
             models.UniqueConstraint(

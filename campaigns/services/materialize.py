@@ -16,6 +16,7 @@ from campaigns.rendering import BUILTIN, placeholders, render
 from campaigns.services import clock, ledger
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
+from campaigns.services.send_rules import SendRules
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S
@@ -33,6 +34,7 @@ def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[
     if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
         qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
     builder = MessageBuilder(campaign)
+    rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
     created, last = 0, 0
     # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
     # writes fails with "database is locked" as soon as another process writes.
@@ -41,7 +43,9 @@ def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[
         if not page:
             break
         rows = [builder.build(*row) for row in page]
-        created += _save(campaign, rows)
+        with transaction.atomic():  # the cap is checked and the page inserted under one lock
+            rows = rules.admit(rows)
+            created += _save(campaign, rows)
         last = page[-1][0]
         if enqueue and on_page and rows:
             on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])

@@ -71,7 +71,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         _check_placeholders(self.scope.account.pk, data["text"], payload)
         subaccount = self.scope.subaccount or data.get("subaccount")
         wanted = {
-            **{name: data[name] for name in ("channel", "to", "text", "sender", "flash")},
+            **{name: data[name] for name in ("channel", "to", "text", "sender", "flash", "transactional")},
             "payload": payload,
             "connection": connection.pk,
             "subaccount": getattr(subaccount, "pk", None),
@@ -91,6 +91,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
                 idempotency_key=key,
                 user=self.scope.user if getattr(self.scope.user, "pk", None) else None,
                 render_with=_recipient_values(self.scope.account, data["to"]),
+                transactional=data["transactional"],
             )
 
         try:
