@@ -27,3 +27,25 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         model = LedgerEntry
         fields = ["id", "kind", "amount", "balance_after", "subaccount", "campaign", "message", "description", "created_at"]
         read_only_fields = fields
+
+
+class QuietHoursSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    start = serializers.TimeField(format="%H:%M", help_text="No marketing from this local time of the recipient...")
+    end = serializers.TimeField(format="%H:%M", help_text="...until this one.")
+
+
+class FrequencyCapSerializer(serializers.Serializer):
+    messages = serializers.IntegerField(allow_null=True, help_text="At most this many per contact; null: no cap.")
+    period = serializers.ChoiceField(choices=["day", "week", "month"], help_text="24 hours, 7 days or 30 days.")
+    per_channel = serializers.BooleanField(help_text="Each channel counted apart (else all together).")
+
+
+class SendPolicySerializer(serializers.Serializer):
+    """The account's send-time policy, set by its admins in the portal."""
+
+    quiet_hours = QuietHoursSerializer()
+    multi_zone_rule = serializers.ChoiceField(
+        choices=["earliest", "latest", "account"], help_text="The zone a number spanning several follows."
+    )
+    frequency_cap = FrequencyCapSerializer()

@@ -78,3 +78,12 @@ def over_cap_now(account_id: int, policy: CapPolicy, recipients: QuerySet, at: d
     near = counted(account_id, policy).filter(not_before__gt=at - policy.period, not_before__lt=at + policy.period)
     full = near.values("to").annotate(n=Count("id")).filter(n__gte=policy.limit).values("to")
     return recipients.filter(phone__in=full).count()
+
+
+def cap_help(account: Account) -> str:
+    """The account's cap in words, for the composer."""
+    policy = CapPolicy.for_account(account, "sms")
+    if policy is None:
+        return "The account has no frequency cap now (an admin sets one under Settings)."
+    scope = "on each channel" if account.cap_per_channel else "on all channels together"
+    return f"The account allows each contact {policy.describe()} {scope}; transactional API sends are exempt."

@@ -26,6 +26,7 @@ from campaigns.services.counts import campaign_counts, empty_counts
 from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
+from campaigns.services.send_rules.waves import summary as send_waves
 from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing import campaign_state as state
@@ -138,7 +139,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "audience_lists": scoped(request, ContactList.objects.filter(pk__in=_ids(campaign.audience.get("lists")))),
     }
     if context["has_messages"]:
-        context.update(_sending_context(request, campaign, counts))
+        context.update(_sending_context(request, campaign, counts), waves=send_waves(campaign))
     elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):
         context["plan"] = state.plan(campaign)
     return render(request, "campaigns/detail.html", context)

@@ -30,6 +30,8 @@ from campaigns.rendering import render as render_text
 from campaigns.services.audience import audience_summary, has_audience
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.launch_checks import launch_checks
+from campaigns.services.send_rules.preview import preview as send_time_preview
+from campaigns.services.send_rules.preview import quiet_hours_text
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
 
@@ -192,6 +194,8 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
         sample = _sample_contact(request, campaign)
         custom = [f for f in account_fields(request.account.pk) if f not in BUILTIN]
         return {"custom_fields": custom, "sample": sample, "option": campaign.content.get("kind") or campaign.content.get("type") or ""}
+    if step == "schedule":
+        return {"quiet_hours": quiet_hours_text(request.account)}
     return {}
 
 
@@ -242,6 +246,8 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
         "whatsapp_preview": _whatsapp_preview(campaign, sample),
         "recording": _recording(request, campaign),
+        "send_time": send_time_preview(campaign, None if request.membership.is_admin else request.membership.subaccount),
+        "quiet_hours": quiet_hours_text(request.account),
     }
     return render(request, "campaigns/compose_review.html", context)
 
