@@ -88,7 +88,7 @@ def test_a_resend_audience_through_the_api(api, waiting, world, approved_sender,
 
     foreign = Campaign.objects.create(account=world.other_account, name="Theirs")
     refused = api.post(URL, {**body, "audience": {"resend_of": foreign.pk}})
-    assert refused.status_code == 400 and "No such campaign" in str(refused.json()["error"]["fields"]["audience"])
+    assert refused.status_code == 404 and "No such campaign" in str(refused.json()["error"]["fields"]["audience"])
     cancelled_too = api.post(URL, {**body, "audience": {"resend_of": waiting["id"], "statuses": ["cancelled"]}})
     assert cancelled_too.status_code == 400
 

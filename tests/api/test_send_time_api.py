@@ -67,4 +67,3 @@ def test_otp_endpoint_messages_are_transactional(api, capped, django_capture_on_
         response = api.post("/api/v1/otp", {"to": TO})
     assert response.status_code == 201, response.content
     assert Message.objects.filter(to=TO, transactional=True).count() == 1
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from campaigns.api.serializers.common import LocalTimeField
 from campaigns.models import LedgerEntry
 
 
@@ -31,8 +32,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 class QuietHoursSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
-    start = serializers.TimeField(format="%H:%M", help_text="No marketing from this local time of the recipient...")
-    end = serializers.TimeField(format="%H:%M", help_text="...until this one.")
+    start = LocalTimeField(help_text="No marketing from this local time of the recipient...")
+    end = LocalTimeField(help_text="...until this one.")
 
 
 class FrequencyCapSerializer(serializers.Serializer):

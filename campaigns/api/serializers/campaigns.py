@@ -118,8 +118,9 @@ class CampaignSerializer(ScopedModelSerializer):
         source = Campaign.objects.filter(account=scope.account, pk=audience["resend_of"])
         if scope.subaccount is not None:
             source = source.filter(subaccount=scope.subaccount)
-        if not source.exists():
-            raise serializers.ValidationError(f"No such campaign: {audience['resend_of']}.")
+        if not source.exists():  # like a list: another account's campaign is not found (404)
+            problem = f"No such campaign: {audience['resend_of']}."
+            raise ApiError(404, "not_found", f"audience: {problem}", {"audience": [problem]})
         if audience.get("lists") or audience.get("exclude_lists"):
             raise serializers.ValidationError("Give either lists or resend_of, not both.")
         from campaigns.services.resend import RESEND_STATUSES
