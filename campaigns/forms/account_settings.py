@@ -42,6 +42,8 @@ class AccountSettingsForm(forms.ModelForm):
             "cap_messages": "Campaigns skip (or defer, as each campaign chooses) a contact who already had this many. "
             "Transactional API sends (OTP, alerts) are never held but count. Empty: no cap.",
             "cap_per_channel": "Off: SMS, voice and WhatsApp messages count together.",
+            "quiet_start": "",
+            "quiet_end": "",
         }
         error_messages = {
             "low_balance_threshold": {

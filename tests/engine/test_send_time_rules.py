@@ -241,3 +241,17 @@ def test_two_concurrent_campaigns_with_cap_one_a_day_send_each_contact_once(engi
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.dropped_capped + second.dropped_capped == 60
+
+
+def test_cap_deferral_of_a_local_time_campaign_keeps_the_local_time(two_zones, engine_world):
+    campaign, _ = two_zones
+    engine_world.account.cap_messages = 1
+    engine_world.account.save()
+    campaign.cap_mode, campaign.local_send_time = "defer", time(10, 0)
+    campaign.save()
+    earlier_message(engine_world, KARACHI[0], hours_ago=-2)  # one planned at 04:00 UTC: the cap frees at 04:00 tomorrow
+    with time_machine.travel(START, tick=False):
+        launch(campaign)
+    held = Message.objects.get(campaign=campaign, to=KARACHI[0])
+    assert held.not_before == datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 10:00 in Karachi, the day after
+    assert SendWave.objects.get(campaign=campaign, reason="cap").zone == "Asia/Karachi"

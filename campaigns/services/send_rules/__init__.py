@@ -104,8 +104,9 @@ class SendRules:
         return kept, skipped, deferred
 
     def _deferred(self, plan: timing.Plan, free_at: datetime) -> timing.Plan:
-        """Later, when the cap lets the recipient in again: on the next full hour (so the
-        deferred form waves, not one moment per contact), then past quiet hours there."""
+        """Later, when the cap lets the recipient in again: at the campaign's local send time
+        from then on, else on the next full hour (so the deferred form waves, not one moment
+        per contact); then past quiet hours there."""
         at = free_at.replace(minute=0, second=0, microsecond=0) + (timedelta(hours=1) if free_at.minute or free_at.second else timedelta())
-        later = timing.plan_in(plan.zone, at, None, self.quiet)
+        later = timing.plan_in(plan.zone, at, self.local_time, self.quiet)
         return timing.Plan(at=later.at, zone=plan.zone, reason="cap")
