@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, Contact, ListMembership, Message, StatusCount
-from tests.browser.conftest import log_in
+from tests.browser.conftest import SHOTS, log_in
 from tests.browser.marketer.test_marketer_composer_checks import both_widths, draft_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,6 +66,7 @@ def test_local_time_campaign_review_and_waves(page, live_server, two_zone_world)
     assert "America/New_York" in card and "Asia/Karachi" in card
     page.wait_for_selector("[data-check=balance]")
     both_widths(page, "send-time-review")
+    card_at_phone_width(page, "#send-time-card", "send-time-review-card-phone")
 
     page.get_by_role("button", name="Launch campaign").click()
     page.wait_for_url(f"{live_server.url}/campaigns/{draft.pk}/")
@@ -83,3 +84,14 @@ def test_local_time_campaign_review_and_waves(page, live_server, two_zone_world)
     assert rows.count() >= 3
     assert "✓" in rows.first.inner_text()
     both_widths(page, "send-time-campaign-waves")
+    card_at_phone_width(page, "#waves", "send-time-campaign-waves-card-phone")
+
+
+def card_at_phone_width(page, selector: str, name: str) -> None:
+    """The card alone at 390 px, to judge it at full size; nothing may scroll sideways."""
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(selector).screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size(desktop)
