@@ -111,3 +111,10 @@ def test_campaign_page_shows_the_waves(marketer_client, viewer_client, outsider_
     assert 'id="waves-table"' in viewer_client.get(f"/campaigns/{draft.pk}/").content.decode()
     assert outsider_client.get(f"/campaigns/{draft.pk}/").status_code == 404
     assert Campaign.objects.get(pk=draft.pk).dropped_capped == 2
+
+
+def test_a_local_time_draft_says_it_goes_in_waves(marketer_client, draft):
+    draft.local_send_time = time(9, 30)
+    draft.save()
+    page = marketer_client.get(f"/campaigns/{draft.pk}/").content.decode()
+    assert "then at 09:30 in each recipient's time zone, in waves" in page
