@@ -68,6 +68,8 @@ class AccountSettingsForm(forms.ModelForm):
         self.fields["low_balance_threshold"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
         for name in ("quiet_start", "quiet_end"):
             self.fields[name].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        for name in ("quiet_start", "quiet_end", "multi_zone_rule", "cap_period"):
+            self.fields[name].required = False  # a form without them keeps the account's values
         self.fields["cap_messages"].widget.attrs.update({"min": "1", "inputmode": "numeric"})
         self.fields["cap_messages"].error_messages["min_value"] = "The cap is at least 1 message; leave it empty for no cap."
 
@@ -79,6 +81,9 @@ class AccountSettingsForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        for name in ("quiet_start", "quiet_end", "multi_zone_rule", "cap_period"):
+            if not data.get(name) and name not in self.errors:
+                data[name] = getattr(self.instance, name)
         if data.get("quiet_hours_enabled") and data.get("quiet_start") and data.get("quiet_start") == data.get("quiet_end"):
             self.add_error("quiet_end", "Quiet hours need a start and an end that differ.")
         return data

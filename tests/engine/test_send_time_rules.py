@@ -255,3 +255,18 @@ def test_cap_deferral_of_a_local_time_campaign_keeps_the_local_time(two_zones, e
     held = Message.objects.get(campaign=campaign, to=KARACHI[0])
     assert held.not_before == datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 10:00 in Karachi, the day after
     assert SendWave.objects.get(campaign=campaign, reason="cap").zone == "Asia/Karachi"
+
+
+def test_waves_count_as_sent_only_what_went_out(two_zones, engine_world):
+    campaign, _ = two_zones
+    engine_world.account.quiet_hours_enabled = True
+    engine_world.account.save()
+    campaign.expires_at = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    campaign.save()
+    with time_machine.travel(START, tick=False):
+        launch(campaign)
+    with time_machine.travel(datetime(2026, 12, 1, 3, 0, 1, tzinfo=UTC), tick=False):
+        tick()
+    with time_machine.travel(datetime(2026, 12, 1, 6, 0, 1, tzinfo=UTC), tick=False):
+        tick()  # New York's wave expired unsent
+    assert [(w.zones[0][0], w.recipients, w.sent) for w in summary(campaign)] == [("Asia/Karachi", 3, 3), ("America/New_York", 2, 0)]

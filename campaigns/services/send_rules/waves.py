@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F
 
 from campaigns.models import Campaign, Message, SendWave
+from campaigns.status import UNSENT_EXPIRY_CODE
 from providers.base import MessageStatus as S
 
 REASONS = {"local_time": "Local send time", "quiet_hours": "After quiet hours", "cap": "When the cap allows"}
@@ -44,14 +45,15 @@ class Wave:
 
 
 def summary(campaign: Campaign) -> list[Wave]:
-    """The campaign's waves in time order, with what each has sent so far (messages past
-    pending/queued, counted per planned moment on the campaign's wave index)."""
+    """The campaign's waves in time order, with what each has sent so far (messages handed
+    to the provider, counted per planned moment on the campaign's wave index)."""
     rows = list(SendWave.objects.filter(campaign=campaign).order_by("starts_at", "zone"))
     if not rows:
         return []
     gone = (
         Message.objects.filter(campaign=campaign)
-        .exclude(status__in=[S.PENDING, S.QUEUED])
+        .exclude(status__in=[S.PENDING, S.QUEUED, S.CANCELLED])
+        .exclude(status=S.EXPIRED, error_code=UNSENT_EXPIRY_CODE)  # never handed over
         .values("not_before")
         .annotate(n=Count("id"))
         .values_list("not_before", "n")
