@@ -294,3 +294,10 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(m.SendWave)
+class SendWaveAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "starts_at", "zone", "reason", "recipients"]
+    list_filter = ["reason"]
+    raw_id_fields = ["campaign"]
