@@ -376,3 +376,8 @@ class ClickAdmin(BigTableAdmin):
     list_display = ("clicked_at", "link", "campaign", "contact", "is_bot", "bot_reason")
     list_filter = ("is_bot",)
     raw_id_fields = ("link", "account", "campaign", "contact", "message")
+@admin.register(m.SendWave)
+class SendWaveAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "starts_at", "zone", "reason", "recipients"]
+    list_filter = ["reason"]
+    raw_id_fields = ["campaign"]

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from campaigns.api import schema  # noqa: F401  (registers the auth schemes)
 from campaigns.api.errors import not_found
-from campaigns.api.views.account import BalanceView, LedgerViewSet
+from campaigns.api.views.account import BalanceView, LedgerViewSet, SendPolicyView
 from campaigns.api.views.audit import AuditEventViewSet
 from campaigns.api.views.campaigns import CampaignViewSet
 from campaigns.api.views.contacts import ContactViewSet
@@ -66,6 +66,7 @@ router.register("audit-events", AuditEventViewSet, basename="api-audit")
 v1 = [
     *router.urls,
     path("balance", BalanceView.as_view(), name="api-balance"),
+    path("send-policy", SendPolicyView.as_view(), name="api-send-policy"),
 ]
 
 urlpatterns = [

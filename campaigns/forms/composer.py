@@ -17,8 +17,10 @@ from campaigns.encoding import analyze
 from campaigns.forms.fields import ObjectsField
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Campaign, ContactList, MediaAsset, SenderID, Template, VoiceRecording
+from campaigns.models.campaigns import CAP_MODES
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import FALLBACK_HINT, account_fields, placeholders, problems
+from campaigns.services.send_rules.caps import cap_help
 from providers.base import Capability as C
 from providers.models import ProviderConnection
 from providers.registry import UnknownProvider
@@ -480,11 +482,22 @@ class ScheduleStepForm(forms.Form):
         help_text="What is not sent by then expires.",
     )
     mps = forms.IntegerField(required=False, min_value=1, label="At most messages per second", help_text="Empty: the connection's limit.")
+    local_send_time = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Deliver at this time in each recipient's zone",
+        help_text="E.g. 10:00: each recipient gets it at the first 10:00 in their own time zone after the campaign starts "
+        "(from the contact's timezone field, else their number). Empty: everyone at once.",
+    )
+    cap_mode = forms.ChoiceField(
+        choices=CAP_MODES, widget=forms.RadioSelect, initial="skip", required=False, label="Recipients over the frequency cap"
+    )
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.fields["timezone"].choices = timezone_choices(campaign.timezone)
+        self.fields["cap_mode"].help_text = cap_help(campaign.account)
         if campaign.connection:
             self.fields["mps"].help_text = f"Empty: the connection's limit ({campaign.connection.mps}/s)."
 
@@ -500,6 +513,8 @@ class ScheduleStepForm(forms.Form):
             "allowed_end": campaign.allowed_end,
             "expires_at": local(campaign.expires_at),
             "mps": campaign.mps,
+            "local_send_time": campaign.local_send_time,
+            "cap_mode": campaign.cap_mode,
         }
 
     def _aware(self, value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | None:
@@ -541,6 +556,7 @@ class ScheduleStepForm(forms.Form):
         campaign.timezone = data["timezone"]
         campaign.allowed_start, campaign.allowed_end = data.get("allowed_start"), data.get("allowed_end")
         campaign.mps = data.get("mps")
+        campaign.local_send_time, campaign.cap_mode = data.get("local_send_time"), data.get("cap_mode") or "skip"
 
 
 class TestSendForm(forms.Form):

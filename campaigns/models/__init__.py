@@ -1,7 +1,7 @@
 from campaigns.models.ab_tests import ABTest, CampaignVariant
 from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSubscription, IdempotencyClaim
 from campaigns.models.audit import AuditEvent
-from campaigns.models.campaigns import Campaign
+from campaigns.models.campaigns import Campaign, SendWave
 from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
 from campaigns.models.engine import BatchPoll, EngineClock
@@ -55,6 +55,7 @@ __all__ = [
     "RouteAttempt",
     "RouteConnection",
     "Segment",
+    "SendWave",
     "SenderID",
     "ShortLink",
     "StatusCount",

@@ -10,6 +10,8 @@ from django.db import models
 from campaigns.models.senders import CHANNEL_CHOICES, SenderID, Template
 from campaigns.models.tenancy import Account, Subaccount
 
+CAP_MODES = [("skip", "Skip them"), ("defer", "Send when the cap allows")]
+
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
@@ -57,6 +59,8 @@ class Campaign(models.Model):
     allowed_start = models.TimeField(null=True, blank=True, help_text="Recipients' sends only after this local time.")
     allowed_end = models.TimeField(null=True, blank=True, help_text="...and before this one.")
     expires_at = models.DateTimeField(null=True, blank=True, help_text="What is not sent by then expires.")
+    local_send_time = models.TimeField(null=True, blank=True, help_text="Send at this time in each recipient's own zone.")
+    cap_mode = models.CharField(max_length=5, choices=CAP_MODES, default="skip")
     mps = models.PositiveIntegerField(null=True, blank=True, help_text="Messages per second cap for this campaign.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     status_reason = models.CharField(max_length=300, blank=True, default="")
@@ -65,6 +69,9 @@ class Campaign(models.Model):
     dropped_suppressed = models.PositiveIntegerField(default=0)
     dropped_invalid = models.PositiveIntegerField(default=0)
     dropped_duplicate = models.PositiveIntegerField(default=0)
+    dropped_capped = models.PositiveIntegerField(default=0)  # over the frequency cap, skipped
+    deferred_capped = models.PositiveIntegerField(default=0)  # over the cap, sent once it allows
+    deferred_quiet = models.PositiveIntegerField(default=0)  # waited for quiet hours to end
     # Of the messages now `expired`, how many were never handed to a provider (the campaign's
     # expiry came first): they are in no rate (campaigns/services/rates.py).
     expired_unsent = models.PositiveIntegerField(default=0)
@@ -91,3 +98,21 @@ class Campaign(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.SCHEDULED, self.Status.RUNNING, self.Status.PAUSED)
+
+
+class SendWave(models.Model):
+    """Recipients of a campaign due at one moment in one zone (local-time sending, quiet
+    hours, deferrals by the frequency cap): written when the campaign materializes."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waves")
+    starts_at = models.DateTimeField()
+    zone = models.CharField(max_length=64)
+    reason = models.CharField(max_length=12, default="local_time")  # local_time | quiet_hours | cap
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["starts_at", "zone"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "starts_at", "zone", "reason"], name="sendwave_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} at {self.starts_at:%Y-%m-%d %H:%M}Z ({self.recipients})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.contacts import Contact
@@ -56,6 +57,10 @@ class Message(models.Model):
     connection_cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"))
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When it is planned to go out (recipient local time, quiet hours, cap): what frequency
+    # caps count. Its first next_attempt_at, so the pipeline's due query holds it back.
+    not_before = models.DateTimeField(default=timezone.now)
+    transactional = models.BooleanField(default=False, help_text="OTP, alerts: exempt from caps and quiet hours.")
     call_outcome = models.CharField(max_length=20, blank=True, default="")
     call_dtmf = models.CharField(max_length=40, blank=True, default="")
     call_duration = models.PositiveIntegerField(null=True, blank=True)
@@ -82,6 +87,8 @@ class Message(models.Model):
             models.Index(fields=["connection", "to"], name="message_connection_to"),
             # The tick finds single sends left pending without reading a campaign's backlog.
             models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
+            models.Index(fields=["account", "to", "not_before"], name="message_cap_window"),
+            models.Index(fields=["campaign", "not_before"], name="message_campaign_wave"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
+
+MULTI_ZONE_RULES = [
+    ("earliest", "The earliest of its zones"),
+    ("latest", "The latest of its zones"),
+    ("account", "The account's time zone"),
+]
+CAP_PERIODS = [("day", "24 hours"), ("week", "7 days"), ("month", "30 days")]
 
 
 class Account(models.Model):
@@ -27,6 +35,15 @@ class Account(models.Model):
     is_active = models.BooleanField(default=True)
     # Every user of the account must log in with a second factor (an account admin decides).
     require_mfa = models.BooleanField(default=False)
+    # Send-time policy (campaigns/services/send_rules/): quiet hours in each recipient's local
+    # time, which zone a number spanning several follows, and the frequency cap.
+    quiet_hours_enabled = models.BooleanField(default=False)
+    quiet_start = models.TimeField(default=time(21, 0), help_text="No marketing from this local time...")
+    quiet_end = models.TimeField(default=time(8, 0), help_text="...until this one.")
+    multi_zone_rule = models.CharField(max_length=8, choices=MULTI_ZONE_RULES, default="account")
+    cap_messages = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: no frequency cap.")
+    cap_period = models.CharField(max_length=5, choices=CAP_PERIODS, default="day")
+    cap_per_channel = models.BooleanField(default=False, help_text="Count each channel apart (else all channels together).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -144,6 +144,8 @@ COPY_FIELDS = (
     "allowed_start",
     "allowed_end",
     "mps",
+    "local_send_time",
+    "cap_mode",
 )
 
 

@@ -17,6 +17,7 @@ from campaigns.services import ab_tests, clock, ledger, materialize_claim, routi
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
 from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
+from campaigns.services.send_rules import SendRules
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S
@@ -47,6 +48,7 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
         qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
     builder = split.builder(MessageBuilder) if split else MessageBuilder(campaign)
     router = routing.router_for(campaign)
+    rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
     created, last = 0, 0
     # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
     # writes fails with "database is locked" as soon as another process writes.
@@ -56,8 +58,10 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
             break
         rows = [builder.build(*row) for row in page]
         routing.assign_rows(router, rows)  # each message's connection, route and connection cost
-        rows = _save(campaign, rows)  # those really inserted
-        created += len(rows)
+        with transaction.atomic():  # the cap is checked and the page inserted under one lock
+            rows = rules.admit(rows)
+            rows = _save(campaign, rows)  # those really inserted
+            created += len(rows)
         last = page[-1][0]
         if enqueue and on_page and rows:
             on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])

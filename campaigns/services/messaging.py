@@ -51,9 +51,12 @@ def send_single(
     user=None,
     render_with: dict | None = None,
     route=None,
+    transactional: bool = True,
 ) -> Message:
     """Create one pending message, reserve its price and queue its send task.
 
+    ``transactional`` (OTP, alerts, replies) is exempt from the account's frequency cap
+    (but counted); a marketing one over the cap is refused.
     Raises SendError for bad input (number, content, connection, balance). With an
     ``idempotency_key`` already used on the account, returns that message instead.
     ``route``: the route that chose ``connection`` (campaigns/services/routing); a message
@@ -74,6 +77,8 @@ def send_single(
         payload = render_payload(payload or {}, render_with)
     if channel in ("sms",) and not text.strip():
         raise SendError("The message text is empty.")
+    if not transactional:
+        _refuse_over_cap(account, channel, to)
     refused = limits.text_problems(connection, channel, text) + limits.sender_problems(connection, channel, sender)
     if refused:
         raise SendError(" ".join(refused))
@@ -103,6 +108,7 @@ def send_single(
                     route=route,
                     connection_cost=cost_for(connection, channel, to, units) or Decimal("0"),
                     idempotency_key=idempotency_key,
+                    transactional=transactional,
                 )
         except IntegrityError:
             existing = Message.objects.filter(account=account, idempotency_key=idempotency_key).first()
@@ -113,6 +119,18 @@ def send_single(
         StatusCount.objects.create(account=account, campaign=None, status=S.PENDING, count=1)
     queue_send([message.pk])
     return message
+
+
+def _refuse_over_cap(account: Account, channel: str, to: str) -> None:
+    from django.utils import timezone
+
+    from campaigns.services.send_rules.caps import CapPolicy, over_cap
+
+    policy = CapPolicy.for_account(account, channel)
+    if policy and over_cap(account.pk, policy, [to], timezone.now()):
+        raise SendError(
+            f"{to} has reached the account's frequency cap ({policy.describe()}). An OTP or an alert can be sent with transactional: true."
+        )
 
 
 def queue_send(ids: list[int]) -> None:

@@ -26,10 +26,15 @@ def inside(start: time, end: time, t: time) -> bool:
 def next_window_start(campaign: Campaign, now: datetime) -> datetime | None:
     """None when ``now`` is inside the allowed hours (or there are none), else the
     moment they next open (aware, UTC-comparable)."""
-    start, end = campaign.allowed_start, campaign.allowed_end
+    return next_opening(campaign.allowed_start, campaign.allowed_end, zone(campaign.timezone), now)
+
+
+def next_opening(start: time | None, end: time | None, tz: ZoneInfo, now: datetime) -> datetime | None:
+    """None when ``now`` is inside the local hours [start, end) in ``tz`` (or there are
+    none), else the moment they next open. Quiet hours are the hours outside such a window."""
     if start is None or end is None:
         return None
-    local = now.astimezone(zone(campaign.timezone))
+    local = now.astimezone(tz)
     if inside(start, end, local.time().replace(tzinfo=None)):
         return None
     candidate = local.replace(hour=start.hour, minute=start.minute, second=start.second, microsecond=0)
@@ -37,4 +42,4 @@ def next_window_start(campaign: Campaign, now: datetime) -> datetime | None:
         candidate += timedelta(days=1)
     # Re-anchor in the zone so a DST change in between is honoured.
     naive = candidate.replace(tzinfo=None)
-    return naive.replace(tzinfo=zone(campaign.timezone))
+    return naive.replace(tzinfo=tz)

@@ -61,18 +61,30 @@ class CampaignSerializer(ScopedModelSerializer):
     allowed_start = LocalTimeField(required=False, allow_null=True, help_text="Send only after this local time, e.g. 09:00.")
     allowed_end = LocalTimeField(required=False, allow_null=True, help_text="...and before this one, e.g. 20:00.")
     ab_test = ABTestSerializer(required=False, allow_null=True, help_text="2-4 content variants and how the winner is chosen; null: none.")
+    local_time = LocalTimeField(
+        source="local_send_time",
+        required=False,
+        allow_null=True,
+        help_text="Send at this time in each recipient's own zone (their timezone field, else their number), e.g. 10:00; "
+        "the campaign goes out in waves. Null: everyone at once.",
+    )
+    cap_mode = serializers.ChoiceField(
+        choices=["skip", "defer"],
+        required=False,
+        help_text="Recipients over the account's frequency cap: skip them, or defer them until the cap allows.",
+    )
 
     class Meta:
         model = Campaign
         fields = [
             "id", "name", "channel", "subaccount", "connection", "sender", "template", "text", "flash", "track_links", "content", "audience",
-            "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps", "ab_test",
+            "send_at", "timezone", "allowed_start", "allowed_end", "expires_at", "mps", "ab_test", "local_time", "cap_mode",
             "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
-            "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
+            "dropped_capped", "deferred_capped", "deferred_quiet", "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = [
             "status", "status_reason", "recipients", "dropped_suppressed", "dropped_invalid", "dropped_duplicate",
-            "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
+            "dropped_capped", "deferred_capped", "deferred_quiet", "estimated_cost", "spent", "is_test", "created_at", "updated_at", "launched_at", "started_at", "finished_at",
         ]  # fmt: skip
 
     def validate_audience(self, audience: dict) -> dict:

@@ -32,7 +32,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = [
             "id", "campaign", "subaccount", "connection", "route", "failovers", "channel", "sender", "to", "text", "payload", "flash",
             "encoding", "segments", "status", "error_code", "error_raw", "error_message", "provider_message_id", "network",
-            "cost", "attempts", "call_outcome", "call_dtmf", "call_duration", "idempotency_key",
+            "cost", "attempts", "call_outcome", "call_dtmf", "call_duration", "idempotency_key", "transactional", "not_before",
             "created_at", "queued_at", "submitted_at", "sent_at", "delivered_at", "failed_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -60,6 +60,12 @@ class SendSerializer(serializers.Serializer):
         '"call_parameters": {"var1": ..}} (no text); whatsapp: {"type": "template", "template_id", "variables": [...]}.',
     )
     subaccount = SubaccountField()
+    transactional = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An OTP or an alert: exempt from the account's frequency cap (still counted). "
+        "Otherwise a marketing message, refused (422) when the number has reached the cap.",
+    )
 
 
 class InboundMessageSerializer(serializers.ModelSerializer):

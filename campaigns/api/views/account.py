@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
 from campaigns.api.permissions import ADMINS
-from campaigns.api.serializers.account import BalanceSerializer, LedgerEntrySerializer
+from campaigns.api.serializers.account import BalanceSerializer, LedgerEntrySerializer, SendPolicySerializer
 from campaigns.api.views.base import ReadOnlyScopedViewSet
 from campaigns.models import LedgerEntry
 
@@ -36,6 +36,20 @@ class BalanceView(APIView):
             "subaccount": sub,
         }
         return Response(BalanceSerializer(data).data)
+
+
+class SendPolicyView(APIView):
+    @extend_schema(responses={200: SendPolicySerializer})
+    def get(self, request):
+        """Quiet hours, the multi-zone rule and the frequency cap every campaign of the account follows."""
+        account = request._request.api_scope.account
+        account.refresh_from_db()
+        data = {
+            "quiet_hours": {"enabled": account.quiet_hours_enabled, "start": account.quiet_start, "end": account.quiet_end},
+            "multi_zone_rule": account.multi_zone_rule,
+            "frequency_cap": {"messages": account.cap_messages, "period": account.cap_period, "per_channel": account.cap_per_channel},
+        }
+        return Response(SendPolicySerializer(data).data)
 
 
 class LedgerFilter(ScopedFilterSet):

@@ -72,7 +72,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         _check_content(channel, data["text"], payload)
         _check_placeholders(self.scope.account.pk, data["text"], payload)
         wanted = {
-            **{name: data[name] for name in ("channel", "to", "text", "sender", "flash")},
+            **{name: data[name] for name in ("channel", "to", "text", "sender", "flash", "transactional")},
             "payload": payload,
             "connection": getattr(data.get("connection"), "pk", None),  # asked for, not routed (a repeat may route elsewhere)
             "subaccount": getattr(subaccount, "pk", None),
@@ -93,6 +93,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
                 user=self.scope.user if getattr(self.scope.user, "pk", None) else None,
                 render_with=_recipient_values(self.scope.account, data["to"]),
                 route=plan.route if plan else None,
+                transactional=data["transactional"],
             )
 
         try:

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from campaigns.forms.account_settings import AccountSettingsForm
 from portal.tenancy import admin_required
 
+GENERAL_FIELDS = ("timezone", "country", "low_balance_threshold")  # the rest in fieldsets of their own
+
 
 @admin_required
 def account_settings(request: HttpRequest) -> HttpResponse:
@@ -17,4 +19,4 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("admin_area:settings")
-    return render(request, "admin_area/settings.html", {"form": form})
+    return render(request, "admin_area/settings.html", {"form": form, "general_fields": GENERAL_FIELDS})

@@ -27,6 +27,7 @@ from campaigns.services.links import click_report
 from campaigns.services.outcomes import call_outcome_label, failure_reason
 from campaigns.services.rates import DELIVERY_RATE_HELP, rates
 from campaigns.services.resend import resend_summary
+from campaigns.services.send_rules.waves import summary as send_waves
 from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing import ab_tests
@@ -141,7 +142,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     context["ab"] = ab_tests.results_context(request, campaign)
     if context["has_messages"]:
-        context.update(_sending_context(request, campaign, counts))
+        context.update(_sending_context(request, campaign, counts), waves=send_waves(campaign))
     elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):
         context["plan"] = state.plan(campaign)
     return render(request, "campaigns/detail.html", context)

@@ -31,6 +31,7 @@ from campaigns.services.audience import audience_names, audience_summary, has_au
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.launch_checks import launch_checks
 from campaigns.services.shortener import TRACKED_CHANNELS, measured, tracks_links
+from campaigns.services.send_rules.preview import preview as send_time_preview, quiet_hours_text
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.models import ProviderConnection
 
@@ -198,6 +199,8 @@ def _step_extra(request: HttpRequest, campaign: Campaign, step: str) -> dict[str
         custom = [f for f in account_fields(request.account.pk) if f not in BUILTIN]
         option = campaign.content.get("kind") or campaign.content.get("type") or ""
         return {"custom_fields": custom, "sample": sample, "option": option, "short_link_sample": measured("http://x")}
+    if step == "schedule":
+        return {"quiet_hours": quiet_hours_text(request.account)}
     return {}
 
 
@@ -250,6 +253,8 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "recording": _recording(request, campaign),
         "audience_names": audience_names(request.account, campaign.audience),
         "ab": _ab_plan(campaign),
+        "send_time": send_time_preview(campaign, None if request.membership.is_admin else request.membership.subaccount),
+        "quiet_hours": quiet_hours_text(request.account),
     }
     return render(request, "campaigns/compose_review.html", context)
 
