@@ -70,6 +70,8 @@ class Message(models.Model):
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
             models.Index(fields=["connection", "to"], name="message_connection_to"),
+            # A conversation's thread: every message to one number.
+            models.Index(fields=["account", "to"], name="message_account_to"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -128,6 +130,9 @@ class InboundMessage(models.Model):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    conversation = models.ForeignKey(
+        "campaigns.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
+    )
     is_opt_out = models.BooleanField(default=False)
     raw = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
