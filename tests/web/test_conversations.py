@@ -163,7 +163,9 @@ def test_the_inbound_event_carries_the_conversation(world, vt_connection):
 
 
 def test_ussd_answers_join_the_contact_thread(world, vt_connection):
-    campaign = Campaign.objects.create(account=world.account, subaccount=world.subaccount, name="Menu", channel="ussd", connection=vt_connection)
+    campaign = Campaign.objects.create(
+        account=world.account, subaccount=world.subaccount, name="Menu", channel="ussd", connection=vt_connection
+    )
     screen = campaign_message(world, vt_connection, "Pick 1) A 2) B", subaccount=world.subaccount, channel="ussd", campaign=campaign)
     UssdSession.objects.create(account=world.account, campaign=campaign, message=screen, phone=PHONE, session_id="s-9")
     mo(vt_connection, "1", kind="ussd", session_id="s-9")
