@@ -50,12 +50,12 @@
     var wanted = option && option.value ? Number(option.getAttribute("data-variables") || 0) : 0;
     varsBox.textContent = "";
     for (var n = 1; n <= wanted; n++) {
-      var label = document.createElement("label"), input = document.createElement("input");
+      var box = document.createElement("div"), label = document.createElement("label"), input = document.createElement("input");
       label.textContent = "Variable " + n;
       input.name = "variables"; input.setAttribute("data-reply-variable", ""); input.id = "reply-var-" + n;
       label.htmlFor = input.id;
       input.addEventListener("input", showPreview);
-      varsBox.appendChild(label); varsBox.appendChild(input);
+      box.appendChild(label); box.appendChild(input); varsBox.appendChild(box);
     }
     varsBox.hidden = wanted === 0;
   }
@@ -63,6 +63,7 @@
   function layout() {
     var wa = channel() === "whatsapp";
     if (waOnly) waOnly.hidden = !wa;
+    $all("[data-route-for]").forEach(function (p) { p.hidden = p.getAttribute("data-route-for") !== channel(); });
     var templated = wa && templateSelect && templateSelect.value;
     textBox.hidden = Boolean(templated) || (wa && !waFree);
     if (varsBox) showVariables();

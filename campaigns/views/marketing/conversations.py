@@ -74,10 +74,19 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": _latest_consent(conversation),
         "templates": service.whatsapp_templates(conversation),
         "assignees": service.assignable_users(conversation),
+        "routes": [reply_route(conversation, channel) for channel in rules.channels],
         "reply_key": uuid.uuid4().hex,
         "default_channel": request.GET.get("channel") if request.GET.get("channel") in rules.channels else (rules.channels or ["sms"])[0],
     }
     return render(request, "conversations/detail.html", context)
+
+
+def reply_route(conversation: Conversation, channel: str) -> dict:
+    """Which connection and sender a reply on this channel takes (shown under the box)."""
+    connection = service.reply_connection(conversation, channel)
+    sender = service.reply_sender(conversation, channel, connection)
+    wrote_to = bool(sender) and sender == conversation.sender and connection.pk == conversation.connection_id
+    return {"channel": channel, "connection": connection, "sender": sender, "wrote_to": wrote_to}
 
 
 def _latest_consent(conversation: Conversation) -> ConsentRecord | None:
