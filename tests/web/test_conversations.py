@@ -243,3 +243,14 @@ def test_an_unattributed_reply_is_shared_and_suppression_filter_matches(world, v
     assert conversation.subaccount is None and conversation.connection == other
     Suppression.objects.create(account=world.account, phone="+923009999999")
     assert "who is this?" in marketer_client.get("/conversations/", {"opted_out": "1"}).content.decode()
+
+
+def test_retention_blanks_old_previews_with_the_texts(world, vt_connection, settings):
+    from campaigns.services import retention
+
+    settings.MESSAGE_BODY_RETENTION_DAYS = 90
+    mo(vt_connection, "my address is 12 Mall Road")
+    mo(vt_connection, "recent", phone="+923001234568")
+    Conversation.objects.filter(phone=PHONE).update(last_message_at=timezone.now() - timedelta(days=91))
+    assert retention.run()["conversation_previews"] == 1
+    assert dict(Conversation.objects.values_list("phone", "last_text")) == {PHONE: "", "+923001234568": "recent"}
