@@ -275,10 +275,11 @@ def send_reply(
     connection = reply_connection(conversation, channel)
     if connection is None:
         raise SendError(f"The account has no active connection that sends {channel}.")
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()
+    variables = [str(v).replace("\x00", "") for v in variables or []]
     payload: dict = {}
     if channel == "whatsapp":
-        text, payload = _whatsapp_content(conversation, text, template, variables or [])
+        text, payload = _whatsapp_content(conversation, text, template, variables)
     elif not text:
         raise SendError("Write a reply first.")
     message = send_single(

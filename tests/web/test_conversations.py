@@ -218,8 +218,10 @@ def test_bad_input_is_a_clear_answer(world, vt_connection, marketer_client):
     conversation = Conversation.objects.get()
     assert marketer_client.get("/conversations/", {"campaign": "9" * 40, "show": "bogus", "page": "x"}).status_code == 200
     assert marketer_client.post(f"/conversations/{conversation.pk}/assign/", {"user": "9" * 40}).status_code == 302
-    response = marketer_client.post(f"/conversations/{conversation.pk}/reply/", {"text": "  ", "channel": "fax"}, follow=True)
+    response = marketer_client.post(f"/conversations/{conversation.pk}/reply/", {"text": "  ", "channel": "fax\r\nX: y"}, follow=True)
     assert "Replies go by SMS or WhatsApp" in response.content.decode()
+    response = marketer_client.post(f"/conversations/{conversation.pk}/reply/", {"text": "\x00", "channel": "sms"}, follow=True)
+    assert "Write a reply first" in response.content.decode()
 
 
 def test_the_data_migration_files_existing_replies(world, vt_connection):

@@ -113,7 +113,8 @@ def conversation_reply(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except SendError as exc:
         messages.error(request, str(exc))
-        return redirect(f"{conversation_url(conversation)}?channel={channel}")
+        again = f"?channel={channel}" if channel in ("sms", "whatsapp") else ""
+        return redirect(conversation_url(conversation) + again)
     messages.success(request, "Reply sent.")
     return redirect(conversation_url(conversation))
 
