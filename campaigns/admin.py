@@ -147,7 +147,15 @@ class InboundMessageAdmin(BigTableAdmin):
     list_display = ("from_number", "kind", "text", "account", "is_opt_out", "received_at")
     list_filter = ("kind", "is_opt_out", "account")
     search_fields = ("=from_number", "text")
-    raw_id_fields = ("contact", "campaign", "message", "connection")
+    raw_id_fields = ("contact", "campaign", "message", "connection", "conversation")
+
+
+@admin.register(m.Conversation)
+class ConversationAdmin(BigTableAdmin):
+    list_display = ("phone", "account", "subaccount", "status", "unread", "assigned_to", "last_message_at")
+    list_filter = ("status", "account")
+    search_fields = ("=phone",)
+    raw_id_fields = ("contact", "connection", "last_campaign", "assigned_to", "read_by")
 
 
 @admin.register(m.UssdSession)

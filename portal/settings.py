@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "InboundKindEnum": "campaigns.models.messages.InboundMessage.Kind",
         "CampaignStatusEnum": "campaigns.models.campaigns.Campaign.Status",
         "MessageStatusEnum": "campaigns.models.messages.STATUS_CHOICES",
+        "ConversationStatusEnum": "campaigns.models.conversations.Conversation.Status",
     },
 }
 

@@ -10,7 +10,7 @@ import enum
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -381,6 +381,9 @@ class ProviderBackend:
     max_text_length: ClassVar[dict[str, int]] = {}
     # The SMS sender rule of the document; None when the provider sets no rule (or no sender).
     sms_sender_rule: ClassVar[SenderRule | None] = None
+    # WhatsApp: how long after the contact's last message free text may be sent; outside it
+    # only a template goes (None: the provider sends no WhatsApp free text).
+    whatsapp_free_text_window: ClassVar[timedelta | None] = None
 
     def __init__(self, config: ConnectionConfig, http: ProviderHTTP, pacer: Pacer | None = None) -> None:
         self.config = config

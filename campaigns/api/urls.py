@@ -10,6 +10,7 @@ from campaigns.api.views.account import BalanceView, LedgerViewSet, SendPolicyVi
 from campaigns.api.views.audit import AuditEventViewSet
 from campaigns.api.views.campaigns import CampaignViewSet
 from campaigns.api.views.contacts import ContactViewSet
+from campaigns.api.views.conversations import ConversationViewSet
 from campaigns.api.views.events import EventDeliveryViewSet, EventSubscriptionViewSet
 from campaigns.api.views.keywords import KeywordRuleViewSet
 from campaigns.api.views.lists import ContactListViewSet
@@ -57,6 +58,7 @@ router.register("rate-cards", RateCardViewSet, basename="api-rate-card")
 router.register("campaigns", CampaignViewSet, basename="api-campaign")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("inbound-messages", InboundMessageViewSet, basename="api-inbound")
+router.register("conversations", ConversationViewSet, basename="api-conversation")
 router.register("ledger", LedgerViewSet, basename="api-ledger")
 router.register("otp", OtpViewSet, basename="api-otp")
 router.register("event-subscriptions", EventSubscriptionViewSet, basename="api-subscription")

@@ -4,6 +4,7 @@ from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign, SendWave
 from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
+from campaigns.models.conversations import Conversation
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.links import Click, ShortLink
@@ -30,6 +31,7 @@ __all__ = [
     "Contact",
     "ContactField",
     "ContactList",
+    "Conversation",
     "DeliveryAttempt",
     "EngineClock",
     "EventDelivery",

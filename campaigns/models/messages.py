@@ -89,6 +89,8 @@ class Message(models.Model):
             models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
             models.Index(fields=["account", "to", "not_before"], name="message_cap_window"),
             models.Index(fields=["campaign", "not_before"], name="message_campaign_wave"),
+            # A conversation's thread: every message to one number.
+            models.Index(fields=["account", "to"], name="message_account_to"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -154,6 +156,9 @@ class InboundMessage(models.Model):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages")
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    conversation = models.ForeignKey(
+        "campaigns.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
+    )
     is_opt_out = models.BooleanField(default=False)
     raw = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)

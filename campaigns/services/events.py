@@ -293,6 +293,7 @@ def inbound_payload(inbound) -> dict:
         "message_id": inbound.message_id,
         "subaccount_id": getattr(inbound.campaign, "subaccount_id", None) if inbound.campaign_id else None,
         "is_opt_out": inbound.is_opt_out,
+        "conversation_id": inbound.conversation_id,
         "received_at": inbound.received_at,
     }
 

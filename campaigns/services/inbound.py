@@ -7,7 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Contact, InboundMessage, KeywordRule, Message, Suppression
-from campaigns.services import consent, keywords
+from campaigns.services import consent, conversations, keywords
 from providers.base import InboundItem, ProviderEvent
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def _apply_one(connection, item: InboundItem) -> str:
             )
             if rule is not None:
                 apply_keyword(rule, inbound)
+            conversations.record_inbound(inbound, last["subaccount_id"] if last else None)
     except IntegrityError:
         return "duplicate"
     if rule is not None and rule.reply_text:
@@ -107,7 +108,7 @@ def send_auto_reply(connection, rule: KeywordRule, inbound: InboundMessage):
 def answered_message(connection, item: InboundItem, phone: str) -> dict | None:
     """The message a reply answers: the one the provider names (its id, else our own id sent
     as a correlation id), else the latest one sent to that number on the connection."""
-    sent = Message.objects.filter(connection=connection).values("id", "campaign_id")
+    sent = Message.objects.filter(connection=connection).values("id", "campaign_id", "subaccount_id")
     if item.reply_to_provider_id:
         named = sent.filter(provider_message_id=item.reply_to_provider_id).first()
         if named:

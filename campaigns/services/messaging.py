@@ -117,6 +117,9 @@ def send_single(
             ledger.release(account.pk, amount)
             return existing
         StatusCount.objects.create(account=account, campaign=None, status=S.PENDING, count=1)
+        from campaigns.services.conversations import note_outbound
+
+        note_outbound(message)
     queue_send([message.pk])
     return message
 

@@ -64,7 +64,7 @@ class Budget:
 
 def run(now: datetime | None = None, *, batch: int = BATCH, seconds: float = TIME_BUDGET_SECONDS) -> dict[str, int]:
     """Apply the whole policy once; returns how many rows each rule deleted or archived."""
-    from campaigns.models import InboundMessage, Message
+    from campaigns.models import Conversation, InboundMessage, Message
     from campaigns.status import FINAL
     from providers.models import ProviderCall, WebhookEvent
 
@@ -97,6 +97,16 @@ def run(now: datetime | None = None, *, batch: int = BATCH, seconds: float = TIM
             batch,
             budget,
             blank={"text": "", "raw": {}},
+        ),
+        # A conversation's preview is a copy of its latest text: it goes with the texts.
+        "conversation_previews": archive_older(
+            Conversation.objects.exclude(last_text=""),
+            "last_message_at",
+            rules.message_bodies_days,
+            now,
+            batch,
+            budget,
+            blank={"last_text": ""},
         ),
         "clicks": 0,
     }

@@ -5,6 +5,7 @@ WhatsApp lives on its own host (wa-api.veevotech.com), set per connection."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -76,6 +77,9 @@ class VTBackend(ProviderBackend):
     base_url_help = "https://api.veevotech.com (the document's host; /v3/sendsms, /v3/sendcall and /wa/v1/... are added to it)."
     max_text_length = {"sms": 800}  # CONTENT_TOO_LONG: "the maximum supported length is 800 characters"
     redact_keys = frozenset({"apikey", "hash"})
+    # The document's WhatsApp section names no customer-care window; WhatsApp Business's own rule
+    # is free text within 24 hours of the user's last message, templates otherwise.
+    whatsapp_free_text_window = timedelta(hours=24)
     notes = (
         "VT has no flash SMS, no USSD, no status query (reports arrive only through the webhook) "
         "and no balance endpoint, so the balance cannot be shown and 'test connection' can only "

@@ -32,6 +32,7 @@ from campaigns.models import (
     Template,
     VoiceRecording,
 )
+from campaigns.services.conversations import mark_read, record_inbound
 from providers.models import ProviderConnection
 from tests.api.conftest import Api
 from tests.conftest import login, make_connection
@@ -76,7 +77,9 @@ def build_estate(account, subaccount, connection, prefix: str) -> Estate:
     LedgerEntry.objects.create(
         account=account, subaccount=subaccount, campaign=campaign, kind="charge", amount=Decimal("-1"), balance_after=Decimal("0")
     )
-    InboundMessage.objects.create(account=account, connection=connection, campaign=campaign, message=message, from_number=phones[0])
+    reply = InboundMessage.objects.create(account=account, connection=connection, campaign=campaign, message=message, from_number=phones[0])
+    # Its conversation, read (an unread count in the navigation could equal a stranger's id).
+    mark_read(record_inbound(reply, subaccount.pk if subaccount else None), None)
     subscription = EventSubscription.objects.create(
         account=account, subaccount=subaccount, url=f"https://hooks.example.test/{prefix}", events=["message.status"]
     )
@@ -225,6 +228,7 @@ WEB_FILTERS = [
     ("/campaigns/compose/audience.json", "lists", ContactList, {Role.ADMIN, Role.MARKETER, Role.VIEWER}),
     ("/campaigns/compose/audience.json", "exclude_lists", ContactList, {Role.ADMIN, Role.MARKETER, Role.VIEWER}),
     ("/campaigns/compose/preview.json", "campaign", Campaign, {Role.ADMIN, Role.MARKETER, Role.VIEWER}),
+    ("/conversations/", "campaign", Campaign, {Role.ADMIN, Role.MARKETER, Role.VIEWER}),
     ("/admin/billing/", "subaccount", Subaccount, {Role.ADMIN}),
     ("/admin/http-log/", "connection", ProviderConnection, {Role.ADMIN}),
     ("/admin/api-keys/events/", "subscription", EventSubscription, {Role.ADMIN}),

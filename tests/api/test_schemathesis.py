@@ -53,7 +53,7 @@ def api_schema(db):
 
 
 @pytest.fixture
-def seeded(world, keys, approved_sender, monkeypatch):
+def seeded(world, keys, approved_sender, vt_connection, monkeypatch):
     """Some objects for the fuzzer to find, and no rate limit in the way."""
     from campaigns.api.throttling import PerKeyThrottle
 
@@ -63,6 +63,10 @@ def seeded(world, keys, approved_sender, monkeypatch):
     make_connection(
         world.account, "vavasms", name="otp", base_url="http://sim.test/vavasms", credentials={"username": "u", "password": "p"}
     )
+    from campaigns.services.inbound import apply_inbound
+    from providers.base import InboundItem
+
+    apply_inbound(vt_connection, [InboundItem(kind="sms", from_number="+923001234567", text="hello", to="ACME")])  # a conversation
     return keys
 
 

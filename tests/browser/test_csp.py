@@ -25,7 +25,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 MARKETER_PAGES = [
     "/", "/campaigns/", "/campaigns/new/", "/contacts/", "/contacts/new/", "/contacts/import/", "/lists/", "/lists/new/",
-    "/suppressions/", "/suppressions/new/", "/templates/", "/templates/new/", "/recordings/", "/recordings/new/", "/inbox/",
+    "/suppressions/", "/suppressions/new/", "/templates/", "/templates/new/", "/recordings/", "/recordings/new/", "/inbox/", "/conversations/",
     "/admin/senders/", "/admin/senders/request/", "/account/security/", "/password/",
 ]  # fmt: skip
 ADMIN_PAGES = [

@@ -15,6 +15,7 @@ PAGES = [
     ("templates", "/templates/"),
     ("recordings", "/recordings/"),
     ("inbox", "/inbox/"),
+    ("conversations", "/conversations/"),
     ("import", "/contacts/import/"),
     ("compose", "/campaigns/new/"),
 ]
