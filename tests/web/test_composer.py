@@ -134,7 +134,7 @@ def test_content_errors(marketer_client, draft):
 
 
 def test_ussd_and_voice_content(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
     marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     marketer_client.post(f"/campaigns/{menu.pk}/edit/sender/", {})
@@ -144,7 +144,7 @@ def test_ussd_and_voice_content(marketer_client, world):
 
 
 def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
     marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     steps = "Which offer?\n1. Data\n2) Minutes\n3 - SMS\n0: Back\n---\nGet 1.5GB by 10:30\n1.Yes\n#) Home\n---\nThank you."
@@ -165,7 +165,7 @@ def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
 
 
 def test_ussd_step_offering_a_key_twice_is_refused(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
     marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     response = marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick\n1. Data\n1. SMS\n---\nBye"})
@@ -336,7 +336,7 @@ def test_preview_for_a_chosen_contact(marketer_client, draft, contacts):
 
 
 def test_sender_step_for_ussd_says_none_is_needed(marketer_client, world):
-    conn = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
     marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     campaign = Campaign.objects.get(name="Menu")
     assert "needs no sender ID" in marketer_client.get(f"/campaigns/{campaign.pk}/edit/sender/").content.decode()
