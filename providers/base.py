@@ -127,6 +127,9 @@ class ProviderError:
     raw_code: str = ""
     message: str = ""
     retry_after: float | None = None  # seconds, when the provider said so (HTTP 429)
+    # The refusal is about this connection's reach (an uncovered network or country), not
+    # the message: another connection may carry it (routing fails it over).
+    route_specific: bool = False
 
 
 class ProviderException(Exception):

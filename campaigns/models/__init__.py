@@ -8,6 +8,7 @@ from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.media import MediaAsset
 from campaigns.models.messages import InboundMessage, Message, OtpRequest, StatusCount, UssdSession
 from campaigns.models.notifications import Notice, NoticeKind, Notification, NotificationPreference
+from campaigns.models.routing import ConnectionHealth, RateCardEntry, Route, RouteAttempt, RouteConnection
 from campaigns.models.senders import SenderID, Template, VoiceRecording
 from campaigns.models.subscriptions import Subscription
 from campaigns.models.tenancy import Account, Membership, Role, Subaccount
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "BatchPoll",
     "Campaign",
+    "ConnectionHealth",
     "ConsentRecord",
     "Contact",
     "ContactField",
@@ -41,7 +43,11 @@ __all__ = [
     "NotificationPreference",
     "OtpRequest",
     "Price",
+    "RateCardEntry",
     "Role",
+    "Route",
+    "RouteAttempt",
+    "RouteConnection",
     "SenderID",
     "StatusCount",
     "Subaccount",

@@ -29,7 +29,10 @@ class Message(models.Model):
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     # A test send from the composer: rendered like the campaign's messages, counted in none of its figures.
     test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages")
+    # The connection that carries (or carried) the message, chosen by the router; the ones it
+    # left before are its route_attempts (failover).
     connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
+    route = models.ForeignKey("campaigns.Route", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")
     sender = models.CharField(max_length=20, blank=True, default="")
     to = models.CharField(max_length=20)
@@ -46,6 +49,9 @@ class Message(models.Model):
     network = models.CharField(max_length=60, blank=True, default="")
     price = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"), help_text="Unit price reserved.")
     cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"), help_text="What was charged.")
+    # What the connection charges us (its rate card, or the provider's own figure once it
+    # answers with one): margin = cost - connection_cost.
+    connection_cost = models.DecimalField(max_digits=12, decimal_places=5, default=Decimal("0"))
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     call_outcome = models.CharField(max_length=20, blank=True, default="")

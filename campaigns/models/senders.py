@@ -24,6 +24,10 @@ class SenderID(models.Model):
     connection = models.ForeignKey(
         "providers.ProviderConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="sender_ids"
     )
+    # Where the sender may go: with neither ``connection`` nor ``approved_on``, on every
+    # connection of the account; otherwise on ``connection`` and those in ``approved_on``
+    # (campaigns/services/routing.py: sender_connection_ids).
+    approved_on = models.ManyToManyField("providers.ProviderConnection", blank=True, related_name="approved_sender_ids")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     purpose = models.CharField(max_length=200, blank=True, default="")
     decision_note = models.CharField(max_length=300, blank=True, default="")

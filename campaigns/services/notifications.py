@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.formatting import format_money
+from campaigns.formatting import format_money, format_when
 from campaigns.models import Membership, Notice, NoticeKind, Notification, NotificationPreference, Role
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,22 @@ def campaign_auto_paused(campaign, reason: str, *, account_level: bool) -> None:
             "Fix the connection (key, balance at the provider), then resume the campaign.",
             reverse("admin_area:connection_detail", args=[connection.pk]),
         )
+
+
+def connection_out_of_rotation(health) -> None:
+    """The circuit breaker took a connection out of rotation (campaigns/services/routing):
+    admins hear once per opening."""
+    connection = health.connection
+    until = format_when(health.open_until) if health.open_until else "later"
+    notify(
+        connection.account_id,
+        K.CONNECTION_OUT,
+        f"connection-breaker:{connection.pk}:{health.times_opened}",
+        f"Connection “{connection.name}” taken out of rotation",
+        f"Its last calls failed ({health.last_error}). Messages go to the next connection of their route; "
+        f"it will be tried again at {until}.",
+        reverse("admin_area:connection_detail", args=[connection.pk]),
+    )
 
 
 def low_balance_crossed(account, balance_before: Decimal, balance_after: Decimal) -> None:
