@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.encoding import analyze
@@ -20,6 +20,7 @@ from campaigns.models import Campaign, ContactList, MediaAsset, SenderID, Templa
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import FALLBACK_HINT, account_fields, placeholders, problems
 from campaigns.services.channel_offers import VOICE_KINDS, WHATSAPP_TYPES, carrying_connections
+from campaigns.services.routing import sender_connection_ids, usable_senders
 
 MAX_SMS_SEGMENTS = 10
 
@@ -80,20 +81,18 @@ class ChannelStepForm(forms.Form):
 
 
 def sender_connections(campaign: Campaign) -> list[int]:
-    """The connections the campaign can go through: its sender's own (a WhatsApp number lives
-    on one), else every connection carrying the channel. WhatsApp templates and media live
-    on a connection, so the content step offers theirs."""
-    if campaign.sender is not None and campaign.sender.connection_id:
-        return [campaign.sender.connection_id]
-    return [c.pk for c in carrying_connections(campaign.account, campaign.channel, campaign.subaccount)]
+    """The connections the campaign can go through: those carrying its channel, narrowed to
+    where its sender is approved (a WhatsApp number lives on one). WhatsApp templates and
+    media live on a connection, so the content step offers theirs."""
+    carrying = [c.pk for c in carrying_connections(campaign.account, campaign.channel, campaign.subaccount)]
+    allowed = sender_connection_ids(campaign.sender) if campaign.sender_id else None
+    return [pk for pk in carrying if allowed is None or pk in allowed]
 
 
 def senders_for(campaign: Campaign, scoped_senders: QuerySet) -> QuerySet:
-    """Approved senders of the campaign's channel that a connection carrying it can use."""
-    conns = [c.pk for c in carrying_connections(campaign.account, campaign.channel, campaign.subaccount)]
-    return scoped_senders.filter(channel=campaign.channel, status=SenderID.Status.APPROVED).filter(
-        Q(connection__isnull=True) | Q(connection_id__in=conns)
-    )
+    """Approved senders of the campaign's channel that the routes can carry."""
+    usable = usable_senders(campaign.account, campaign.channel, campaign.subaccount)
+    return scoped_senders.filter(pk__in=usable.values("pk"))
 
 
 class SenderStepForm(forms.Form):

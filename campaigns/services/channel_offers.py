@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaigns.models import Account, Subaccount
+from django.db.models import Q
+
+from campaigns.models import Account, Route, Subaccount
 from campaigns.models.senders import CHANNEL_CHOICES
+from campaigns.services.routing import Router
 from providers.base import Capability as C
 from providers.models import ProviderConnection
-from providers.registry import UnknownProvider
 
 VOICE_KINDS = [("call", "Voice call with a recording", C.VOICE_CALL), ("otp", "Voice OTP (text read out)", C.VOICE_OTP)]
 WHATSAPP_TYPES = [
@@ -24,37 +26,20 @@ WHATSAPP_TYPES = [
 ]
 
 
-def _serves(connection: ProviderConnection, channel: str) -> bool:
-    try:
-        return connection.serves(channel)
-    except UnknownProvider:
-        return False
-
-
 def carrying_connections(account: Account, channel: str, subaccount: Subaccount | None = None) -> list[ProviderConnection]:
     """The active connections that can carry ``channel`` for this account (and subaccount):
     those named in its enabled routes for the channel, else (no route for the channel yet)
-    every active connection that serves it, which is the router's own default."""
-    active = ProviderConnection.objects.filter(account=account, is_active=True)
+    every active connection that serves it, which is the router's own default. The same
+    rule as ``usable_senders`` in campaigns/services/routing."""
+    pool = Router(account, channel, subaccount=subaccount).pool
     routed = _routed_connection_ids(account, channel, subaccount)
-    if routed is not None:
-        active = active.filter(pk__in=routed)
-    return [c for c in active.order_by("name", "pk") if _serves(c, channel)]
+    return [c for c in pool if not routed or c.pk in routed]
 
 
-def _routed_connection_ids(account: Account, channel: str, subaccount: Subaccount | None) -> set[int] | None:
-    """Connections of the enabled routes that apply (None: the account has no route for the channel)."""
-    from django.db.models import Q
-
-    try:
-        from campaigns.models import Route
-    except ImportError:  # TODO(routing merge): the Route model arrives with branch routing
-        return None
+def _routed_connection_ids(account: Account, channel: str, subaccount: Subaccount | None) -> set[int]:
     routes = Route.objects.filter(account=account, channel=channel, enabled=True)
     routes = routes.filter(Q(subaccount__isnull=True) | Q(subaccount=subaccount)) if subaccount else routes
-    if not routes.exists():
-        return None
-    return set(routes.values_list("connections__connection_id", flat=True)) - {None}
+    return set(routes.values_list("members__connection_id", flat=True)) - {None}
 
 
 def _options(connections: list[ProviderConnection], kinds: list[tuple[str, str, C]]) -> list[str]:
