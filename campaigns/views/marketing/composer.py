@@ -30,6 +30,7 @@ from campaigns.services.audience import audience_summary, has_audience
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.channel_offers import channel_offers
 from campaigns.services.launch_checks import launch_checks
+from campaigns.views.marketing.campaign_routes import routing_summary
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
 STEPS = [
@@ -215,6 +216,7 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "sms": analyze(rendered) if campaign.channel == "sms" and rendered else None,
         "whatsapp_preview": _whatsapp_preview(campaign, sample),
         "recording": _recording(request, campaign),
+        "routing": routing_summary(campaign, admin=request.membership.is_admin) if missing == "review" else None,
     }
     return render(request, "campaigns/compose_review.html", context)
 
