@@ -46,7 +46,7 @@ def _connection(request: HttpRequest, pk: int) -> ProviderConnection:
 @admin_required
 def rate_card(request: HttpRequest, pk: int) -> HttpResponse:
     conn = _connection(request, pk)
-    form = RateUploadForm(request.POST or None, request.FILES or None)
+    form = RateUploadForm(request.POST, request.FILES) if request.method == "POST" else RateUploadForm()
     result = None
     if request.method == "POST" and form.is_valid():
         result = import_rate_card(conn, form.cleaned_data["file"], replace=form.cleaned_data["replace"])
