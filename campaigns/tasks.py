@@ -9,10 +9,10 @@ def start_campaign(campaign_id: int) -> int:
     return start_with_lookup(campaign_id)
 
 
-def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
+def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | None = None) -> int:
     from campaigns.services.pipeline import run_batch as run
 
-    return run(campaign_id, lo, hi)
+    return run(campaign_id, lo, hi, connection_id)
 
 
 def send_messages(ids: list[int]) -> int:

@@ -36,17 +36,36 @@ def idempotency_key_from(request) -> str:
     return key
 
 
-def choose_connection(scope: Scope, channel: str, given: ProviderConnection | None) -> ProviderConnection:
+def choose_connection(
+    scope: Scope, channel: str, given: ProviderConnection | None, *, to: str = "", sender: str = "", subaccount=None
+) -> ProviderConnection:
+    """The connection named in the request, else the router's first choice for ``to``."""
     if given is not None:
         if not given.is_active:
             raise ApiError(422, "connection_inactive", "This connection is switched off.", {"connection": ["inactive"]})
         if not given.serves(channel):
             raise ApiError(422, "channel_not_supported", f"This connection does not send {channel}.", {"connection": [f"no {channel}"]})
         return given
+    routed = _routed_connection(scope, channel, to, sender, subaccount)
+    if routed is not None:
+        return routed
     for connection in ProviderConnection.objects.filter(account=scope.account, is_active=True).order_by("pk"):
         if connection.serves(channel):
             return connection
     raise ApiError(422, "no_connection", f"The account has no active connection that sends {channel}.", {"connection": ["required"]})
+
+
+def _routed_connection(scope: Scope, channel: str, to: str, sender: str, subaccount) -> ProviderConnection | None:
+    from campaigns.services.messaging import SendError, normalize_number
+    from campaigns.services.routing import plan_route
+
+    try:
+        number = normalize_number(to)
+    except SendError:
+        return None  # the send itself says what is wrong with the number
+    found = SenderID.objects.filter(account=scope.account, channel=channel, value=sender).first() if sender else None
+    plan = plan_route(scope.account, channel, number, sender=found, subaccount=subaccount)
+    return plan[0] if plan else None
 
 
 def choose_sender(scope: Scope, channel: str, value: str, connection: ProviderConnection) -> str:
@@ -54,7 +73,8 @@ def choose_sender(scope: Scope, channel: str, value: str, connection: ProviderCo
     approved = SenderID.objects.filter(account=scope.account, channel=channel, status=SenderID.Status.APPROVED)
     if scope.subaccount is not None:
         approved = approved.filter(Q(subaccount=scope.subaccount) | Q(subaccount__isnull=True))
-    approved = approved.filter(Q(connection=connection) | Q(connection__isnull=True))
+    anywhere = Q(connection__isnull=True, approved_on__isnull=True)
+    approved = approved.filter(Q(connection=connection) | Q(approved_on=connection) | anywhere).distinct()
     if value:
         if not approved.filter(value=value).exists():
             raise ApiError(

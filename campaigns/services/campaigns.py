@@ -157,6 +157,7 @@ def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None 
     contact with that number, else ``sample``, else the audience's first), built, sent and
     billed by the campaign's own builder, send task and backend call; recorded as a test of
     the campaign, counted in none of its figures."""
+    from campaigns.services import routing
     from campaigns.services.launch_checks import connection_errors, sender_errors
     from campaigns.services.materialize import MessageBuilder
     from campaigns.services.messaging import SendError, normalize_number, queue_send
@@ -167,6 +168,7 @@ def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None 
         raise LaunchError(errors)
     contact = Contact.objects.filter(account_id=campaign.account_id, phone=to).first() or sample or sample_contact(campaign)
     row = MessageBuilder(campaign).build(*_contact_row(contact, to), to=to)
+    routing.assign_rows(routing.router_for(campaign), [row])
     row.update(campaign_id=None, test_of_id=campaign.pk, contact_id=contact.pk if contact and contact.phone == to else None)
     if campaign.channel == "ussd":
         row["payload"] = {"op": "fin", "session_id": f"test{timezone.now():%H%M%S%f}"}

@@ -69,8 +69,8 @@ def launch_checks(campaign: Campaign) -> LaunchReport:
     if campaign.status != Campaign.Status.DRAFT:
         state = campaign.get_status_display().lower()
         checks.append(Check("state", "Status", state, (f"Only a draft can be launched; this campaign is {state}.",)))
-    conn = campaign.connection
-    checks.append(Check("connection", "Connection", conn.name if conn else "–", tuple(connection_errors(campaign))))
+    # Without a chosen connection the routes pick one per recipient (campaigns/services/routing).
+    checks.append(Check("connection", *_connection_label(campaign), tuple(connection_errors(campaign))))
     checks.append(Check("sender", "Sender ID", _sender_value(campaign), tuple(sender_errors(campaign))))
     placeholders = placeholder_errors(campaign)
     content = tuple(channel_content_errors(campaign) + placeholders)
@@ -80,7 +80,7 @@ def launch_checks(campaign: Campaign) -> LaunchReport:
     empty = ("The audience is empty: choose lists with contacts who are not suppressed.",) if summary.recipients == 0 else ()
     checks.append(Check("audience", "Recipients", _audience_value(summary), empty))
     report = LaunchReport(checks, audience=summary, placeholders=placeholders)
-    if summary.recipients and conn is not None and not report.failed("connection"):
+    if summary.recipients and not report.failed("connection"):
         report.estimate = est = estimate(campaign)
         checks += _money_checks(campaign, est, currency)
     return report
@@ -142,10 +142,18 @@ def schedule_summary(campaign: Campaign) -> str:
     return "; ".join(parts)
 
 
+def _connection_label(campaign: Campaign) -> tuple[str, str]:
+    if campaign.connection_id:
+        return "Connection", campaign.connection.name
+    return "Routing", "Automatic (by the account's routes)"
+
+
 def connection_errors(campaign: Campaign) -> list[str]:
     conn = campaign.connection
     if conn is None:
-        return ["Choose a provider connection."]
+        from campaigns.services.routing import coverage_problems
+
+        return coverage_problems(campaign)
     if conn.account_id != campaign.account_id or not conn.is_active:
         return ["The provider connection is not available."]
     try:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
 from campaigns.rendering import BUILTIN, placeholders, render
-from campaigns.services import clock, ledger
+from campaigns.services import clock, ledger, routing
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
 from campaigns.services.smsinfo import billed_counter, sms_info
@@ -33,6 +33,7 @@ def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[
     if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
         qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
     builder = MessageBuilder(campaign)
+    router = routing.router_for(campaign)
     created, last = 0, 0
     # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
     # writes fails with "database is locked" as soon as another process writes.
@@ -41,6 +42,7 @@ def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[
         if not page:
             break
         rows = [builder.build(*row) for row in page]
+        routing.assign_rows(router, rows)  # each message's connection, route and connection cost
         created += _save(campaign, rows)
         last = page[-1][0]
         if enqueue and on_page and rows:

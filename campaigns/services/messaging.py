@@ -15,6 +15,7 @@ from campaigns.rendering import render
 from campaigns.services import ledger, limits
 from campaigns.services.estimate import PriceBook, units_for
 from campaigns.services.pacing import connection_key, wait_for_slot
+from campaigns.services.routing import cost_for
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import MessageStatus as S
 
@@ -96,6 +97,7 @@ def send_single(
                     encoding=info.encoding,
                     segments=units,
                     price=price.amount if price else Decimal("0"),
+                    connection_cost=cost_for(connection, channel, to, units) or Decimal("0"),
                     idempotency_key=idempotency_key,
                 )
         except IntegrityError:

@@ -18,13 +18,14 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message
-from campaigns.services import clock, ledger, shutdown
+from campaigns.services import clock, ledger, routing, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
 from campaigns.services.outcomes import emit_status_events, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.polling import remember_batches
 from campaigns.services.provider_schedule import provider_send_at
+from campaigns.services.routing import batches as routing_batches
 from campaigns.services.transitions import (
     CLAIM_COLUMNS,
     Claim,
@@ -112,10 +113,15 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     return len(ranges)
 
 
-def _enqueue_range(campaign_id: int, lo: int, hi: int | None) -> None:
+def _enqueue_range(campaign_id: int, lo: int, hi: int | None, connection_id: int | None = None) -> None:
     from django_q.tasks import async_task
 
-    async_task("campaigns.tasks.run_batch", campaign_id, lo, hi, group=f"campaign-{campaign_id}")
+    # connection_id: the task sends on that connection only (routing spreads a campaign).
+    args = (campaign_id, lo, hi) if connection_id is None else (campaign_id, lo, hi, connection_id)
+    async_task("campaigns.tasks.run_batch", *args, group=f"campaign-{campaign_id}")
+
+
+enqueue_range = _enqueue_range
 
 
 def task_span(campaign: Campaign) -> int:
@@ -133,7 +139,7 @@ def chunk_size(backend, mps: int) -> int:
     return max(1, min(size, mps)) if mps else size
 
 
-def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
+def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | None = None) -> int:
     """Send the campaign's pending messages with ids in [lo, hi] (hi None: no upper
     bound), then any the campaign still has beyond hi. Returns how many were
     handed to the provider. The campaign is re-checked before every chunk is sent.
@@ -146,8 +152,12 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
 
     started = time.monotonic()
     campaign = Campaign.objects.select_related("connection", "account").get(pk=campaign_id)
-    backend = backend_for(campaign.connection)
-    rates = [(connection_key(campaign.connection_id), float(campaign.connection.mps or 0))]
+    connection = routing_batches.connection_for_batch(campaign, lo, hi, connection_id)
+    if connection is None:  # split into one task per connection, or nothing to send
+        maybe_complete(campaign_id)
+        return 0
+    backend = backend_for(connection)
+    rates = [(connection_key(connection.pk), float(connection.mps or 0))]
     if campaign.mps:
         rates.append((campaign_key(campaign.pk), float(campaign.mps)))
     caps = [r for _, r in rates if r > 0]
@@ -159,14 +169,16 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
         nonlocal cursor, hi
         if shutdown.requested() or not _may_send(campaign):
             return None
-        ids = _next_ids(campaign, cursor, hi, size)
+        if not routing_batches.may_call(campaign.pk, connection.pk, cursor, hi):
+            return None
+        ids = _next_ids(campaign, cursor, hi, size, connection.pk)
         if not ids and hi is not None:
             # Own range done: drain what later ranges hold before their tasks get a worker
             # (claims are compare-and-set, so those tasks find less, or nothing, to do).
             cursor, hi = max(cursor, hi + 1), None
-            ids = _next_ids(campaign, cursor, hi, size)
+            ids = _next_ids(campaign, cursor, hi, size, connection.pk)
         if ids and time.monotonic() - started > TASK_BUDGET:
-            _enqueue_range(campaign_id, ids[0], hi)  # hand the rest to a fresh task
+            _enqueue_range(campaign_id, ids[0], hi, connection.pk)  # hand the rest to a fresh task
             return None
         if not ids or not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
             return None
@@ -197,7 +209,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
                     break
             inflight = following
             if inflight is None:
-                if not shutdown.requested() and _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started):
+                if not shutdown.requested() and _may_send(campaign) and _wait_for_retries(campaign, lo, hi, started, connection.pk):
                     cursor = lo
                     continue
                 break
@@ -206,9 +218,9 @@ def run_batch(campaign_id: int, lo: int, hi: int | None) -> int:
     return sent
 
 
-def _next_ids(campaign: Campaign, cursor: int, hi: int | None, size: int) -> list[int]:
+def _next_ids(campaign: Campaign, cursor: int, hi: int | None, size: int, connection_id: int) -> list[int]:
     now = timezone.now()
-    qs = Message.objects.filter(campaign_id=campaign.pk, pk__gte=cursor, status=S.PENDING)
+    qs = Message.objects.filter(campaign_id=campaign.pk, pk__gte=cursor, status=S.PENDING, connection_id=connection_id)
     if hi is not None:
         qs = qs.filter(pk__lte=hi)
     return list(qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).order_by("pk").values_list("pk", flat=True)[:size])
@@ -232,9 +244,11 @@ def _may_send(campaign: Campaign) -> bool:
     return True
 
 
-def _wait_for_retries(campaign: Campaign, lo: int, hi: int | None, started: float) -> bool:
+def _wait_for_retries(campaign: Campaign, lo: int, hi: int | None, started: float, connection_id: int) -> bool:
     soon = timezone.now() + timedelta(seconds=RETRY_WAIT_IN_TASK)
-    qs = Message.objects.filter(campaign_id=campaign.pk, pk__gte=lo, status=S.PENDING, next_attempt_at__lte=soon)
+    qs = Message.objects.filter(
+        campaign_id=campaign.pk, pk__gte=lo, status=S.PENDING, next_attempt_at__lte=soon, connection_id=connection_id
+    )
     if hi is not None:
         qs = qs.filter(pk__lte=hi)
     due = qs.aggregate(m=Min("next_attempt_at")).get("m")
@@ -340,7 +354,7 @@ class Call:
     @classmethod
     def claim_range(cls, backend, campaign: Campaign, lo: int, hi: int, limit: int) -> Call:
         """Claim up to ``limit`` due pending messages of the campaign in [lo, hi]; not sent yet."""
-        won = claim_range(campaign.pk, lo, hi, limit)
+        won = claim_range(campaign.pk, lo, hi, limit, connection_id=backend.config.id)
         return cls(backend, won.ids, _outbound_claimed(won, campaign), campaign, won)
 
     def send_in(self, pool) -> Call:
@@ -383,7 +397,9 @@ class Call:
                     self.backend.http.flush()
             except Exception:
                 log.exception("could not save the provider call log")
-            summary = record_results(self.results or [], self.won, self.campaign, self.backend, claim=self.claim, emit=False)
+            # Routing first: the breaker counts the call; refusals another connection may take move there.
+            results, won = routing.after_call(self.backend.config.id, self.results or [], self.won)
+            summary = record_results(results, won, self.campaign, self.backend, claim=self.claim, emit=False)
             remember_batches(self.backend, self.results or [])
             if self.campaign is not None:
                 clock.beat(clock.campaign_beat_key(self.campaign.pk))

@@ -235,11 +235,13 @@ class Claim:
         return [r.id for r in self.rows]
 
 
-def claim_range(campaign_id: int, lo: int, hi: int, limit: int) -> Claim:
+def claim_range(campaign_id: int, lo: int, hi: int, limit: int, *, connection_id: int | None = None) -> Claim:
     """Compare-and-set pending -> queued for the first ``limit`` due pending messages of
-    the campaign with ids in [lo, hi], in one UPDATE ... RETURNING."""
+    the campaign with ids in [lo, hi] (on ``connection_id`` only, when given), in one
+    UPDATE ... RETURNING."""
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql, params = _claim_sql(), [campaign_id, lo, hi, S.PENDING, at, limit, S.QUEUED, at, at, S.PENDING]
+    on = [] if connection_id is None else [connection_id]
+    sql, params = _claim_sql(bool(on)), [campaign_id, lo, hi, S.PENDING, *on, at, limit, S.QUEUED, at, at, S.PENDING]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -253,10 +255,11 @@ def claim_range(campaign_id: int, lo: int, hi: int, limit: int) -> Claim:
     return Claim(campaign_id, at, rows)
 
 
-def _claim_sql() -> str:
+def _claim_sql(per_connection: bool = False) -> str:
     table, q = _table(), connection.ops.quote_name
+    on = " AND connection_id = %s" if per_connection else ""
     pick = (
-        f"SELECT id FROM {table} WHERE campaign_id = %s AND id >= %s AND id <= %s AND status = %s"
+        f"SELECT id FROM {table} WHERE campaign_id = %s AND id >= %s AND id <= %s AND status = %s{on}"
         " AND (next_attempt_at IS NULL OR next_attempt_at <= %s) ORDER BY id LIMIT %s"
     )
     returning = ", ".join(f"{table}.{q(c)}" for c in CLAIM_COLUMNS)

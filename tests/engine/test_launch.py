@@ -37,9 +37,12 @@ def test_sender_of_another_channel(engine_world, audience):
     assert any("is for Voice" in e for e in errors_for(engine_world, audience, sender=sender))
 
 
-def test_missing_sender_and_connection(engine_world, audience):
+def test_missing_sender_and_no_connection_to_route_to(engine_world, audience):
+    assert not any("connection" in e for e in errors_for(engine_world, audience, connection=None))  # routing picks one
+    engine_world.connection.is_active = False
+    engine_world.connection.save()
     errors = errors_for(engine_world, audience, sender=None, connection=None)
-    assert "Choose an approved sender ID." in errors and "Choose a provider connection." in errors
+    assert "Choose an approved sender ID." in errors and "No active connection sends SMS." in " ".join(errors)
 
 
 def test_connection_that_does_not_serve_the_channel(engine_world, audience):

@@ -41,7 +41,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """A subaccount key sees only its subaccount's messages."""
 
-    queryset = Message.objects.all()
+    queryset = Message.objects.prefetch_related("route_attempts")
     serializer_class = MessageSerializer
     filterset_class = MessageFilter
     shared_null = False
@@ -60,7 +60,10 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         params.is_valid(raise_exception=True)
         data = params.validated_data
         channel = data["channel"]
-        connection = choose_connection(self.scope, channel, data.get("connection"))
+        subaccount = self.scope.subaccount or data.get("subaccount")
+        connection = choose_connection(
+            self.scope, channel, data.get("connection"), to=data["to"], sender=data["sender"], subaccount=subaccount
+        )
         sender = choose_sender(self.scope, channel, data["sender"], connection)
         payload = dict(data["payload"]) or ({"kind": "otp"} if channel == "voice" else {})
         if channel == "voice" and voice_kind(payload) == "call":
@@ -69,11 +72,10 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
             payload = whatsapp_media_payload(self.scope, connection, payload)
         _check_content(channel, data["text"], payload)
         _check_placeholders(self.scope.account.pk, data["text"], payload)
-        subaccount = self.scope.subaccount or data.get("subaccount")
         wanted = {
             **{name: data[name] for name in ("channel", "to", "text", "sender", "flash")},
             "payload": payload,
-            "connection": connection.pk,
+            "connection": getattr(data.get("connection"), "pk", None),  # asked for, not routed (a repeat may route elsewhere)
             "subaccount": getattr(subaccount, "pk", None),
         }
 

@@ -52,12 +52,20 @@ def after_call(connection_id: int, results: Sequence[SendResult], won: Sequence[
     returns the results and claimed ids left for the usual recording."""
     results = list(results)
     breaker.record_call(connection_id, results)
+    _keep_provider_costs(results)
     mine = set(won)
     candidates = {r.message_id: r for r in results if r.message_id in mine and may_fail_over(r)}
     if not candidates:
         return results, list(won)
     moved = move_messages(connection_id, candidates, from_status=S.QUEUED)
     return [r for r in results if r.message_id not in moved], [pk for pk in won if pk not in moved]
+
+
+def _keep_provider_costs(results: list[SendResult]) -> None:
+    """Where the provider said what a message cost, that figure replaces the rate card's."""
+    costs = {r.message_id: {"connection_cost": r.cost} for r in results if r.cost is not None and r.status == S.SUBMITTED}
+    if costs:
+        update_each(costs)
 
 
 def move_messages(connection_id: int, refusals: dict[int, SendResult | None], *, from_status: str) -> set[int]:
