@@ -51,8 +51,11 @@ def test_upload_saves_valid_rows_and_lists_the_bad_ones(admin_client, conn):
         (5, "The price 'abc' is not"),
         (6, "Unknown unit 'parsec' "),
     ]
-    assert "<td class=\"num\" data-label=\"Line\">4</td>" in page
-    assert {(e.prefix, e.price) for e in RateCardEntry.objects.filter(connection=conn)} == {("92", Decimal("0.004")), ("92300", Decimal("0.0035"))}
+    assert '<td class="num" data-label="Line">4</td>' in page
+    assert {(e.prefix, e.price) for e in RateCardEntry.objects.filter(connection=conn)} == {
+        ("92", Decimal("0.004")),
+        ("92300", Decimal("0.0035")),
+    }
     assert "+92300" in page and "0.0035 USD" in page
 
 
