@@ -39,6 +39,7 @@ class RouteForm(forms.ModelForm):
         self.fields["match_value"].required = False
         self.connections = ProviderConnection.objects.filter(account=account).order_by("name")
         current = list(self.instance.members.order_by("position", "pk")) if self.instance.pk else []
+        weighted = self.instance.strategy == Route.Strategy.WEIGHTED
         for i in range(MAX_MEMBERS):
             member = current[i] if i < len(current) else None
             self.fields[f"connection_{i}"] = forms.ModelChoiceField(
@@ -49,7 +50,7 @@ class RouteForm(forms.ModelForm):
                 initial=member.connection_id if member else None,
             )
             self.fields[f"weight_{i}"] = forms.IntegerField(
-                required=False, min_value=0, max_value=100, label="Share %", initial=member.weight if member else None
+                required=False, min_value=0, max_value=100, label="Share %", initial=member.weight if member and weighted else None
             )
 
     def member_rows(self) -> list[dict[str, Any]]:
