@@ -82,8 +82,16 @@ def expire_idle_sessions(now: datetime | None = None) -> int:
     expired = ProviderError(ErrorCode.EXPIRED, ErrorClass.PERMANENT, message="no answer before the USSD session timed out")
     for session in idle:
         if UssdSession.objects.filter(pk=session.pk, state=UssdSession.State.OPEN).update(state=UssdSession.State.ABANDONED):
-            _settle_screen(session.campaign.connection, session, session.step, MessageStatus.EXPIRED, expired)
+            _settle_screen(session_connection(session), session, session.step, MessageStatus.EXPIRED, expired)
     return len(idle)
+
+
+def session_connection(session: UssdSession):
+    """A USSD session lives on one connection: the one its first screen went out on (the
+    router chose it; a campaign that names a connection uses that one)."""
+    if session.campaign.connection_id:
+        return session.campaign.connection
+    return session.message.connection if session.message_id else None
 
 
 def _queue_step(session_id: int, step: int) -> None:
@@ -96,14 +104,16 @@ def send_step(session_pk: int, step: int) -> int | None:
     """Task: create the step's message and send it (mt-cont, or mt-fin for the last)."""
     from campaigns.services.messaging import send_single
 
-    session = UssdSession.objects.select_related("campaign", "campaign__connection", "campaign__account").get(pk=session_pk)
+    session = UssdSession.objects.select_related("campaign", "campaign__connection", "campaign__account", "message__connection").get(
+        pk=session_pk
+    )
     steps = steps_of(session.campaign)
     if step >= len(steps) or session.step != step:
         return None
     campaign = session.campaign
     message = send_single(
         account=campaign.account,
-        connection=campaign.connection,
+        connection=session_connection(session),
         channel="ussd",
         to=session.phone,
         text=str(steps[step].get("text", "")),
