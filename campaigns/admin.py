@@ -294,3 +294,44 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user",)
     raw_id_fields = ("user",)
+
+
+class RouteConnectionInline(admin.TabularInline):
+    model = m.RouteConnection
+    raw_id_fields = ("connection",)
+    extra = 0
+
+
+@admin.register(m.Route)
+class RouteAdmin(admin.ModelAdmin):
+    """Which connections carry a channel's messages to a destination (campaigns/services/routing)."""
+
+    list_display = ("name", "account", "subaccount", "channel", "match_kind", "match_value", "strategy", "enabled")
+    list_filter = ("channel", "match_kind", "strategy", "enabled")
+    raw_id_fields = ("account", "subaccount")
+    search_fields = ("name", "match_value")
+    inlines = [RouteConnectionInline]
+
+
+@admin.register(m.RateCardEntry)
+class RateCardEntryAdmin(admin.ModelAdmin):
+    list_display = ("connection", "channel", "prefix", "price", "currency", "unit", "updated_at")
+    list_filter = ("channel", "unit")
+    raw_id_fields = ("connection",)
+    search_fields = ("prefix",)
+
+
+@admin.register(m.ConnectionHealth)
+class ConnectionHealthAdmin(admin.ModelAdmin):
+    """The circuit breaker of each connection: out of rotation until ``open_until``."""
+
+    list_display = ("connection", "state", "consecutive_failures", "open_until", "times_opened", "last_error")
+    list_filter = ("state",)
+    raw_id_fields = ("connection",)
+
+
+@admin.register(m.RouteAttempt)
+class RouteAttemptAdmin(BigTableAdmin):
+    list_display = ("created_at", "message", "connection", "moved_to", "outcome", "error_code")
+    list_filter = ("outcome",)
+    raw_id_fields = ("message", "connection", "moved_to")

@@ -36,36 +36,32 @@ def idempotency_key_from(request) -> str:
     return key
 
 
-def choose_connection(
-    scope: Scope, channel: str, given: ProviderConnection | None, *, to: str = "", sender: str = "", subaccount=None
-) -> ProviderConnection:
-    """The connection named in the request, else the router's first choice for ``to``."""
+def choose_connection(scope: Scope, channel: str, given: ProviderConnection | None) -> ProviderConnection:
     if given is not None:
         if not given.is_active:
             raise ApiError(422, "connection_inactive", "This connection is switched off.", {"connection": ["inactive"]})
         if not given.serves(channel):
             raise ApiError(422, "channel_not_supported", f"This connection does not send {channel}.", {"connection": [f"no {channel}"]})
         return given
-    routed = _routed_connection(scope, channel, to, sender, subaccount)
-    if routed is not None:
-        return routed
     for connection in ProviderConnection.objects.filter(account=scope.account, is_active=True).order_by("pk"):
         if connection.serves(channel):
             return connection
     raise ApiError(422, "no_connection", f"The account has no active connection that sends {channel}.", {"connection": ["required"]})
 
 
-def _routed_connection(scope: Scope, channel: str, to: str, sender: str, subaccount) -> ProviderConnection | None:
+def route_single(scope: Scope, channel: str, to: str, sender: str, subaccount):
+    """The router's plan for one message the request names no connection for (None when
+    the number is not valid: the send then says why, or nothing can carry it)."""
     from campaigns.services.messaging import SendError, normalize_number
-    from campaigns.services.routing import plan_route
+    from campaigns.services.routing import Router
 
     try:
         number = normalize_number(to)
     except SendError:
-        return None  # the send itself says what is wrong with the number
+        return None
     found = SenderID.objects.filter(account=scope.account, channel=channel, value=sender).first() if sender else None
-    plan = plan_route(scope.account, channel, number, sender=found, subaccount=subaccount)
-    return plan[0] if plan else None
+    plan = Router(scope.account, channel, sender=found, subaccount=subaccount).plan(number)
+    return plan if plan.first is not None else None
 
 
 def choose_sender(scope: Scope, channel: str, value: str, connection: ProviderConnection) -> str:

@@ -15,6 +15,7 @@ from campaigns.api.views.keywords import KeywordRuleViewSet
 from campaigns.api.views.lists import ContactListViewSet
 from campaigns.api.views.messages import InboundMessageViewSet, MessageViewSet
 from campaigns.api.views.otp import OtpViewSet
+from campaigns.api.views.routing import RateCardViewSet, RouteViewSet
 from campaigns.api.views.senders import ConnectionViewSet, RecordingViewSet, SenderIDViewSet, TemplateViewSet
 from campaigns.api.views.suppressions import SuppressionViewSet
 
@@ -49,6 +50,8 @@ router.register("sender-ids", SenderIDViewSet, basename="api-sender")
 router.register("templates", TemplateViewSet, basename="api-template")
 router.register("recordings", RecordingViewSet, basename="api-recording")
 router.register("connections", ConnectionViewSet, basename="api-connection")
+router.register("routes", RouteViewSet, basename="api-route")
+router.register("rate-cards", RateCardViewSet, basename="api-rate-card")
 router.register("campaigns", CampaignViewSet, basename="api-campaign")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("inbound-messages", InboundMessageViewSet, basename="api-inbound")

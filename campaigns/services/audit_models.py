@@ -35,6 +35,7 @@ AUDITED: dict[str, Audited] = {
     "campaigns.VoiceRecording": Audited("recording", ("name", "connection", "status", "provider_reference"), "status"),
     "campaigns.KeywordRule": Audited("keyword_rule", ("keyword", "action", "reply_text", "is_active")),
     "campaigns.Price": Audited("price", ("channel", "prefix", "unit", "amount")),
+    "campaigns.Route": Audited("route", ("name", "subaccount", "channel", "match_kind", "match_value", "strategy", "enabled")),
     "campaigns.Account": Audited("account", ("name", "currency", "timezone", "is_active", "require_mfa", "error_pause_threshold")),
 }
 _BEFORE = "_audit_before"

@@ -50,11 +50,14 @@ def send_single(
     idempotency_key: str = "",
     user=None,
     render_with: dict | None = None,
+    route=None,
 ) -> Message:
     """Create one pending message, reserve its price and queue its send task.
 
     Raises SendError for bad input (number, content, connection, balance). With an
-    ``idempotency_key`` already used on the account, returns that message instead."""
+    ``idempotency_key`` already used on the account, returns that message instead.
+    ``route``: the route that chose ``connection`` (campaigns/services/routing); a message
+    with one fails over along it, one without stays on the connection it was given."""
     if idempotency_key:
         existing = Message.objects.filter(account=account, idempotency_key=idempotency_key).first()
         if existing:
@@ -97,6 +100,7 @@ def send_single(
                     encoding=info.encoding,
                     segments=units,
                     price=price.amount if price else Decimal("0"),
+                    route=route,
                     connection_cost=cost_for(connection, channel, to, units) or Decimal("0"),
                     idempotency_key=idempotency_key,
                 )

@@ -398,12 +398,13 @@ class Call:
             except Exception:
                 log.exception("could not save the provider call log")
             # Routing first: the breaker counts the call; refusals another connection may take move there.
-            results, won = routing.after_call(self.backend.config.id, self.results or [], self.won)
+            results, won, moves = routing.after_call(self.backend.config.id, self.results or [], self.won)
             summary = record_results(results, won, self.campaign, self.backend, claim=self.claim, emit=False)
             remember_batches(self.backend, self.results or [])
             if self.campaign is not None:
                 clock.beat(clock.campaign_beat_key(self.campaign.pk))
         emit_status_events(summary.changed)
+        routing.queue_moves(moves)  # failed over: sent on their next connection
         outcome.attempted = len(self.won)
         outcome.flags = summary.flags
         outcome.pause_reason = summary.pause_reason

@@ -120,6 +120,11 @@ _DETAIL_HINTS: tuple[tuple[str, ErrorCode, ErrorClass], ...] = (
 )
 
 
+# "International SMS sending is disabled": this application's reach, not the message;
+# another connection may carry it (routing fails it over).
+ROUTE_SPECIFIC = frozenset({"E1384"})
+
+
 def is_success(code: str) -> bool:
     """S... is done, P... is accepted and in progress (e.g. P1003: the OTP is on its way)."""
     return code[:1].upper() in ("S", "P")
@@ -131,7 +136,7 @@ def error_for(code: str, detail: str = "") -> ProviderError:
     known = PLATFORM_ERRORS.get(code)
     message = (detail or "").strip()
     if known:
-        return ProviderError(known[0], known[1], raw_code=code, message=message or known[2])
+        return ProviderError(known[0], known[1], raw_code=code, message=message or known[2], route_specific=code in ROUTE_SPECIFIC)
     lowered = message.lower()
     for word, error_code, error_class in _DETAIL_HINTS:
         if word in lowered:

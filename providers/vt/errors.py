@@ -72,6 +72,10 @@ WHATSAPP_ERROR_FILTERS: dict[str, tuple[ErrorCode, ErrorClass]] = {
 }
 
 ERROR_FILTERS: dict[str, tuple[ErrorCode, ErrorClass]] = {**SMS_ERROR_FILTERS, **WHATSAPP_ERROR_FILTERS}
+# Refusals about VT's reach, not the message: "Failed to route traffic on the designated
+# network, carrier not found" and "The destination country is not supported". Another
+# connection may carry the message, so routing fails it over.
+ROUTE_SPECIFIC = frozenset({"CARRIER_ROUTING", "UNSUPPORTED_COUNTRY"})
 _BY_UPPER = {label.upper(): value for label, value in ERROR_FILTERS.items()}
 
 
@@ -82,4 +86,5 @@ def classify_error(error_filter: str, description: str = "", error_code: str = "
     message = description.strip() or label or "VT answered ERROR without an ERROR_FILTER"
     if error_code:
         message = f"{message} (VT error code {error_code})"
-    return ProviderError(code, error_class, raw_code=label or str(error_code), message=message[:300])
+    route_specific = label.upper() in ROUTE_SPECIFIC
+    return ProviderError(code, error_class, raw_code=label or str(error_code), message=message[:300], route_specific=route_specific)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from campaigns.api.errors import ApiError
 from campaigns.api.filters import DateTimeFilter, ScopedFilterSet
-from campaigns.api.sending import choose_connection, choose_sender, idempotency_key_from, send_idempotent
+from campaigns.api.sending import choose_connection, choose_sender, idempotency_key_from, route_single, send_idempotent
 from campaigns.api.serializers.messages import InboundMessageSerializer, MessageSerializer, SendSerializer
 from campaigns.api.throttling import SendThrottle
 from campaigns.api.views.base import ReadOnlyScopedViewSet, ScopedViewSet
@@ -61,9 +61,8 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         data = params.validated_data
         channel = data["channel"]
         subaccount = self.scope.subaccount or data.get("subaccount")
-        connection = choose_connection(
-            self.scope, channel, data.get("connection"), to=data["to"], sender=data["sender"], subaccount=subaccount
-        )
+        plan = None if data.get("connection") else route_single(self.scope, channel, data["to"], data["sender"], subaccount)
+        connection = plan.first if plan else choose_connection(self.scope, channel, data.get("connection"))
         sender = choose_sender(self.scope, channel, data["sender"], connection)
         payload = dict(data["payload"]) or ({"kind": "otp"} if channel == "voice" else {})
         if channel == "voice" and voice_kind(payload) == "call":
@@ -93,6 +92,7 @@ class MessageViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
                 idempotency_key=key,
                 user=self.scope.user if getattr(self.scope.user, "pk", None) else None,
                 render_with=_recipient_values(self.scope.account, data["to"]),
+                route=plan.route if plan else None,
             )
 
         try:

@@ -44,7 +44,7 @@ from django.db.models import Count, F, Q, Sum
 from campaigns.models import Campaign, Message, RouteAttempt, SenderID
 from campaigns.services.routing import breaker
 from campaigns.services.routing.costs import RateImport, cost_for, import_rate_card
-from campaigns.services.routing.failover import after_call, may_fail_over, move_off
+from campaigns.services.routing.failover import after_call, may_fail_over, move_off, queue_moves
 from campaigns.services.routing.plan import Plan, Router, country_of, sender_connection_ids
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "may_fail_over",
     "move_off",
     "plan_route",
+    "queue_moves",
     "route_breakdown",
     "router_for",
     "sender_connection_ids",

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from campaigns.models import RateCardEntry
 from campaigns.models.senders import CHANNEL_CHOICES
+from campaigns.services import audit
 
 CHANNELS = {value for value, _ in CHANNEL_CHOICES}
 UNITS = set(RateCardEntry.Unit.values)
@@ -105,9 +106,12 @@ def import_rate_card(connection, text: str, *, replace: bool = False) -> RateImp
                 entry.price, entry.unit, entry.currency = price, unit, cur
                 entry.save(update_fields=["price", "unit", "currency", "updated_at"])
                 result.updated += 1
+        removed = 0
         if replace and not result.errors:
             stale = [e.pk for key, e in existing.items() if key not in rows]
-            RateCardEntry.objects.filter(pk__in=stale).delete()
+            removed, _ = RateCardEntry.objects.filter(pk__in=stale).delete()
+        changes = {"created": result.created, "updated": result.updated, "removed": removed, "rejected_rows": len(result.errors)}
+        audit.record("rate_card.uploaded", account=connection.account, target=connection, changes=changes)
     return result
 
 

@@ -21,6 +21,9 @@ from providers.base import ErrorClass, ErrorCode, SendResult
 from providers.base import MessageStatus as S
 
 MOVE_COLUMNS = ("id", "account_id", "subaccount_id", "campaign_id", "channel", "sender", "to", "segments", "contact__network")
+# A connection chosen explicitly never changes: a campaign that names one, a single send
+# that named one (no route recorded).
+PINNED = Q(campaign__connection__isnull=False) | Q(campaign__isnull=True, route__isnull=True)
 
 
 def may_fail_over(result: SendResult) -> bool:
@@ -45,20 +48,21 @@ class Move:
     cost: object
 
 
-def after_call(connection_id: int, results: Sequence[SendResult], won: Sequence[int]) -> tuple[list[SendResult], list[int]]:
+def after_call(connection_id: int, results: Sequence[SendResult], won: Sequence[int]) -> tuple[list[SendResult], list[int], list[Move]]:
     """What the pipeline calls with one provider call's results, inside its recording
     transaction: counts the call for the circuit breaker, moves the messages that may fail
-    over to their next connection (pending again, their send queued after commit), and
-    returns the results and claimed ids left for the usual recording."""
+    over to their next connection (pending again), and returns the results and claimed ids
+    left for the usual recording, and the moves, for ``queue_moves`` once committed."""
     results = list(results)
     breaker.record_call(connection_id, results)
     _keep_provider_costs(results)
     mine = set(won)
     candidates = {r.message_id: r for r in results if r.message_id in mine and may_fail_over(r)}
     if not candidates:
-        return results, list(won)
-    moved = move_messages(connection_id, candidates, from_status=S.QUEUED)
-    return [r for r in results if r.message_id not in moved], [pk for pk in won if pk not in moved]
+        return results, list(won), []
+    moves = move_messages(connection_id, candidates, from_status=S.QUEUED)
+    moved = {m.message_id for m in moves}
+    return [r for r in results if r.message_id not in moved], [pk for pk in won if pk not in moved], moves
 
 
 def _keep_provider_costs(results: list[SendResult]) -> None:
@@ -68,11 +72,13 @@ def _keep_provider_costs(results: list[SendResult]) -> None:
         update_each(costs)
 
 
-def move_messages(connection_id: int, refusals: dict[int, SendResult | None], *, from_status: str) -> set[int]:
+def move_messages(connection_id: int, refusals: dict[int, SendResult | None], *, from_status: str) -> list[Move]:
     """Move messages (``from_status`` on ``connection_id``) to the next connection of their
     plan they have not tried; ``refusals[id]`` is why (None: the connection is out of
-    rotation, nothing was sent). Returns the ids moved; the others stay for the caller."""
-    rows = list(Message.objects.filter(pk__in=list(refusals), status=from_status, connection_id=connection_id).values_list(*MOVE_COLUMNS))
+    rotation, nothing was sent). Returns the moves (``queue_moves`` sends them once the
+    caller's transaction has committed); the messages not moved stay for the caller."""
+    qs = Message.objects.filter(pk__in=list(refusals), status=from_status, connection_id=connection_id).exclude(PINNED)
+    rows = list(qs.values_list(*MOVE_COLUMNS))
     tried = _tried(rows, connection_id)
     moves: list[Move] = []
     routers: dict[tuple, Router] = {}
@@ -84,7 +90,7 @@ def move_messages(connection_id: int, refusals: dict[int, SendResult | None], *,
             moves.append(Move(pk, campaign_id, following.pk, router.cost(following.pk, to, segments)))
     if moves:
         _apply(connection_id, moves, refusals, from_status)
-    return {m.message_id for m in moves}
+    return moves
 
 
 def _tried(rows: list, connection_id: int) -> dict[int, set[int]]:
@@ -117,7 +123,6 @@ def _apply(connection_id: int, moves: list[Move], refusals: dict[int, SendResult
         if from_status != S.PENDING:
             record_deltas(transition_deltas(((a, c, from_status) for a, c in counted), S.PENDING))
         RouteAttempt.objects.bulk_create([_attempt(connection_id, m, refusals.get(m.message_id)) for m in moves])
-        transaction.on_commit(lambda: _queue(moves))
 
 
 def _attempt(connection_id: int, move: Move, result: SendResult | None) -> RouteAttempt:
@@ -133,7 +138,7 @@ def _attempt(connection_id: int, move: Move, result: SendResult | None) -> Route
     )
 
 
-def _queue(moves: list[Move]) -> None:
+def queue_moves(moves: list[Move]) -> None:
     """Send the moved messages on their new connections: a campaign's as a batch task per
     connection over their id span, single messages through the single-send task."""
     from campaigns.services.messaging import queue_send
@@ -152,6 +157,11 @@ def _queue(moves: list[Move]) -> None:
         queue_send(singles)
 
 
+def queue_moves_now(moves: list[Move]) -> list[Move]:
+    queue_moves(moves)
+    return moves
+
+
 def move_off(campaign_id: int, connection_id: int, lo: int, hi: int | None) -> int:
     """The connection is out of rotation: move the campaign's due pending messages on it in
     [lo, hi] to their next connection (nothing was sent). Those with nowhere else to go wait
@@ -164,7 +174,7 @@ def move_off(campaign_id: int, connection_id: int, lo: int, hi: int | None) -> i
         ids = list(qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())).values_list("pk", flat=True)[:2000])
         if not ids:
             return moved
-        done = move_messages(connection_id, dict.fromkeys(ids), from_status=S.PENDING)
+        done = {m.message_id for m in queue_moves_now(move_messages(connection_id, dict.fromkeys(ids), from_status=S.PENDING))}
         moved += len(done)
         stuck = [pk for pk in ids if pk not in done]
         if stuck:

@@ -229,3 +229,11 @@ def test_delivery_statuses(word, status, error):
 )
 def test_subscription_words(word, kind):
     assert subscription_event_kind(word) == kind
+
+
+def test_only_a_refusal_about_the_applications_reach_may_fail_over():
+    from providers.vappstore.codes import error_for as classify
+
+    assert classify("E1384").route_specific  # international SMS disabled on this application
+    assert not classify("E1312").route_specific
+    assert not classify("E9999", "invalid msisdn").route_specific

@@ -113,3 +113,9 @@ def test_send_reply_with_each_filter_gives_the_pipeline_status(label):
     assert result.error.raw_code == label
     assert result.status == STATUS_FOR_CLASS[EXPECTED[label][1]]
     assert result.provider_message_id == ""
+
+
+def test_refusals_about_vts_reach_are_route_specific_and_no_others():
+    route_specific = {label for label in ERROR_FILTERS if classify_error(label).route_specific}
+    assert route_specific == {"CARRIER_ROUTING", "UNSUPPORTED_COUNTRY"}
+    assert classify_error("carrier_routing").error_class == P  # still fails where no other connection exists
