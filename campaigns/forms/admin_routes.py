@@ -91,7 +91,7 @@ class RouteForm(forms.ModelForm):
             return code
         return value
 
-    def _clean_members(self, data: dict) -> list[tuple[int, int]]:
+    def _clean_members(self, data: dict) -> list[tuple[ProviderConnection, int]]:
         chosen = [(i, data.get(f"connection_{i}"), data.get(f"weight_{i}")) for i in range(MAX_MEMBERS)]
         chosen = [(i, conn, weight) for i, conn, weight in chosen if conn is not None]
         if not chosen:
@@ -109,7 +109,7 @@ class RouteForm(forms.ModelForm):
                 self.add_error(f"connection_{i}", f"{conn.name} is inactive: it would get no share.")
         if weighted:
             self._check_weights(chosen)
-        return [(conn.pk, (weight or 0) if weighted else 1) for _, conn, weight in chosen]
+        return [(conn, (weight or 0) if weighted else 1) for _, conn, weight in chosen]
 
     def _check_weights(self, chosen: list) -> None:
         missing = [i for i, _, weight in chosen if weight is None]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from campaigns.forms.admin_routes import RouteForm
 from campaigns.models import Route, RouteConnection
 from campaigns.models.senders import CHANNEL_CHOICES
-from campaigns.services.route_admin import delete_route, save_route
 from campaigns.services.routing import breaker
+from campaigns.services.routing.routes import Member, delete_route, save_route
 from portal.tenancy import admin_required, get_scoped, scoped
 
 
@@ -70,7 +70,8 @@ def route_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def route_form(request: HttpRequest, route: Route) -> HttpResponse:
     form = RouteForm(request.POST or None, instance=route, account=request.account)
     if request.method == "POST" and form.is_valid():
-        saved = save_route(form.save(), form.members)
+        members = [Member(connection=conn, position=i, weight=weight) for i, (conn, weight) in enumerate(form.members)]
+        saved = save_route(form.save(), members)
         messages.success(
             request, f"Route {saved.name} saved. New messages follow it; messages already handed to a provider stay where they are."
         )

@@ -79,8 +79,8 @@ def test_edit_switches_the_connection_and_is_audited(admin_client, world, conns)
     response = admin_client.post(f"/admin/routes/{route.pk}/", route_data(match_value="PK", connection_0=vapp.pk))
     assert response.status_code == 302
     assert [m.connection_id for m in route.members.all()] == [vapp.pk]
-    event = AuditEvent.objects.get(action="route.updated", target_id=str(route.pk))
-    assert event.changes["connections"] == [[[vt.pk, 0, 1]], [[vapp.pk, 0, 1]]]
+    event = AuditEvent.objects.get(action="route.connections_changed", target_id=str(route.pk))
+    assert event.changes["connections"] == ["VT main (weight 1)", "V-App (weight 1)"]
 
 
 def test_weighted_shares_must_add_up_to_100(admin_client, world, conns):
