@@ -101,12 +101,15 @@ def demo(world, simulators, settings, tmp_path) -> Demo:
     return Demo(world, connections, senders, recording, call_template, transport, simulators)
 
 
-def compose(demo: Demo, channel_step: dict, *, sender: SenderID | None, content: dict, numbers: list[str], list_name: str) -> Campaign:
+def compose(
+    demo: Demo, channel_step: dict, *, sender: SenderID | None, content: dict, numbers: list[str], list_name: str, pin: bool = False
+) -> Campaign:
     """Create a draft through the composer's pages as a marketer (channel, sender, content,
     audience, schedule), so the campaign is stored exactly as the browser stores it."""
     channel_step = dict(channel_step)
-    if "connection" in channel_step:  # marketers no longer choose: the admin's route does
-        route_through(demo, channel_step["channel"], channel_step.pop("connection"))
+    pinned = channel_step.pop("connection", None)
+    if pinned is not None:  # marketers no longer choose: the admin's route does
+        route_through(demo, channel_step["channel"], pinned)
     client = login(demo.world.marketer)
     contacts = add_contacts(demo.account, numbers, list_name=list_name, first_name="Ayesha")
     contacts.subaccount = demo.world.subaccount
@@ -123,6 +126,10 @@ def compose(demo: Demo, channel_step: dict, *, sender: SenderID | None, content:
     for step, data in steps:
         response = client.post(f"/campaigns/{campaign.pk}/edit/{step}/", data)
         assert response.status_code == 302, (step, _form_errors(response))
+    if pin:
+        # Provider-side scheduling and carrier lookup before sending still read the campaign's
+        # own connection: named here as an integrator names it through the API.
+        Campaign.objects.filter(pk=campaign.pk).update(connection_id=pinned)
     campaign.refresh_from_db()
     return campaign
 
