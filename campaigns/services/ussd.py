@@ -87,11 +87,11 @@ def expire_idle_sessions(now: datetime | None = None) -> int:
 
 
 def session_connection(session: UssdSession):
-    """A USSD session lives on one connection: the one its first screen went out on (the
-    router chose it; a campaign that names a connection uses that one)."""
-    if session.campaign.connection_id:
+    """The connection a session's screens go through: the campaign's, or (routed campaigns)
+    the one its first screen went out on; a USSD session never changes connection."""
+    if session.campaign.connection_id or not session.message_id:
         return session.campaign.connection
-    return session.message.connection if session.message_id else None
+    return session.message.connection
 
 
 def _queue_step(session_id: int, step: int) -> None:
@@ -104,9 +104,7 @@ def send_step(session_pk: int, step: int) -> int | None:
     """Task: create the step's message and send it (mt-cont, or mt-fin for the last)."""
     from campaigns.services.messaging import send_single
 
-    session = UssdSession.objects.select_related("campaign", "campaign__connection", "campaign__account", "message__connection").get(
-        pk=session_pk
-    )
+    session = UssdSession.objects.select_related("campaign", "campaign__connection", "campaign__account").get(pk=session_pk)
     steps = steps_of(session.campaign)
     if step >= len(steps) or session.step != step:
         return None

@@ -25,6 +25,7 @@ from campaigns.models import (
     InboundMessage,
     LedgerEntry,
     Message,
+    RateCardEntry,
     Role,
     SenderID,
     Subaccount,
@@ -83,6 +84,7 @@ def build_estate(account, subaccount, connection, prefix: str) -> Estate:
     Template.objects.create(account=account, subaccount=subaccount, connection=connection, name=f"Secret template {prefix}")
     SenderID.objects.create(account=account, subaccount=subaccount, channel="sms", value=f"S{prefix}", connection=connection)
     VoiceRecording.objects.create(account=account, subaccount=subaccount, name=f"Secret recording {prefix}", file="recordings/x.wav")
+    RateCardEntry.objects.create(connection=connection, channel="sms", prefix=f"92{prefix}", price=Decimal("0.001"))
     return Estate(subaccount, contact_list, campaign, subscription, connection, phones)
 
 
@@ -128,6 +130,7 @@ def test_the_table_covers_the_known_filters():
         ("/api/v1/event-deliveries", "subscription"),
         ("/api/v1/templates", "subaccount"),
         ("/api/v1/templates", "connection"),
+        ("/api/v1/rate-cards", "connection"),
         ("/api/v1/sender-ids", "subaccount"),
         ("/api/v1/recordings", "subaccount"),
         ("/api/v1/lists", "subaccount"),

@@ -53,15 +53,15 @@ def test_bad_matches_and_connections_are_clear_errors(api, world, keys):
         ({"match_kind": "country", "match_value": "Pakistan"}, "match_value"),
         ({"match_kind": "prefix", "match_value": "92-300"}, "match_value"),
         ({"match_kind": "default", "match_value": "92"}, "match_value"),
-        ({"match_kind": "default", "connections": []}, "connections"),
         ({"match_kind": "default", "connections": [{"connection": one.pk}, {"connection": one.pk}]}, "connections"),
         ({"match_kind": "default", "channel": "ussd"}, "connections"),  # VT sends no USSD
     ]
     for change, field in cases:
         body = {"name": "x", "channel": "sms", "connections": [{"connection": one.pk}], **change}
         response = api.post(URL, body)
-        assert response.status_code == 400, (change, response.content)
+        assert response.status_code == 422, (change, response.content)
         assert field in error_of(response)["fields"], change
+    assert api.post(URL, {"name": "x", "channel": "sms", "match_kind": "default", "connections": []}).status_code == 400
     foreign = make_connection(world.other_account, "vt", name="theirs")
     response = api.post(URL, {"name": "x", "channel": "sms", "match_kind": "default", "connections": [{"connection": foreign.pk}]})
     assert response.status_code == 404

@@ -153,3 +153,27 @@ def test_an_open_breaker_moves_waiting_messages_before_any_call(demo, monkeypatc
     assert on_connection(campaign) == dict.fromkeys(PK, "unified")
     assert demo.transport.to("vt") == [] and submissions(demo, "unified") == dict.fromkeys(PK, 1)
     assert set(RouteAttempt.objects.values_list("outcome", flat=True)) == {"skipped"}
+
+
+def test_a_routed_ussd_menu_keeps_each_session_on_its_first_connection(demo):
+    from campaigns.models import UssdSession
+    from tests.e2e.conftest import compose
+    from tests.e2e.test_channels import USSD_STEPS
+
+    first, second = "+6792870942", "+6792870943"
+    campaign = compose(
+        demo,
+        {"name": "Routed USSD", "channel": "ussd", "connection": demo.connections["vappstore"].pk},
+        sender=None,
+        content={"ussd_steps": USSD_STEPS},
+        numbers=[first, second],
+        list_name="Routed USSD",
+    )
+    campaign.connection = None  # the routes choose: only V-Appstore sends USSD here
+    campaign.save()
+    campaign = run(demo, campaign, rounds=3)
+
+    sessions = UssdSession.objects.filter(campaign=campaign)
+    assert {s.state for s in sessions} == {"completed"}
+    assert set(Message.objects.filter(channel="ussd").values_list("connection__provider", flat=True)) == {"vappstore"}
+    assert Message.objects.filter(channel="ussd", payload__op="fin").count() == 2

@@ -139,3 +139,15 @@ def test_usable_senders_are_those_the_routes_can_carry(world, three):
 
     route(world.account, "only a and b", Route.Match.DEFAULT, "", [a, b])
     assert set(usable_senders(world.account, "sms")) == {on_a, anywhere}
+
+
+def test_rows_nothing_can_carry_get_the_last_resort_not_a_null_connection(world, three):
+    from campaigns.services.routing import assign_rows
+
+    a, _, c = three
+    only_c = SenderID.objects.create(account=world.account, channel="sms", value="ONC", status="approved", connection=c)
+    c.is_active = False  # switched off after launch
+    c.save()
+    rows = [{"to": "+923001234567", "segments": 1, "contact_id": None, "connection_id": None}]
+    assign_rows(Router(world.account, "sms", sender=only_c), rows)
+    assert rows[0]["connection_id"] == a.pk

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.api.errors import conflict
+from campaigns.api.errors import ApiError, conflict
 from campaigns.api.serializers.common import AccountRelatedField, ScopedModelSerializer, SubaccountField, request_scope
 from campaigns.models import RateCardEntry, Route
 from campaigns.services.routing.routes import Member, match_value_problem, members_problem, normalize_match, save_route
@@ -20,12 +21,27 @@ class RouteMemberSerializer(serializers.Serializer):
     weight = serializers.IntegerField(min_value=0, max_value=1_000_000, default=1, help_text="Share of traffic on a weighted route.")
 
 
+MEMBER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "connection": {"type": "integer", "description": "Connection id."},
+        "weight": {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 1, "description": "Share on a weighted route."},
+    },
+    "required": ["connection"],
+}
+
+
+@extend_schema_field({"type": "array", "minItems": 1, "items": MEMBER_SCHEMA, "description": "In priority order; at least one."})
+class RouteMembersField(serializers.ListSerializer):
+    """The route's connections, in order (documented with at least one item)."""
+
+
 class RouteSerializer(ScopedModelSerializer):
     """A route: for a channel and a destination match, its connections in order (the list's
     order is the priority and failover order) and how to choose among them."""
 
     subaccount = SubaccountField()
-    connections = RouteMemberSerializer(many=True, source="members", help_text="In priority order; at least one.")
+    connections = RouteMembersField(child=RouteMemberSerializer(), source="members", min_length=1)
 
     class Meta:
         model = Route
@@ -58,8 +74,8 @@ class RouteSerializer(ScopedModelSerializer):
         kind = attrs.get("match_kind", getattr(current, "match_kind", Route.Match.DEFAULT))
         value = attrs.get("match_value", getattr(current, "match_value", ""))
         problem = match_value_problem(kind, value)
-        if problem:
-            raise serializers.ValidationError({"match_value": [problem]})
+        if problem:  # well formed, but not a value this kind of match can use
+            raise ApiError(422, "invalid_route", problem, {"match_value": [problem]})
         attrs["match_value"] = normalize_match(kind, value)
         probe = Route(
             account=request_scope(self).account,
@@ -73,7 +89,7 @@ class RouteSerializer(ScopedModelSerializer):
             members = [Member(m.connection, m.position, m.weight) for m in current.members.select_related("connection")]
         problem = members_problem(probe, members)
         if problem:
-            raise serializers.ValidationError({"connections": [problem]})
+            raise ApiError(422, "invalid_route", problem, {"connections": [problem]})
         return attrs
 
     def create(self, validated_data: dict) -> Route:

@@ -41,10 +41,18 @@ class SenderIDSerializer(ScopedModelSerializer):
     subaccount = SubaccountField()
     connection = AccountRelatedField(queryset=ProviderConnection.objects.all(), subaccount_field=None, required=False, allow_null=True)
     channel = SenderChannelField(choices=list(NORMALIZERS))
+    approved_on = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="Connections an admin approved the sender on besides `connection`; with neither, any connection.",
+    )
 
     class Meta:
         model = SenderID
-        fields = ["id", "channel", "value", "subaccount", "connection", "status", "purpose", "decision_note", "created_at", "decided_at"]
+        fields = [
+            "id", "channel", "value", "subaccount", "connection", "approved_on", "status", "purpose", "decision_note", "created_at",
+            "decided_at",
+        ]  # fmt: skip
         read_only_fields = ["status", "decision_note", "created_at", "decided_at"]
 
     def validate(self, attrs: dict) -> dict:

@@ -15,7 +15,7 @@ from providers.models import ProviderConnection
 class SenderIDViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """POST requests a sender ID; an account admin approves it in the portal."""
 
-    queryset = SenderID.objects.all()
+    queryset = SenderID.objects.prefetch_related("approved_on")
     serializer_class = SenderIDSerializer
     filterset_fields = ["channel", "status", "subaccount"]
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign, Message, RouteAttempt, SenderID
 from campaigns.services.routing import breaker
@@ -95,11 +95,13 @@ def router_for(campaign: Campaign) -> Router:
 def assign_rows(router: Router, rows: list[dict]) -> None:
     """Materialization: set ``connection_id``, ``route_id`` and ``connection_cost`` on new
     message rows (dicts of attnames with "to", "segments" and "contact_id"). Rows nothing
-    can carry keep the connection they had (the campaign's, if any)."""
+    can carry keep the connection they had (the campaign's), else the router's last resort."""
     networks = _contact_networks(rows) if router.has_network_routes else {}
     for row in rows:
         plan = router.plan(row["to"], network=networks.get(row.get("contact_id"), ""), units=row.get("segments") or 1)
         if plan.first is None:
+            if not row.get("connection_id") and router.last_resort is not None:
+                row["connection_id"] = router.last_resort.pk
             continue
         row["connection_id"] = plan.first.pk
         row["route_id"] = plan.route.pk if plan.route else None
@@ -150,8 +152,10 @@ def usable_senders(account, channel: str, subaccount=None):
 @dataclass(frozen=True)
 class BreakdownRow:
     """One route and connection of a campaign: messages, what the connection costs us,
-    what the account is charged, and the margin (charged - cost). ``route_id`` None: no
-    route matched (the account's own connections)."""
+    what the account is charged, and the margin (charged - cost). Before the campaign
+    starts these are projections (rate cards, the account's prices); once it has messages,
+    what the providers took and what was charged. ``route_id`` None: no route matched (the
+    account's own connections)."""
 
     route_id: int | None
     route_name: str
@@ -176,10 +180,15 @@ def route_breakdown(campaign: Campaign) -> list[BreakdownRow]:
 
 
 def _actual_breakdown(campaign: Campaign) -> list[BreakdownRow]:
+    """Messages per route and connection; cost counts what the providers took (accepted
+    messages), charged what the account was charged (``Message.cost``)."""
+    from campaigns.status import ACCEPTED
+
+    taken = Q(status__in=sorted(ACCEPTED))
     rows = (
         Message.objects.filter(campaign=campaign)
         .values("route_id", "route__name", "connection_id", "connection__name")
-        .annotate(n=Count("pk"), cost=Sum("connection_cost"), charged=Sum(F("price") * F("segments")))
+        .annotate(n=Count("pk"), provider_cost=Sum("connection_cost", filter=taken), charged=Sum("cost"))
         .order_by("-n", "connection_id")
     )
     return [
@@ -189,7 +198,7 @@ def _actual_breakdown(campaign: Campaign) -> list[BreakdownRow]:
             r["connection_id"],
             r["connection__name"],
             r["n"],
-            r["cost"] or ZERO,
+            r["provider_cost"] or ZERO,
             r["charged"] or ZERO,
         )
         for r in rows

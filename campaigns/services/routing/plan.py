@@ -72,6 +72,9 @@ class Router:
         allowed = sender_connection_ids(sender)
         pool = [c for c in ProviderConnection.objects.filter(account_id=account_id, is_active=True).order_by("pk") if _serves(c, channel)]
         self.pool = [c for c in pool if allowed is None or c.pk in allowed]
+        # Where a message goes when nothing fits (a connection switched off after launch):
+        # there its send fails with the provider's own reason, never a crash at creation.
+        self.last_resort = self.pool[0] if self.pool else (pool[0] if pool else None)
         usable = {c.pk: c for c in self.pool}
         subaccount_id = subaccount if isinstance(subaccount, int | None) else subaccount.pk
         mine = Q(subaccount__isnull=True) | (Q(subaccount_id=subaccount_id) if subaccount_id else Q(pk__in=[]))
