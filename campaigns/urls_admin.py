@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from campaigns.views.admin import account_settings, api_keys, audit, billing, connections, http_log, keywords, senders, subaccounts, users
+from campaigns.views.admin import (
+    account_settings,
+    api_keys,
+    audit,
+    billing,
+    connections,
+    http_log,
+    keywords,
+    rate_cards,
+    routes,
+    senders,
+    subaccounts,
+    users,
+)
 
 app_name = "admin_area"
 
@@ -18,6 +31,13 @@ urlpatterns = [
     path("connections/<int:pk>/test/", connections.connection_test, name="connection_test"),
     path("connections/<int:pk>/rotate-token/", connections.connection_rotate_token, name="connection_rotate_token"),
     path("connections/<int:pk>/check-status/", connections.connection_check_status, name="connection_check_status"),
+    path("connections/<int:pk>/rates/", rate_cards.rate_card, name="rate_card"),
+    path("connections/<int:pk>/rates/template.csv", rate_cards.rate_card_template, name="rate_card_template"),
+    path("connections/<int:pk>/rates/export.csv", rate_cards.rate_card_export, name="rate_card_export"),
+    path("routes/", routes.route_list, name="routes"),
+    path("routes/new/", routes.route_new, name="route_new"),
+    path("routes/<int:pk>/", routes.route_edit, name="route_edit"),
+    path("routes/<int:pk>/delete/", routes.route_delete, name="route_delete"),
     path("users/", users.user_list, name="users"),
     path("users/new/", users.user_new, name="user_new"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),

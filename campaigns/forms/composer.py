@@ -1,6 +1,6 @@
-"""The campaign composer's steps: channel and connection, sender, content, audience,
-schedule. Each step is a small form over the draft campaign; only what the chosen
-connection can do is accepted."""
+"""The campaign composer's steps: channel, sender, content, audience, schedule. Each step
+is a small form over the draft campaign; only what the account's routes can carry is
+accepted (the router picks a connection per message when the campaign sends)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.encoding import analyze
@@ -24,84 +24,56 @@ from campaigns.services.send_rules.caps import cap_help
 from providers.base import Capability as C
 from providers.models import ProviderConnection
 from providers.registry import UnknownProvider
+from campaigns.services.channel_offers import VOICE_KINDS, WHATSAPP_TYPES, carrying_connections
+from campaigns.services.routing import sender_connection_ids, usable_senders
 
 MAX_SMS_SEGMENTS = 10
 
-# What a channel option needs from the connection, shown and checked alike.
-VOICE_KINDS = [("call", "Voice call with a recording", C.VOICE_CALL), ("otp", "Voice OTP (text read out)", C.VOICE_OTP)]
-WHATSAPP_TYPES = [
-    ("template", "Template message", C.WHATSAPP_TEMPLATE),
-    ("text", "Text (only inside a 24 h session)", C.WHATSAPP_TEXT),
-    ("image", "Image", C.WHATSAPP_MEDIA),
-    ("video", "Video", C.WHATSAPP_MEDIA),
-    ("audio", "Audio", C.WHATSAPP_MEDIA),
-    ("document", "Document", C.WHATSAPP_MEDIA),
-]
-CHANNEL_NEEDS = {"sms": C.SMS, "voice": None, "whatsapp": None, "ussd": C.USSD}
-
-
-def connection_offers(connection: ProviderConnection) -> dict[str, Any]:
-    """What a connection offers the composer: channels, flash, voice kinds, WhatsApp types."""
-    try:
-        caps = connection.capabilities()
-    except UnknownProvider:
-        return {
-            "channels": [],
-            "flash": False,
-            "voice": [],
-            "whatsapp": [],
-            "notes": f"The provider {connection.provider!r} is not installed.",
-        }
-    return {
-        "channels": [c for c, _ in CHANNEL_CHOICES if connection.serves(c)],
-        "flash": C.SMS_FLASH in caps,
-        "voice": [k for k, _, cap in VOICE_KINDS if cap in caps],
-        "whatsapp": [k for k, _, cap in WHATSAPP_TYPES if cap in caps],
-        "notes": connection.backend_class().notes,
-    }
-
 
 class ChannelStepForm(forms.Form):
+    """Name, channel and the channel's option; what is offered is what the account's routes
+    can carry (campaigns/services/channel_offers.py). No connection: the router picks it."""
+
     name = forms.CharField(max_length=150, help_text="For you and your reports; recipients never see it.")
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES, widget=forms.RadioSelect)
-    connection = forms.ModelChoiceField(queryset=ProviderConnection.objects.none(), empty_label=None)
     flash = forms.BooleanField(required=False, label="Flash SMS (shown on screen, not stored)")
     voice_kind = forms.ChoiceField(choices=[(k, label) for k, label, _ in VOICE_KINDS], required=False, widget=forms.RadioSelect)
     whatsapp_type = forms.ChoiceField(choices=[(k, label) for k, label, _ in WHATSAPP_TYPES], required=False, widget=forms.RadioSelect)
 
-    def __init__(self, *args, connections: QuerySet, **kwargs) -> None:
+    def __init__(self, *args, offers: dict[str, dict[str, Any]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["connection"].queryset = connections
+        self.offers = offers
 
     def clean(self) -> dict:
         data = super().clean()
-        conn, channel = data.get("connection"), data.get("channel")
-        if not conn or not channel:
+        channel = data.get("channel")
+        if not channel:
             return data
-        offers = connection_offers(conn)
-        if channel not in offers["channels"]:
-            self.add_error("connection", f"{conn.name} does not offer {dict(CHANNEL_CHOICES)[channel]}.")
+        offer, label = self.offers[channel], dict(CHANNEL_CHOICES)[channel]
+        if not offer["available"]:
+            self.add_error("channel", f"Your account cannot send {label} yet. An account admin can set it up.")
             return data
-        if channel == "sms" and data.get("flash") and not offers["flash"]:
-            self.add_error("flash", f"{conn.name} does not offer flash SMS.")
+        if channel == "sms" and data.get("flash") and not offer["flash"]:
+            self.add_error("flash", "Flash SMS is not available on your account.")
         if channel == "voice":
-            self._check_option(data, "voice_kind", offers["voice"], dict((k, lbl) for k, lbl, _ in VOICE_KINDS), conn)
+            self._check_option(data, "voice_kind", offer["voice"], {k: lbl for k, lbl, _ in VOICE_KINDS})
         if channel == "whatsapp":
-            self._check_option(data, "whatsapp_type", offers["whatsapp"], dict((k, lbl) for k, lbl, _ in WHATSAPP_TYPES), conn)
+            self._check_option(data, "whatsapp_type", offer["whatsapp"], {k: lbl for k, lbl, _ in WHATSAPP_TYPES})
         return data
 
-    def _check_option(self, data: dict, field: str, offered: list[str], labels: dict, conn: ProviderConnection) -> None:
+    def _check_option(self, data: dict, field: str, offered: list[str], labels: dict) -> None:
         value = data.get(field) or (offered[0] if offered else "")
         if value not in offered:
-            self.add_error(field, f"{conn.name} does not offer “{labels.get(value, value)}”.")
+            self.add_error(field, f"“{labels.get(value, value)}” is not available on your account.")
         data[field] = value
 
     def apply(self, campaign: Campaign) -> None:
         data = self.cleaned_data
-        if campaign.channel != data["channel"] or campaign.connection_id != data["connection"].pk:
-            campaign.sender = None  # a sender belongs to one channel (and maybe one connection)
+        if campaign.channel != data["channel"]:
+            campaign.sender = None  # a sender belongs to one channel
             campaign.content = {}
-        campaign.name, campaign.channel, campaign.connection = data["name"], data["channel"], data["connection"]
+        campaign.name, campaign.channel = data["name"], data["channel"]
+        campaign.connection = None  # routing decides, per message
         campaign.flash = data["channel"] == "sms" and data.get("flash", False)
         content = dict(campaign.content or {})
         content.pop("kind", None)
@@ -113,11 +85,19 @@ class ChannelStepForm(forms.Form):
         campaign.content = content
 
 
+def sender_connections(campaign: Campaign) -> list[int]:
+    """The connections the campaign can go through: those carrying its channel, narrowed to
+    where its sender is approved (a WhatsApp number lives on one). WhatsApp templates and
+    media live on a connection, so the content step offers theirs."""
+    carrying = [c.pk for c in carrying_connections(campaign.account, campaign.channel, campaign.subaccount)]
+    allowed = sender_connection_ids(campaign.sender) if campaign.sender_id else None
+    return [pk for pk in carrying if allowed is None or pk in allowed]
+
+
 def senders_for(campaign: Campaign, scoped_senders: QuerySet) -> QuerySet:
-    """Approved senders of the campaign's channel, usable on its connection."""
-    return scoped_senders.filter(channel=campaign.channel, status=SenderID.Status.APPROVED).filter(
-        Q(connection__isnull=True) | Q(connection_id=campaign.connection_id)
-    )
+    """Approved senders of the campaign's channel that the routes can carry."""
+    usable = usable_senders(campaign.account, campaign.channel, campaign.subaccount)
+    return scoped_senders.filter(pk__in=usable.values("pk"))
 
 
 class SenderStepForm(forms.Form):
@@ -220,12 +200,13 @@ class ContentStepForm(forms.Form):
         self.known_fields = known_fields if known_fields is not None else account_fields(campaign.account_id)
         kind = {"sms": "sms", "whatsapp": "whatsapp", "voice": "voice"}.get(campaign.channel, "sms")
         tpl = templates.filter(kind=kind)
+        conns = sender_connections(campaign)
         if kind == "whatsapp":
-            tpl = tpl.filter(connection_id=campaign.connection_id)
+            tpl = tpl.filter(connection_id__in=conns)
         self.fields["template"].queryset = tpl
         self.fields["recording"].queryset = recordings.filter(status=VoiceRecording.Status.APPROVED)
         self.fields["media_asset"].queryset = MediaAsset.objects.filter(
-            account_id=campaign.account_id, connection_id=campaign.connection_id, status=MediaAsset.Status.READY, kind=self.option
+            account_id=campaign.account_id, connection_id__in=conns, status=MediaAsset.Status.READY, kind=self.option
         )
         if campaign.channel == "voice" and self.option == "call":
             self.fields["template"].label = "Call template"
@@ -481,7 +462,9 @@ class ScheduleStepForm(forms.Form):
         label="Give up at",
         help_text="What is not sent by then expires.",
     )
-    mps = forms.IntegerField(required=False, min_value=1, label="At most messages per second", help_text="Empty: the connection's limit.")
+    mps = forms.IntegerField(
+        required=False, min_value=1, label="At most messages per second", help_text="Empty: as fast as sending allows."
+    )
     local_send_time = forms.TimeField(
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
@@ -498,8 +481,6 @@ class ScheduleStepForm(forms.Form):
         self.campaign = campaign
         self.fields["timezone"].choices = timezone_choices(campaign.timezone)
         self.fields["cap_mode"].help_text = cap_help(campaign.account)
-        if campaign.connection:
-            self.fields["mps"].help_text = f"Empty: the connection's limit ({campaign.connection.mps}/s)."
 
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def _audience_value(summary: AudienceSummary) -> str:
 def _sender_value(campaign: Campaign) -> str:
     sender = campaign.sender
     if sender is None:
-        return "The provider's default" if campaign.channel in ("ussd", "voice") else "–"
+        return {"voice": "The default caller ID", "ussd": "None needed"}.get(campaign.channel, "–")
     return f"{sender.value} ({sender.get_status_display().lower()})"
 
 

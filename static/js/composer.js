@@ -1,4 +1,4 @@
-// Composer pages: connection options per channel, live counter + preview, audience count.
+// Composer pages: channel options, live counter + preview, audience count.
 (function () {
   "use strict";
   function $(sel, root) { return (root || document).querySelector(sel); }
@@ -11,34 +11,35 @@
     return "“" + ch + "” (U+" + ("0000" + cp).slice(-Math.max(4, cp.length)) + ")";
   }
 
-  // --- step 1: channel and connection ------------------------------------------------
-  var offersEl = $("#connection-offers");
+  // --- step 1: channel and its options (what the account's routes can carry) --------
+  var offersEl = $("#channel-offers");
   if (offersEl) {
     var offers = JSON.parse(offersEl.textContent);
-    var channelName = { sms: "SMS", voice: "voice", whatsapp: "WhatsApp", ussd: "USSD" };
-    var connSelect = $("#id_connection");
+    var channelName = { sms: "SMS", voice: "Voice", whatsapp: "WhatsApp", ussd: "USSD" };
     function channel() { var c = $("input[name=channel]:checked"); return c ? c.value : "sms"; }
+    function markChannels() {
+      $all("input[name=channel]").forEach(function (input) {
+        var label = input.closest("label");
+        var ok = offers[input.value] && offers[input.value].available;
+        if (!label) return;
+        label.classList.toggle("unavailable", !ok);
+        var note = label.querySelector(".na");
+        if (!note) { note = document.createElement("span"); note.className = "na small muted"; label.appendChild(note); }
+        note.textContent = ok ? "" : " — not set up";
+      });
+    }
     function refresh() {
       var ch = channel();
-      $all("option", connSelect).forEach(function (opt) {
-        var o = offers[opt.value];
-        var ok = o && o.channels.indexOf(ch) !== -1;
-        opt.disabled = !ok;
-        opt.textContent = opt.getAttribute("data-name") + (ok ? "" : " — no " + channelName[ch]);
-      });
-      if (connSelect.selectedOptions.length && connSelect.selectedOptions[0].disabled) {
-        var first = $all("option", connSelect).filter(function (o) { return !o.disabled; })[0];
-        if (first) connSelect.value = first.value;
-      }
-      var none = $all("option", connSelect).every(function (o) { return o.disabled; });
-      $("#no-connection").hidden = !none;
-      var o = offers[connSelect.value] || { channels: [], voice: [], whatsapp: [], flash: false, notes: "" };
-      $all("[data-for-channel]").forEach(function (el) { el.hidden = el.getAttribute("data-for-channel") !== ch; });
+      var o = offers[ch] || { available: false, voice: [], whatsapp: [], flash: false };
+      var missing = $("#channel-unavailable");
+      missing.hidden = o.available;
+      $("[data-channel-name]", missing).textContent = channelName[ch];
+      $all("[data-for-channel]").forEach(function (el) { el.hidden = el.getAttribute("data-for-channel") !== ch || !o.available; });
       var flash = $("#id_flash");
       if (flash) {
         flash.disabled = !o.flash;
         if (!o.flash) flash.checked = false;
-        $("#flash-note").textContent = o.flash ? "" : "This connection does not offer flash SMS.";
+        $("#flash-note").textContent = o.flash ? "" : "Flash SMS is not available on your account.";
       }
       [["voice_kind", o.voice], ["whatsapp_type", o.whatsapp]].forEach(function (pair) {
         $all("input[name=" + pair[0] + "]").forEach(function (input) {
@@ -49,18 +50,16 @@
             label.classList.toggle("unavailable", !ok);
             var note = label.querySelector(".na");
             if (!note) { note = document.createElement("span"); note.className = "na small muted"; label.appendChild(note); }
-            note.textContent = ok ? "" : " — not offered by this connection";
+            note.textContent = ok ? "" : " — not available";
           }
           if (!ok && input.checked) input.checked = false;
         });
         var enabled = $all("input[name=" + pair[0] + "]:not(:disabled)");
         if (enabled.length && !$("input[name=" + pair[0] + "]:checked")) enabled[0].checked = true;
       });
-      $("#connection-notes").textContent = o.notes || "";
     }
-    $all("option", connSelect).forEach(function (opt) { opt.setAttribute("data-name", opt.textContent); });
     $all("input[name=channel]").forEach(function (r) { r.addEventListener("change", refresh); });
-    connSelect.addEventListener("change", refresh);
+    markChannels();
     refresh();
   }
 

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from campaigns.management.commands.seed_demo import tiny_wav
-from campaigns.models import Campaign, Message, Price, SenderID, Template, VoiceRecording
+from campaigns.models import Campaign, Message, Price, Route, RouteConnection, SenderID, Template, VoiceRecording
 from campaigns.services.campaigns import launch
 from campaigns.services.ledger import top_up
 from providers.http import install_transport
@@ -101,9 +101,15 @@ def demo(world, simulators, settings, tmp_path) -> Demo:
     return Demo(world, connections, senders, recording, call_template, transport, simulators)
 
 
-def compose(demo: Demo, channel_step: dict, *, sender: SenderID | None, content: dict, numbers: list[str], list_name: str) -> Campaign:
+def compose(
+    demo: Demo, channel_step: dict, *, sender: SenderID | None, content: dict, numbers: list[str], list_name: str, pin: bool = False
+) -> Campaign:
     """Create a draft through the composer's pages as a marketer (channel, sender, content,
     audience, schedule), so the campaign is stored exactly as the browser stores it."""
+    channel_step = dict(channel_step)
+    pinned = channel_step.pop("connection", None)
+    if pinned is not None:  # marketers no longer choose: the admin's route does
+        route_through(demo, channel_step["channel"], pinned)
     client = login(demo.world.marketer)
     contacts = add_contacts(demo.account, numbers, list_name=list_name, first_name="Ayesha")
     contacts.subaccount = demo.world.subaccount
@@ -120,8 +126,22 @@ def compose(demo: Demo, channel_step: dict, *, sender: SenderID | None, content:
     for step, data in steps:
         response = client.post(f"/campaigns/{campaign.pk}/edit/{step}/", data)
         assert response.status_code == 302, (step, _form_errors(response))
+    if pin:
+        # Provider-side scheduling and carrier lookup before sending still read the campaign's
+        # own connection: named here as an integrator names it through the API.
+        Campaign.objects.filter(pk=campaign.pk).update(connection_id=pinned)
     campaign.refresh_from_db()
     return campaign
+
+
+def route_through(demo: Demo, channel: str, connection_id: int) -> Route:
+    """As an admin would: send every ``channel`` message of the account through one connection."""
+    route, _ = Route.objects.update_or_create(
+        account=demo.account, name=f"All {channel}", defaults={"channel": channel, "match_kind": Route.Match.DEFAULT, "match_value": ""}
+    )
+    route.members.all().delete()
+    RouteConnection.objects.create(route=route, connection_id=connection_id, position=0)
+    return route
 
 
 def _form_errors(response) -> object:

@@ -86,9 +86,12 @@ def test_flash_sms_campaign(demo, slug):
     assert stats["funnel"][-1] == ["Delivered", 1]
 
 
-def test_flash_is_refused_on_a_connection_without_it(demo):
-    client_response = compose_refused(demo, {"name": "Flash VT", "channel": "sms", "connection": demo.connections["vt"].pk, "flash": "on"})
-    assert "does not offer flash SMS" in client_response
+def test_flash_is_refused_when_no_routed_connection_offers_it(demo):
+    from tests.e2e.conftest import route_through
+
+    route_through(demo, "sms", demo.connections["vt"].pk)  # the admin routes all SMS through VT: no flash
+    client_response = compose_refused(demo, {"name": "Flash VT", "channel": "sms", "flash": "on"})
+    assert "Flash SMS is not available on your account" in client_response
 
 
 def compose_refused(demo, data: dict) -> str:

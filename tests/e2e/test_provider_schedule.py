@@ -24,6 +24,7 @@ def scheduled(demo, slug: str, minutes: int) -> Campaign:
         demo,
         {"name": f"Later {slug}", "channel": "sms", "connection": demo.connections[slug].pk},
         sender=demo.senders["sms"],
+        pin=True,
         content={"text": "Sale starts soon"},
         numbers=[NUMBERS[slug]],
         list_name=f"Later {slug}",

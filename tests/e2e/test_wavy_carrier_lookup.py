@@ -67,6 +67,7 @@ def test_before_a_campaign_when_enabled_and_the_breakdown_uses_it(demo):
         demo,
         {"name": "Looked up", "channel": "sms", "connection": conn.pk},
         sender=demo.senders["sms"],
+        pin=True,
         content={"text": "Oi"},
         numbers=NUMBERS[:2],
         list_name="Before send",

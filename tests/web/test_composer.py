@@ -1,4 +1,4 @@
-"""The composer: steps over a draft, options limited by the connection's capabilities,
+"""The composer: steps over a draft, options limited by what the account's routes can carry,
 the live counter/preview/audience endpoints, test send and launch (through the engine
 and the simulators), launch errors shown, roles."""
 
@@ -32,7 +32,7 @@ def test_compose_test_send_and_launch_sms(marketer_client, funded, simulators, c
     sender = SenderID.objects.create(account=funded.account, channel="sms", value="ACME", status="approved", connection=conn)
     Suppression.objects.create(account=funded.account, phone=contacts[0].phone)
 
-    response = marketer_client.post("/campaigns/new/", {"name": "Spring", "channel": "sms", "connection": conn.pk})
+    response = marketer_client.post("/campaigns/new/", {"name": "Spring", "channel": "sms"})
     campaign = Campaign.objects.get(name="Spring")
     assert response["Location"] == f"/campaigns/{campaign.pk}/edit/sender/"
     assert campaign.subaccount == funded.subaccount and campaign.status == "draft"
@@ -82,20 +82,39 @@ def test_launch_errors_are_shown(marketer_client, world, draft):
     assert draft.status == "draft"
 
 
-def test_only_what_the_connection_offers(marketer_client, world, vt_connection):
-    response = marketer_client.post("/campaigns/new/", {"name": "F", "channel": "sms", "connection": vt_connection.pk, "flash": "on"})
-    assert "does not offer flash SMS" in response.content.decode()
-    response = marketer_client.post("/campaigns/new/", {"name": "U", "channel": "ussd", "connection": vt_connection.pk})
-    assert "does not offer USSD" in response.content.decode()
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
-    response = marketer_client.post("/campaigns/new/", {"name": "W", "channel": "whatsapp", "connection": vapp.pk})
-    assert "does not offer WhatsApp" in response.content.decode()
-    marketer_client.post("/campaigns/new/", {"name": "Flash", "channel": "sms", "connection": vapp.pk, "flash": "on"})
-    assert Campaign.objects.get(name="Flash").flash is True
-    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "connection": vt_connection.pk, "voice_kind": "call"})
+def test_only_what_the_accounts_connections_offer(marketer_client, world, vt_connection):
+    response = marketer_client.post("/campaigns/new/", {"name": "F", "channel": "sms", "flash": "on"})
+    assert "Flash SMS is not available on your account" in response.content.decode()
+    response = marketer_client.post("/campaigns/new/", {"name": "U", "channel": "ussd"})
+    assert "cannot send USSD yet" in response.content.decode()
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Flash", "channel": "sms", "flash": "on"})
+    flash = Campaign.objects.get(name="Flash")
+    assert flash.flash is True and flash.connection is None  # the router picks the connection per message
+    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "voice_kind": "call"})
     assert Campaign.objects.get(name="Call").content == {"kind": "call"}
     page = marketer_client.get("/campaigns/new/").content.decode()
-    assert "Not offered" in page and "connection-offers" in page
+    assert "channel-offers" in page and "id_connection" not in page
+
+
+def test_a_channel_no_connection_carries_says_so(marketer_client, admin_client, world):
+    page = marketer_client.get("/campaigns/new/").content.decode()
+    assert "Your account cannot send messages yet" in page and "Ask an account admin to set up sending" in page
+    assert "/admin/connections/" not in page
+    admin_page = admin_client.get("/campaigns/new/").content.decode()
+    assert "/admin/connections/" in admin_page
+    response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms"})
+    assert "cannot send SMS yet" in response.context["form"].errors["channel"][0]
+    assert not Campaign.objects.filter(name="x").exists()
+
+
+def test_no_connection_or_provider_on_the_composer_pages(marketer_client, draft):
+    draft.connection = None
+    draft.save()
+    for step in ("channel", "sender", "content", "audience", "schedule", "review"):
+        page = marketer_client.get(f"/campaigns/{draft.pk}/edit/{step}/").content.decode().lower()
+        body = page[page.index("<main") :]
+        assert "connection" not in body and "provider" not in body and "vt cpaas" not in body, step
 
 
 def test_senders_offered_are_approved_ones_of_the_channel(marketer_client, world, draft, vt_connection):
@@ -115,8 +134,8 @@ def test_content_errors(marketer_client, draft):
 
 
 def test_ussd_and_voice_content(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
-    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     marketer_client.post(f"/campaigns/{menu.pk}/edit/sender/", {})
     marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick 1) A 2) B\n---\nThanks!"})
@@ -125,8 +144,8 @@ def test_ussd_and_voice_content(marketer_client, world):
 
 
 def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
-    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     steps = "Which offer?\n1. Data\n2) Minutes\n3 - SMS\n0: Back\n---\nGet 1.5GB by 10:30\n1.Yes\n#) Home\n---\nThank you."
     response = marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": steps})
@@ -146,8 +165,8 @@ def test_ussd_menu_lines_become_the_steps_options(marketer_client, world):
 
 
 def test_ussd_step_offering_a_key_twice_is_refused(marketer_client, world):
-    vapp = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
-    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": vapp.pk})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     menu = Campaign.objects.get(name="Menu")
     response = marketer_client.post(f"/campaigns/{menu.pk}/edit/content/", {"ussd_steps": "Pick\n1. Data\n1. SMS\n---\nBye"})
     assert response.status_code == 200
@@ -213,7 +232,7 @@ def test_estimate_needs_a_complete_draft_and_a_sender_role(marketer_client, view
 
 def test_viewer_cannot_compose_or_launch(viewer_client, draft, vt_connection):
     assert viewer_client.get("/campaigns/new/").status_code == 403
-    assert viewer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": vt_connection.pk}).status_code == 403
+    assert viewer_client.post("/campaigns/new/", {"name": "x", "channel": "sms"}).status_code == 403
     assert viewer_client.get(f"/campaigns/{draft.pk}/edit/review/").status_code == 403
     assert viewer_client.post(f"/campaigns/{draft.pk}/launch/").status_code == 403
     assert viewer_client.post(f"/campaigns/{draft.pk}/test/", {"to": "+923001234561"}).status_code == 403
@@ -228,8 +247,9 @@ def test_other_accounts_campaign_is_not_found(marketer_client, admin_client, for
         assert client.get(f"/campaigns/{other.pk}/edit/content/").status_code == 404
         assert client.post(f"/campaigns/{other.pk}/launch/").status_code == 404
         assert client.post("/campaigns/compose/preview.json", {"text": "x", "campaign": other.pk}).status_code == 404
+    # Another account's connection carries nothing for this one.
     response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": foreign["connection"].pk})
-    assert response.status_code == 200 and response.context["form"].errors["connection"]
+    assert response.status_code == 200 and response.context["form"].errors["channel"]
 
 
 def test_whatsapp_template_content(marketer_client, world, vt_connection):
@@ -245,9 +265,7 @@ def test_whatsapp_template_content(marketer_client, world, vt_connection):
         variables=["1", "2"],
         has_media=True,
     )
-    marketer_client.post(
-        "/campaigns/new/", {"name": "WA", "channel": "whatsapp", "connection": vt_connection.pk, "whatsapp_type": "template"}
-    )
+    marketer_client.post("/campaigns/new/", {"name": "WA", "channel": "whatsapp", "whatsapp_type": "template"})
     campaign = Campaign.objects.get(name="WA")
     page = marketer_client.get(f"/campaigns/{campaign.pk}/edit/content/").content.decode()
     assert "order_update" in page and f'name="variables_{template.pk}"' in page and "Variables of order_update" in page
@@ -268,7 +286,7 @@ def test_voice_call_content(marketer_client, world, vt_connection):
 
     from campaigns.models import VoiceRecording
 
-    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "connection": vt_connection.pk, "voice_kind": "call"})
+    marketer_client.post("/campaigns/new/", {"name": "Call", "channel": "voice", "voice_kind": "call"})
     campaign = Campaign.objects.get(name="Call")
     response = marketer_client.post(f"/campaigns/{campaign.pk}/edit/content/", {})
     assert "approved recording" in response.context["form"].errors["recording"][0]
@@ -287,11 +305,11 @@ def test_voice_call_content(marketer_client, world, vt_connection):
 
 
 def test_a_connection_to_an_unknown_provider_offers_nothing(marketer_client, world):
-    conn = make_connection(world.account, "gone", name="Old provider")
+    make_connection(world.account, "gone", name="Old provider")
     page = marketer_client.get("/campaigns/new/")
-    assert page.status_code == 200 and "Old provider" in page.content.decode()
-    response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms", "connection": conn.pk})
-    assert "does not offer SMS" in response.content.decode()
+    assert page.status_code == 200 and "Your account cannot send messages yet" in page.content.decode()
+    response = marketer_client.post("/campaigns/new/", {"name": "x", "channel": "sms"})
+    assert "cannot send SMS yet" in response.content.decode()
 
 
 def test_schedule_shown_in_the_campaigns_time_zone(marketer_client, draft):
@@ -318,8 +336,8 @@ def test_preview_for_a_chosen_contact(marketer_client, draft, contacts):
 
 
 def test_sender_step_for_ussd_says_none_is_needed(marketer_client, world):
-    conn = make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
-    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd", "connection": conn.pk})
+    make_connection(world.account, "vappstore", name="V-App", credentials={"applicationId": "a", "password": "p"})
+    marketer_client.post("/campaigns/new/", {"name": "Menu", "channel": "ussd"})
     campaign = Campaign.objects.get(name="Menu")
     assert "needs no sender ID" in marketer_client.get(f"/campaigns/{campaign.pk}/edit/sender/").content.decode()
 

@@ -38,7 +38,7 @@ def test_voice_call_campaign(marketer_client, funded, simulators, contact_list):
     recording.file.save("promo.wav", ContentFile(b"RIFF"), save=True)
     campaign = compose(
         marketer_client,
-        {"name": "Calls", "channel": "voice", "connection": conn.pk, "voice_kind": "call"},
+        {"name": "Calls", "channel": "voice", "voice_kind": "call"},
         {
             "sender": {"sender": caller.pk},
             "content": {"recording": recording.pk, "call_parameters": "{{ first_name }}", "max_voice_repeat": 1, "max_call_attempts": 1},
@@ -60,7 +60,7 @@ def test_whatsapp_template_campaign(marketer_client, funded, simulators, contact
     )
     campaign = compose(
         marketer_client,
-        {"name": "WA", "channel": "whatsapp", "connection": conn.pk, "whatsapp_type": "template"},
+        {"name": "WA", "channel": "whatsapp", "whatsapp_type": "template"},
         {
             "sender": {"sender": number.pk},
             "content": {"template": template.pk, "variables": "{{ first_name }}"},
@@ -78,7 +78,7 @@ def test_flash_sms_campaign(marketer_client, funded, simulators, contact_list):
     sender = SenderID.objects.create(account=funded.account, channel="sms", value="ACME", status="approved", connection=conn)
     campaign = compose(
         marketer_client,
-        {"name": "Flash", "channel": "sms", "connection": conn.pk, "flash": "on"},
+        {"name": "Flash", "channel": "sms", "flash": "on"},
         {
             "sender": {"sender": sender.pk},
             "content": {"text": "Flash sale now!"},
@@ -93,10 +93,10 @@ def test_flash_sms_campaign(marketer_client, funded, simulators, contact_list):
 
 def test_ussd_menu_campaign(marketer_client, funded, simulators, contact_list):
     Price.objects.create(account=funded.account, channel="ussd", prefix="", amount=Decimal("0.01"))
-    conn = make_connection(funded.account, "vappstore", name="V-App", credentials={"applicationId": "APP_1", "password": "pw"})
+    make_connection(funded.account, "vappstore", name="V-App", credentials={"applicationId": "APP_1", "password": "pw"})
     campaign = compose(
         marketer_client,
-        {"name": "Survey", "channel": "ussd", "connection": conn.pk},
+        {"name": "Survey", "channel": "ussd"},
         {
             "sender": {},
             "content": {"ussd_steps": "How was your visit? 1) Good 2) Bad\n---\nThank you!"},

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from django_q.tasks import async_task, fetch
 
 from campaigns.forms.admin_connections import ConnectionForm
+from campaigns.services.routing import breaker
 from campaigns.services.stats import connection_stats as engine_connection_stats
+from campaigns.views.admin.connection_routing import routing_context
 from portal.tenancy import admin_required, get_scoped, scoped
 from providers import registry
 from providers.base import Capability, ProviderBackend
@@ -88,8 +90,10 @@ def webhook_urls(connection: ProviderConnection, backend: type[ProviderBackend])
 def connection_list(request: HttpRequest) -> HttpResponse:
     connections = list(scoped(request, ProviderConnection.objects.all(), subaccount_field=None))
     names = dict(safe_choices())
+    out = breaker.open_connection_ids([c.pk for c in connections])
     for conn in connections:
         conn.provider_name = names.get(conn.provider, conn.provider)
+        conn.out_of_rotation = conn.pk in out
     context = {"connections": connections, "stats": connection_stats(request.account)}
     return render(request, "admin_area/connections/list.html", context)
 
@@ -141,6 +145,7 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stored_credentials": [(spec.label, bool(conn.get_credentials().get(spec.name))) for spec in backend.credential_fields],
         "stats": connection_stats(request.account).get(conn.pk),
         "check_pending": check_pending(request, conn.pk),
+        **routing_context(conn),
     }
     return render(request, "admin_area/connections/detail.html", context)
 

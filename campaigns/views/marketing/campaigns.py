@@ -32,6 +32,7 @@ from campaigns.spreadsheets import SafeCsvWriter
 from campaigns.status import FAILURES, UNSENT_EXPIRY_CODE
 from campaigns.views.marketing import ab_tests
 from campaigns.views.marketing import campaign_state as state
+from campaigns.views.marketing.campaign_routes import routing_summary
 from campaigns.views.marketing.paging import keyset_page, search_term
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 from providers.base import MessageStatus as S
@@ -143,6 +144,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["ab"] = ab_tests.results_context(request, campaign)
     if context["has_messages"]:
         context.update(_sending_context(request, campaign, counts), waves=send_waves(campaign))
+        context["routing"] = routing_summary(campaign, admin=request.membership.is_admin)
     elif campaign.status not in (Campaign.Status.CANCELLED, Campaign.Status.FAILED, Campaign.Status.COMPLETED):
         context["plan"] = state.plan(campaign)
     return render(request, "campaigns/detail.html", context)

@@ -18,7 +18,6 @@ from campaigns.forms.composer import (
     ContentStepForm,
     ScheduleStepForm,
     SenderStepForm,
-    connection_offers,
     senders_for,
 )
 from campaigns.forms.fields import object_id
@@ -29,11 +28,12 @@ from campaigns.rendering import BUILTIN, account_fields, fill_template, problems
 from campaigns.rendering import render as render_text
 from campaigns.services.audience import audience_names, audience_summary, has_audience
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
+from campaigns.services.channel_offers import channel_offers
 from campaigns.services.launch_checks import launch_checks
 from campaigns.services.shortener import TRACKED_CHANNELS, measured, tracks_links
 from campaigns.services.send_rules.preview import preview as send_time_preview, quiet_hours_text
+from campaigns.views.marketing.campaign_routes import routing_summary
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
-from providers.models import ProviderConnection
 
 STEPS = [
     ("channel", "Channel"),
@@ -46,12 +46,8 @@ STEPS = [
 STEP_NAMES = [s for s, _ in STEPS]
 
 
-def connections(request: HttpRequest):
-    return scoped(request, ProviderConnection.objects.filter(is_active=True), subaccount_field=None)
-
-
 def _draft(request: HttpRequest, pk: int) -> Campaign:
-    return get_scoped(request, Campaign.objects.select_related("connection", "sender", "template"), pk=pk)
+    return get_scoped(request, Campaign.objects.select_related("sender", "template"), pk=pk)
 
 
 def _steps_context(campaign: Campaign | None, current: str) -> dict[str, Any]:
@@ -62,7 +58,7 @@ def _steps_context(campaign: Campaign | None, current: str) -> dict[str, Any]:
 
 def _first_missing(campaign: Campaign) -> str:
     """The first step the draft still needs (review when all are done)."""
-    if not campaign.connection_id:
+    if not campaign.name:
         return "channel"
     if campaign.channel in ("sms", "whatsapp") and not campaign.sender_id:
         return "sender"
@@ -79,34 +75,14 @@ def _first_missing(campaign: Campaign) -> str:
     return "review"
 
 
-def _offers(conns) -> dict[str, dict]:
-    return {str(c.pk): connection_offers(c) for c in conns}
-
-
-def _offer_rows(conns, offers: dict[str, dict]) -> list[dict[str, Any]]:
-    """One row per connection for the "what each connection offers" table."""
-    labels = {"call": "calls", "otp": "voice OTP"}
-    rows = []
-    for c in conns:
-        o = offers[str(c.pk)]
-        rows.append(
-            {
-                "name": c.name,
-                "provider": c.provider,
-                "channels": ", ".join(dict(CHANNEL_CHOICES)[ch] for ch in o["channels"]) or "none",
-                "flash": o["flash"],
-                "voice": ", ".join(labels[k] for k in o["voice"]),
-                "whatsapp": ", ".join(o["whatsapp"]),
-                "ussd": "ussd" in o["channels"],
-            }
-        )
-    return rows
-
-
 def _channel_context(request: HttpRequest) -> dict[str, Any]:
-    conns = list(connections(request))
-    offers = _offers(conns)
-    return {"connections": conns, "offers": offers, "offer_rows": _offer_rows(conns, offers)}
+    offers = channel_offers(request.account, _subaccount(request))
+    missing = [label for channel, label in CHANNEL_CHOICES if not offers[channel]["available"]]
+    return {"offers": offers, "unavailable": missing, "nothing_available": len(missing) == len(CHANNEL_CHOICES)}
+
+
+def _subaccount(request: HttpRequest):
+    return None if request.membership.is_admin else request.membership.subaccount
 
 
 def _next_step(step: str) -> str:
@@ -122,8 +98,7 @@ def _locked(request: HttpRequest, campaign: Campaign) -> HttpResponse | None:
 
 @sender_required
 def compose_new(request: HttpRequest) -> HttpResponse:
-    conns = connections(request)
-    form = ChannelStepForm(request.POST or None, connections=conns, initial={"channel": "sms"})
+    form = ChannelStepForm(request.POST or None, offers=channel_offers(request.account, _subaccount(request)), initial={"channel": "sms"})
     if request.method == "POST" and form.is_valid():
         campaign = Campaign(
             account=request.account, subaccount=request.membership.subaccount, created_by=request.user, timezone=request.account.timezone
@@ -161,12 +136,11 @@ def _step_form(request: HttpRequest, campaign: Campaign, step: str):
         initial = {
             "name": campaign.name,
             "channel": campaign.channel,
-            "connection": campaign.connection_id,
             "flash": campaign.flash,
             "voice_kind": campaign.content.get("kind"),
             "whatsapp_type": campaign.content.get("type"),
         }
-        return ChannelStepForm(data, connections=connections(request), initial=initial)
+        return ChannelStepForm(data, offers=channel_offers(request.account, _subaccount(request)), initial=initial)
     if step == "sender":
         required = campaign.channel in ("sms", "whatsapp")
         return SenderStepForm(data, senders=_senders(request, campaign), required=required, initial={"sender": campaign.sender_id})
@@ -255,6 +229,7 @@ def review(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "ab": _ab_plan(campaign),
         "send_time": send_time_preview(campaign, None if request.membership.is_admin else request.membership.subaccount),
         "quiet_hours": quiet_hours_text(request.account),
+        "routing": routing_summary(campaign, admin=request.membership.is_admin) if missing == "review" else None,
     }
     return render(request, "campaigns/compose_review.html", context)
 
@@ -311,8 +286,8 @@ def _estimate_data(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
 def compose_estimate(request: HttpRequest, pk: int) -> JsonResponse:
     """The launch checks of a draft, cached until the draft or the balance changes."""
     campaign = _draft(request, pk)
-    if not has_audience(campaign.audience) or not campaign.connection_id:
-        return JsonResponse({"error": "Choose the connection and the audience first."}, status=400)
+    if not has_audience(campaign.audience):
+        return JsonResponse({"error": "Choose the audience first."}, status=400)
     key = f"launch-checks:{campaign.pk}:{campaign.updated_at.timestamp()}:{request.account.balance}:{request.account.reserved}"
     data = cache.get(key)
     if data is None:
