@@ -357,6 +357,8 @@ class RouteAttemptAdmin(BigTableAdmin):
 class RouteConnectionAdmin(admin.ModelAdmin):
     list_display = ("route", "connection", "position", "weight")
     raw_id_fields = ("route", "connection")
+
+
 @admin.register(m.CampaignVariant)
 class CampaignVariantAdmin(admin.ModelAdmin):
     """A/B test variants: A is the campaign's own content, B-D their own text."""
@@ -384,6 +386,8 @@ class ClickAdmin(BigTableAdmin):
     list_display = ("clicked_at", "link", "campaign", "contact", "is_bot", "bot_reason")
     list_filter = ("is_bot",)
     raw_id_fields = ("link", "account", "campaign", "contact", "message")
+
+
 @admin.register(m.SendWave)
 class SendWaveAdmin(admin.ModelAdmin):
     list_display = ["campaign", "starts_at", "zone", "reason", "recipients"]

@@ -20,12 +20,9 @@ from campaigns.models import Campaign, ContactList, MediaAsset, SenderID, Templa
 from campaigns.models.campaigns import CAP_MODES
 from campaigns.models.senders import CHANNEL_CHOICES
 from campaigns.rendering import FALLBACK_HINT, account_fields, placeholders, problems
-from campaigns.services.send_rules.caps import cap_help
-from providers.base import Capability as C
-from providers.models import ProviderConnection
-from providers.registry import UnknownProvider
 from campaigns.services.channel_offers import VOICE_KINDS, WHATSAPP_TYPES, carrying_connections
 from campaigns.services.routing import sender_connection_ids, usable_senders
+from campaigns.services.send_rules.caps import cap_help
 
 MAX_SMS_SEGMENTS = 10
 

@@ -16,8 +16,8 @@ from campaigns.rendering import BUILTIN, placeholders, render
 from campaigns.services import ab_tests, clock, ledger, materialize_claim, routing
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
-from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
 from campaigns.services.send_rules import SendRules
+from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S

@@ -30,8 +30,9 @@ from campaigns.services.audience import audience_names, audience_summary, has_au
 from campaigns.services.campaigns import LaunchError, launch, sample_contact
 from campaigns.services.channel_offers import channel_offers
 from campaigns.services.launch_checks import launch_checks
+from campaigns.services.send_rules.preview import preview as send_time_preview
+from campaigns.services.send_rules.preview import quiet_hours_text
 from campaigns.services.shortener import TRACKED_CHANNELS, measured, tracks_links
-from campaigns.services.send_rules.preview import preview as send_time_preview, quiet_hours_text
 from campaigns.views.marketing.campaign_routes import routing_summary
 from portal.tenancy import get_scoped, member_required, scoped, sender_required
 
