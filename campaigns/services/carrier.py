@@ -90,10 +90,8 @@ def lookup_before_campaign(campaign) -> int:
     whose network is not known yet."""
     from campaigns.services.audience import recipients
 
-    connection = campaign.connection
-    if connection is None or not (connection.settings or {}).get("carrier_lookup_before_send"):
-        return 0
-    if not connection.backend_class().supports(Capability.CARRIER_LOOKUP):
+    connection = _lookup_before_send_connection(campaign)
+    if connection is None:
         return 0
     audience = recipients(campaign.account, campaign.audience or {}, campaign.subaccount)
     unknown = audience.filter(network_checked_at__isnull=True).values_list("pk", flat=True)
@@ -123,5 +121,24 @@ def start_with_lookup(campaign_id: int) -> int:
 
 
 def _has_networks(campaign) -> bool:
-    connection = campaign.connection
-    return bool(connection and connection.backend_class().supports(Capability.CARRIER_LOOKUP))
+    from campaigns.services.routing import campaign_connections
+
+    return any(_looks_up(c) for c in campaign_connections(campaign))
+
+
+def _looks_up(connection) -> bool:
+    try:
+        return connection.backend_class().supports(Capability.CARRIER_LOOKUP)
+    except Exception:  # an unknown provider slug: no lookups
+        return False
+
+
+def _lookup_before_send_connection(campaign):
+    """The connection (of those the campaign may use) set to look carriers up before a
+    campaign: network routes and breakdowns need them. None: no lookup."""
+    from campaigns.services.routing import campaign_connections
+
+    for connection in campaign_connections(campaign):
+        if (connection.settings or {}).get("carrier_lookup_before_send") and _looks_up(connection):
+            return connection
+    return None

@@ -136,15 +136,19 @@ def _enqueue_range(campaign_id: int, lo: int, hi: int | None, connection_id: int
 enqueue_range = _enqueue_range
 
 
+def _bulk_size(connection) -> int:
+    try:
+        return connection.backend_class().bulk_size
+    except Exception:  # an unknown provider slug
+        return 1
+
+
 def task_span(campaign: Campaign) -> int:
     from django.conf import settings
 
     from portal.env import env_int
 
-    try:
-        bulk = campaign.connection.backend_class().bulk_size
-    except Exception:
-        bulk = 1
+    bulk = max((_bulk_size(c) for c in routing.campaign_connections(campaign)), default=1)
     span = getattr(settings, "ENGINE_TASK_SPAN", env_int("ENGINE_TASK_SPAN", TASK_SPAN))
     return max(span, bulk * 2)
 
@@ -376,13 +380,13 @@ class Call:
     @classmethod
     def start(cls, pool, backend, ids: Sequence[int], campaign: Campaign | None) -> Call:
         won = claim(ids)
-        return cls(backend, won, _outbound(won, campaign), campaign).send_in(pool)
+        return cls(backend, won, _outbound(won, campaign, backend.config), campaign).send_in(pool)
 
     @classmethod
     def claim_range(cls, backend, campaign: Campaign, lo: int, hi: int, limit: int) -> Call:
         """Claim up to ``limit`` due pending messages of the campaign in [lo, hi]; not sent yet."""
         won = claim_range(campaign.pk, lo, hi, limit, connection_id=backend.config.id)
-        return cls(backend, won.ids, _outbound_claimed(won, campaign), campaign, won)
+        return cls(backend, won.ids, _outbound_claimed(won, campaign, backend.config), campaign, won)
 
     def send_in(self, pool) -> Call:
         """Send the claimed messages: in ``pool`` when given, else right here. A worker that
@@ -460,15 +464,15 @@ class Call:
             log.exception("matching held reports failed on connection %s", self.backend.config.id)
 
 
-def _outbound(won: list[int], campaign: Campaign | None) -> list[OutboundMessage]:
+def _outbound(won: list[int], campaign: Campaign | None, connection=None) -> list[OutboundMessage]:
     if not won:
         return []
     rows = [claimed_row(r, {}) for r in Message.objects.filter(pk__in=won).values_list(*CLAIM_COLUMNS)]
-    return _to_outbound(rows, campaign.expires_at if campaign else None, provider_send_at(campaign))
+    return _to_outbound(rows, campaign.expires_at if campaign else None, provider_send_at(campaign, connection=connection))
 
 
-def _outbound_claimed(won: Claim, campaign: Campaign) -> list[OutboundMessage]:
-    return _to_outbound(won.rows, campaign.expires_at, provider_send_at(campaign))
+def _outbound_claimed(won: Claim, campaign: Campaign, connection=None) -> list[OutboundMessage]:
+    return _to_outbound(won.rows, campaign.expires_at, provider_send_at(campaign, connection=connection))
 
 
 def _to_outbound(rows: Sequence[ClaimedRow], expires_at, send_at=None) -> list[OutboundMessage]:

@@ -32,12 +32,25 @@ def provider_schedules(connection) -> bool:
     return bool((connection.settings or {}).get(cls.schedule_setting))
 
 
-def provider_send_at(campaign: Campaign | None, now: datetime | None = None) -> datetime | None:
-    """The send time a campaign's messages carry to the provider (None: send them now)."""
-    if campaign is None or campaign.send_at is None or not provider_schedules(campaign.connection):
+def provider_send_at(campaign: Campaign | None, now: datetime | None = None, connection=None) -> datetime | None:
+    """The send time a campaign's messages carry to the provider (None: send them now).
+    ``connection``: the one carrying this batch (a routed campaign names none itself)."""
+    connection = connection or (campaign.connection if campaign is not None and campaign.connection_id else None)
+    if campaign is None or campaign.send_at is None or not provider_schedules(connection):
         return None
-    notice = timedelta(seconds=_backend_cls(campaign.connection).schedule_min_ahead)
+    notice = timedelta(seconds=_backend_cls(connection).schedule_min_ahead)
     return campaign.send_at if campaign.send_at > (now or timezone.now()) + notice else None
+
+
+def campaign_notice(campaign: Campaign) -> timedelta | None:
+    """The provider's notice when every connection the campaign may use schedules on the
+    provider's side (the longest of their notices); None when one of them does not."""
+    from campaigns.services.routing import campaign_connections
+
+    connections = campaign_connections(campaign)
+    if not connections or not all(provider_schedules(c) for c in connections):
+        return None
+    return timedelta(seconds=max(_backend_cls(c).schedule_min_ahead for c in connections))
 
 
 def hand_over_scheduled(now: datetime | None = None) -> int:
@@ -50,10 +63,10 @@ def hand_over_scheduled(now: datetime | None = None) -> int:
         "connection"
     )
     for campaign in waiting:
-        if not provider_schedules(campaign.connection):
+        notice = campaign_notice(campaign)
+        if notice is None:
             continue
-        notice = timedelta(seconds=_backend_cls(campaign.connection).schedule_min_ahead) + MARGIN
-        if campaign.send_at - now < notice:
+        if campaign.send_at - now < notice + MARGIN:
             continue  # too late for the provider's notice: it starts here at its time
         start_with_lookup(campaign.pk)
         started += 1

@@ -19,12 +19,12 @@ from tests.e2e.conftest import compose
 NUMBERS = {"unified": "+971501234512", "wavy": "+5511987650012"}
 
 
-def scheduled(demo, slug: str, minutes: int) -> Campaign:
+def scheduled(demo, slug: str, minutes: int, pin: bool = True) -> Campaign:
     campaign = compose(
         demo,
         {"name": f"Later {slug}", "channel": "sms", "connection": demo.connections[slug].pk},
         sender=demo.senders["sms"],
-        pin=True,
+        pin=pin,
         content={"text": "Sale starts soon"},
         numbers=[NUMBERS[slug]],
         list_name=f"Later {slug}",
@@ -46,9 +46,11 @@ def enable(demo, slug: str) -> None:
     conn.save()
 
 
-def test_unified_gets_the_campaign_ahead_through_schedulemsg(demo):
+@pytest.mark.parametrize("pin", [True, False], ids=["named-connection", "routed"])
+def test_unified_gets_the_campaign_ahead_through_schedulemsg(demo, pin):
     enable(demo, "unified")
-    campaign = scheduled(demo, "unified", 90)
+    campaign = scheduled(demo, "unified", 90, pin=pin)
+    assert (campaign.connection_id is not None) == pin
 
     tick()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns.models import Campaign, Contact, ContactList, Message
@@ -59,7 +60,8 @@ def test_viewer_and_outsider_cannot_start_a_lookup(demo):
     assert lookups(demo) == []
 
 
-def test_before_a_campaign_when_enabled_and_the_breakdown_uses_it(demo):
+@pytest.mark.parametrize("pin", [True, False], ids=["named-connection", "routed"])
+def test_before_a_campaign_when_enabled_and_the_breakdown_uses_it(demo, pin):
     conn = demo.connections["wavy"]
     conn.settings = {"carrier_lookup_before_send": True}
     conn.save()
@@ -67,11 +69,12 @@ def test_before_a_campaign_when_enabled_and_the_breakdown_uses_it(demo):
         demo,
         {"name": "Looked up", "channel": "sms", "connection": conn.pk},
         sender=demo.senders["sms"],
-        pin=True,
+        pin=pin,
         content={"text": "Oi"},
         numbers=NUMBERS[:2],
         list_name="Before send",
     )
+    assert (campaign.connection_id is not None) == pin
     campaign = run(demo, campaign, rounds=0)  # no callbacks: the network must come from the lookup
 
     assert len(lookups(demo)) == 1

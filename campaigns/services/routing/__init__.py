@@ -41,7 +41,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from campaigns.models import Campaign, Message, RouteAttempt, SenderID
+from campaigns.models import Campaign, Message, Route, RouteAttempt, SenderID
 from campaigns.services.routing import breaker
 from campaigns.services.routing.costs import RateImport, cost_for, import_rate_card
 from campaigns.services.routing.failover import after_call, may_fail_over, move_off, queue_moves
@@ -90,6 +90,20 @@ def router_for(campaign: Campaign) -> Router:
         subaccount=campaign.subaccount_id,
         pinned=campaign.connection if campaign.connection_id else None,
     )
+
+
+def campaign_connections(campaign: Campaign) -> list:
+    """Every connection the campaign's messages may go through: the one it names, else
+    its routes' connections, and the router's pool (the account's active connections for
+    its channel and sender) unless a default route catches every number."""
+    if campaign.connection_id:
+        return [campaign.connection]
+    router = router_for(campaign)
+    found = {c.pk: c for members in router.members.values() for _, c in members}
+    covers_all = any(r.match_kind == Route.Match.DEFAULT and router.members[r.pk] for r in router.routes)
+    if not covers_all:  # a number no route matches goes to the pool
+        found.update({c.pk: c for c in router.pool})
+    return list(found.values())
 
 
 def assign_rows(router: Router, rows: list[dict]) -> None:
