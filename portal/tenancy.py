@@ -117,5 +117,12 @@ def scoped(request: HttpRequest, queryset: QuerySet, *, subaccount_field: str | 
     return qs
 
 
+def bound_subaccount(request: HttpRequest):
+    """The subaccount a marketer's or viewer's view is limited to; None for admins and for
+    users of the whole account."""
+    membership = request.membership
+    return None if membership.is_admin else membership.subaccount
+
+
 def get_scoped(request: HttpRequest, queryset: QuerySet, *, subaccount_field: str | None = "subaccount", **lookup: Any) -> Model:
     return get_object_or_404(scoped(request, queryset, subaccount_field=subaccount_field), **lookup)

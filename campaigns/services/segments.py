@@ -124,8 +124,10 @@ def field_spec(field: str) -> FieldSpec | None:
 # --- validation -------------------------------------------------------------------------------
 
 
-def clean_conditions(account: Account, conditions) -> dict:
-    """The conditions in their canonical form, or SegmentError naming every bad rule."""
+def clean_conditions(account: Account, conditions, subaccount: Subaccount | None = None) -> dict:
+    """The conditions in their canonical form, or SegmentError naming every bad rule.
+    ``subaccount``: a subaccount user's, whose rules may name only its own and shared lists
+    and campaigns (another subaccount's ids are "not yours", like another account's)."""
     if not isinstance(conditions, dict):
         raise SegmentError(['Conditions must be an object with "match" and "groups".'])
     problems: list[str] = []
@@ -144,7 +146,7 @@ def clean_conditions(account: Account, conditions) -> dict:
             problems.append(f"Group {g}: at most {MAX_RULES} rules.")
             continue
         group_match = _clean_match(group.get("match", "all"), f"Group {g}", problems)
-        rules = [_clean_rule(account, rule, f"Group {g}, rule {r}", problems) for r, rule in enumerate(group["rules"], start=1)]
+        rules = [_clean_rule(account, rule, f"Group {g}, rule {r}", problems, subaccount) for r, rule in enumerate(group["rules"], start=1)]
         cleaned.append({"match": group_match, "rules": rules})
     if problems:
         raise SegmentError(problems)
@@ -157,7 +159,7 @@ def _clean_match(value, where: str, problems: list[str]) -> str:
     return value
 
 
-def _clean_rule(account: Account, rule, where: str, problems: list[str]) -> dict:
+def _clean_rule(account: Account, rule, where: str, problems: list[str], subaccount: Subaccount | None = None) -> dict:
     if not isinstance(rule, dict):
         problems.append(f"{where}: a rule is an object with field, op and value.")
         return {}
@@ -171,14 +173,19 @@ def _clean_rule(account: Account, rule, where: str, problems: list[str]) -> dict
         problems.append(f"{where} ({spec.label}): unknown operator “{op[:30]}”; use one of {', '.join(ops)}.")
         return {}
     try:
-        value = _clean_value(account, spec, op, rule.get("value"))
+        value = _clean_value(account, spec, op, rule.get("value"), subaccount)
     except ValueError as exc:
         problems.append(f"{where} ({spec.label} {ops[op]}): {exc}")
         return {}
     return {"field": field, "op": op, "value": value}
 
 
-def _clean_value(account: Account, spec: FieldSpec, op: str, value):
+def _visible(queryset: QuerySet, subaccount: Subaccount | None) -> QuerySet:
+    """Shared objects and the subaccount's own (all of them for account-wide callers)."""
+    return queryset if subaccount is None else queryset.filter(Q(subaccount=subaccount) | Q(subaccount__isnull=True))
+
+
+def _clean_value(account: Account, spec: FieldSpec, op: str, value, subaccount: Subaccount | None = None):
     if op in NO_VALUE_OPS:
         return None
     if spec.kind in ("engagement",) or op in ("within_days", "not_within_days"):
@@ -193,9 +200,9 @@ def _clean_value(account: Account, spec: FieldSpec, op: str, value):
             raise ValueError(f"choose one of {', '.join(allowed)}.")
         return value
     if spec.kind == "list":
-        return _owned_ids(value, ContactList.objects.filter(account=account), "list")
+        return _owned_ids(value, _visible(ContactList.objects.filter(account=account), subaccount), "list")
     if spec.kind in ("campaign", "last_campaign"):
-        ids = _owned_ids(value if op != "is" else [value], Campaign.objects.filter(account=account), "campaign")
+        ids = _owned_ids(value if op != "is" else [value], _visible(Campaign.objects.filter(account=account), subaccount), "campaign")
         return ids[0] if op == "is" else ids
     if spec.kind == "country":
         return _countries(value)
@@ -532,9 +539,9 @@ def segments_filter(account: Account, ids, subaccount: Subaccount | None = None)
     return _combine(parts, "any") if parts else None
 
 
-def catalog(account: Account) -> dict:
+def catalog(account: Account, subaccount: Subaccount | None = None) -> dict:
     """What the editor offers: fields with their operators, the account's custom fields, lists
-    and recent campaigns (passed to static/js/segments.js with json_script)."""
+    and recent campaigns the caller may see (passed to static/js/segments.js with json_script)."""
     from campaigns.models import ContactField
 
     fields = [{"key": k, "label": s.label, "kind": s.kind, "choices": list(s.choices)} for k, s in FIELDS.items()]
@@ -544,8 +551,11 @@ def catalog(account: Account) -> dict:
     return {
         "fields": fields,
         "ops": ops,
-        "lists": list(ContactList.objects.filter(account=account).order_by("name").values_list("pk", "name")),
+        "lists": list(_visible(ContactList.objects.filter(account=account), subaccount).order_by("name").values_list("pk", "name")),
         "campaigns": list(
-            Campaign.objects.filter(account=account).exclude(status=Campaign.Status.DRAFT).order_by("-id").values_list("pk", "name")[:100]
+            _visible(Campaign.objects.filter(account=account), subaccount)
+            .exclude(status=Campaign.Status.DRAFT)
+            .order_by("-id")
+            .values_list("pk", "name")[:100]
         ),
     }

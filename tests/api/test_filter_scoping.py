@@ -27,6 +27,7 @@ from campaigns.models import (
     Message,
     RateCardEntry,
     Role,
+    Segment,
     SenderID,
     Subaccount,
     Template,
@@ -88,6 +89,12 @@ def build_estate(account, subaccount, connection, prefix: str) -> Estate:
     SenderID.objects.create(account=account, subaccount=subaccount, channel="sms", value=f"S{prefix}", connection=connection)
     VoiceRecording.objects.create(account=account, subaccount=subaccount, name=f"Secret recording {prefix}", file="recordings/x.wav")
     RateCardEntry.objects.create(connection=connection, channel="sms", prefix=f"92{prefix}", price=Decimal("0.001"))
+    Segment.objects.create(
+        account=account,
+        subaccount=subaccount,
+        name=f"Secret segment {prefix}",
+        conditions={"match": "all", "groups": [{"match": "all", "rules": [{"field": "phone", "op": "contains", "value": prefix}]}]},
+    )
     return Estate(subaccount, contact_list, campaign, subscription, connection, phones)
 
 

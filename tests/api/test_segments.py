@@ -66,3 +66,18 @@ def test_campaign_audience_takes_segments_of_your_account_only(api, world, vt_co
 
     campaign = Campaign.objects.get(pk=created.json()["id"])
     assert audience_summary(world.account, campaign.audience).recipients == 2
+
+
+def test_a_subaccount_key_cannot_name_another_subaccounts_list(keys, world):
+    from campaigns.models import ContactList, Subaccount
+    from tests.api.conftest import Api
+
+    sales = Subaccount.objects.create(account=world.account, name="Sales")
+    theirs = ContactList.objects.create(account=world.account, subaccount=sales, name="Sales VIPs")
+    shared = ContactList.objects.create(account=world.account, name="Everyone")
+    in_list = lambda pk: {"match": "all", "groups": [{"match": "all", "rules": [{"field": "list", "op": "in", "value": [pk]}]}]}  # noqa: E731
+    sub = Api(keys.subaccount)
+    refused = sub.post(URL, {"name": "Peek", "conditions": in_list(theirs.pk)})
+    assert refused.status_code == 422, refused.content
+    assert sub.post(URL, {"name": "Shared", "conditions": in_list(shared.pk)}).status_code == 201
+    assert Api(keys.account).post(URL, {"name": "Admin peek", "conditions": in_list(theirs.pk)}).status_code == 201

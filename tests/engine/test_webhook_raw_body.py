@@ -50,4 +50,8 @@ def test_migration_keeps_existing_text_bodies():
     kept = old.objects.create(provider="vt", method="POST", body='{"text": "café ✓"}')
     executor = MigrationExecutor(connection)
     executor.migrate(after)
-    assert WebhookEvent.objects.get(pk=kept.pk).raw_body == '{"text": "café ✓"}'.encode()
+    try:
+        assert WebhookEvent.objects.get(pk=kept.pk).raw_body == '{"text": "café ✓"}'.encode()
+    finally:  # going back to providers 0001 also unapplied the campaigns migrations that need 0002
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

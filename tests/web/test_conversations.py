@@ -232,7 +232,7 @@ def test_the_data_migration_files_existing_replies(world, vt_connection):
     InboundMessage.objects.create(account=world.account, connection=vt_connection, from_number=PHONE, text="old one")
     InboundMessage.objects.create(account=world.account, connection=vt_connection, from_number=PHONE, text="old two", to="8333")
     Conversation.objects.all().delete()
-    import_module("campaigns.migrations.0010_conversations").build_conversations(apps, None)
+    import_module("campaigns.migrations.0015_conversations").build_conversations(apps, None)
     conversation = Conversation.objects.get()
     assert (conversation.last_text, conversation.sender, conversation.unread) == ("old two", "8333", 0)
     assert set(InboundMessage.objects.values_list("conversation", flat=True)) == {conversation.pk}

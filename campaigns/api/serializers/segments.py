@@ -57,7 +57,8 @@ class SegmentSerializer(ScopedModelSerializer):
         """Well formed (the schema) but naming an operator a field lacks, a list that is not yours
         or a value that is not a number: refused with 422, each bad rule named."""
         try:
-            return clean_conditions(request_scope(self).account, _plain(conditions))
+            scope = request_scope(self)
+            return clean_conditions(scope.account, _plain(conditions), scope.subaccount)
         except SegmentError as exc:
             raise ApiError(422, "invalid_conditions", "conditions: " + " ".join(exc.problems), {"conditions": exc.problems}) from None
 

@@ -17,7 +17,7 @@ from campaigns.forms.fields import object_id
 from campaigns.models import Account, ContactField, Segment
 from campaigns.services import segments as seg
 from campaigns.spreadsheets import safe_row
-from portal.tenancy import member_required, scoped
+from portal.tenancy import bound_subaccount, member_required, scoped
 
 MAX_SEARCHED_FIELDS = 30
 
@@ -40,7 +40,7 @@ def _conditions(request: HttpRequest, params) -> tuple[dict | None, list[str]]:
     if not raw:
         return None, []
     try:
-        return seg.clean_conditions(request.account, json.loads(raw[:20000])), []
+        return seg.clean_conditions(request.account, subaccount=bound_subaccount(request), conditions=json.loads(raw[:20000])), []
     except ValueError as exc:  # SegmentError or bad JSON
         return None, getattr(exc, "problems", ["The filter could not be read; build it again."])
 
@@ -70,7 +70,7 @@ def filter_context(request: HttpRequest) -> dict:
         "segment_id": request.GET.get("segment", ""),
         "conditions_json": json.dumps(conditions) if conditions else "",
         "conditions": conditions or {"match": "all", "groups": [{"match": "all", "rules": []}]},
-        "catalog": seg.catalog(request.account),
+        "catalog": seg.catalog(request.account, bound_subaccount(request)),
         "filtering": bool(conditions or chosen_segment(request, request.GET) or request.GET.get("q") or request.GET.get("list")),
     }
 

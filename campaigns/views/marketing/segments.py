@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Segment
 from campaigns.services import segments as seg
 from campaigns.services.audience import reachable
-from portal.tenancy import get_scoped, member_required, scoped, sender_required
+from portal.tenancy import bound_subaccount, get_scoped, member_required, scoped, sender_required
 
 EMPTY = {"match": "all", "groups": [{"match": "all", "rules": []}]}
 
@@ -42,7 +42,7 @@ def _editor(request: HttpRequest, segment: Segment | None, name: str, conditions
         "segment": segment,
         "name": name,
         "conditions": conditions if isinstance(conditions, dict) else EMPTY,
-        "catalog": seg.catalog(request.account),
+        "catalog": seg.catalog(request.account, bound_subaccount(request)),
         "errors": errors,
         "readonly": not request.membership.can_send,
     }
@@ -57,7 +57,7 @@ def _save(request: HttpRequest, segment: Segment | None) -> HttpResponse:
     if name and taken.exists():
         errors.append(f"A segment named “{name}” already exists.")
     try:
-        conditions = seg.clean_conditions(request.account, raw)
+        conditions = seg.clean_conditions(request.account, subaccount=bound_subaccount(request), conditions=raw)
     except seg.SegmentError as exc:
         errors += exc.problems
         conditions = raw
@@ -104,7 +104,9 @@ def segment_count(request: HttpRequest) -> JsonResponse:
     """The live count while editing: contacts matching now, and how many a campaign would reach."""
     started = time.perf_counter()
     try:
-        conditions = seg.clean_conditions(request.account, parse_conditions(request.GET.get("conditions")))
+        conditions = seg.clean_conditions(
+            request.account, subaccount=bound_subaccount(request), conditions=parse_conditions(request.GET.get("conditions"))
+        )
     except seg.SegmentError as exc:
         return JsonResponse({"errors": exc.problems}, status=400)
     contacts = seg.matching_contacts(request.account, conditions)

@@ -41,3 +41,17 @@ def sending_world(world):
     register_fields(world.account.pk, ["city"])
     world.connection, world.contact_list = conn, customers
     return world
+
+
+SEED_NAMES = ["Ayesha", "Bilal", "Fatima", "Hamza", "Zainab", "Usman", "Hira", "Omar"]
+
+
+def contacts_for(world, count: int) -> list[Contact]:
+    """``count`` distinct contacts of the account, the list's first: a seeded campaign has one
+    message per contact (the database allows no second), so a big one needs more contacts."""
+    contacts = list(Contact.objects.filter(account=world.account).order_by("pk")[:count])
+    extra = [
+        Contact(account=world.account, phone=f"+92301{5550000 + i:07d}", first_name=SEED_NAMES[i % len(SEED_NAMES)])
+        for i in range(len(contacts), count)
+    ]
+    return contacts + Contact.objects.bulk_create(extra)

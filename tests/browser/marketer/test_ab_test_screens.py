@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import ABTest, Campaign, CampaignVariant, Message, StatusCount
 from tests.browser.conftest import SHOTS, log_in, shot, wait_js
+from tests.browser.marketer.conftest import contacts_for
 
 pytestmark = pytest.mark.browser
 
@@ -86,11 +87,11 @@ def _results_campaign(world) -> Campaign:
         campaign=campaign, mode="winner", test_share=20, wait_minutes=240, metric="delivery", auto_pick=False, phase="awaiting_pick",
         decide_at=started + dt.timedelta(hours=4),
     )  # fmt: skip
-    contacts = list(world.contact_list.contacts.all())
+    contacts = contacts_for(world, 200)
     rows = []
     for variant, delivered in ((a, 78), (b, 93)):
         for i in range(100):
-            contact = contacts[i % len(contacts)]
+            contact = contacts[i + (100 if variant == b else 0)]
             status = "delivered" if i < delivered else "undelivered"
             rows.append(
                 Message(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount
 from tests.browser.conftest import log_in, shot, wait_js
+from tests.browser.marketer.conftest import contacts_for
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +42,11 @@ def make_campaign(world, name: str, status: str, outcomes: dict[str, int], **fie
         finished_at=started + dt.timedelta(minutes=40) if status in ("completed", "cancelled") else None,
         **fields,
     )
-    contacts = list(world.contact_list.contacts.all())
+    contacts = contacts_for(world, sum(outcomes.values()))
     messages, n = [], 0
     for status_name, count in outcomes.items():
         for _ in range(count):
-            contact = contacts[n % len(contacts)]
+            contact = contacts[n]
             at = started + dt.timedelta(seconds=20 * n)
             reached = status_name not in ("pending", "queued", "failed")
             messages.append(

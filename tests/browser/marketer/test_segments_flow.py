@@ -65,7 +65,6 @@ def test_build_a_segment_launch_to_it_and_see_a_click(page, live_server, karachi
     page.goto(f"{url}/campaigns/new/")
     page.get_by_label("Name").fill("Karachi launch")
     page.get_by_role("radio", name="SMS").check()
-    page.locator("#id_connection").select_option(label="VT main (vt)")
     page.get_by_role("button", name="Continue to sender").click()
     page.get_by_label("Sender").select_option(label="ACME")
     page.get_by_role("button", name="Continue to content").click()

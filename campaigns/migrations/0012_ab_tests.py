@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0010_short_links'),
+        ("campaigns", "0011_segments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

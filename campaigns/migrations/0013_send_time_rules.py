@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_notifications'),
+        ("campaigns", "0012_ab_tests"),
         ('providers', '0002_webhook_body_bytes'),
     ]
 

@@ -36,7 +36,7 @@ def build_conversations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_notifications'),
+        ("campaigns", "0014_routing"),
         ('providers', '0002_webhook_body_bytes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

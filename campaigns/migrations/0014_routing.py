@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0009_notifications"),
+        ("campaigns", "0013_send_time_rules"),
         ("providers", "0002_webhook_body_bytes"),
     ]
 

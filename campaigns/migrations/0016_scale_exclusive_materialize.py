@@ -23,7 +23,7 @@ def unlink_duplicate_recipients(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_notifications'),
+        ("campaigns", "0015_conversations"),
         ('providers', '0003_reports_held'),
     ]
 
