@@ -6,6 +6,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Tests run on up to 4 processes (pytest-xdist: one per core): the suite is ~2,400 tests; `make test PYTEST_PARALLEL=` runs them in one.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4
 PORT ?= 8000
 SIM_PORT ?= 8025
 HOST ?= 127.0.0.1
@@ -63,10 +65,10 @@ test-embedded:
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -p no:cacheprovider
+	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
 
 test-pg:
-	bash .ci/with-services.sh $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
+	bash .ci/with-services.sh $(VENV)/bin/pytest -p no:cacheprovider -m "not browser" $(PYTEST_PARALLEL)
 
 lint:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
