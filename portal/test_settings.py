@@ -7,6 +7,11 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", "33G0LRAFIlTXJ-lsGrkV0rK3Il-7OyfAZ
 os.environ.setdefault("Q_SYNC", "true")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("SHORT_LINK_WRITE_MS", "0")  # a click is in the database when the redirect answers
+# pytest-xdist runs several test processes, each with its own database; on Redis they would
+# share one task queue and one cache (pacing slots, claims), so each gets its own name, and
+# so do the clusters a test starts (they inherit the environment).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("Q_CLUSTER_NAME", f"portal-{os.environ['PYTEST_XDIST_WORKER']}")
 
 from portal.settings import *  # noqa: F403
 
