@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from campaigns.models import Message
 from campaigns.services.outcomes import emit_status_events
 from campaigns.services.reports import apply_updates
 from campaigns.services.transitions import apply_status
-from providers.base import Capability
+from providers.base import Capability, ErrorCode, ProviderException
 from providers.base import MessageStatus as S
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def reconcile_unknown(limit: int = 2000) -> int:
         for start in range(0, len(pairs), size):
             chunk = pairs[start : start + size]
             try:
-                updates = backend.query_status(chunk)
+                updates = query_status_paced(backend, chunk)
             except Exception:
                 log.exception("status query failed on connection %s", connection.pk)
                 break
@@ -79,6 +80,22 @@ def reconcile_unknown(limit: int = 2000) -> int:
             outcomes = apply_updates(connection.pk, connection.account_id, updates)
             applied += outcomes.count("applied")
     return applied
+
+
+RATE_LIMIT_RETRIES = 3
+
+
+def query_status_paced(backend, pairs: list) -> list:
+    """The backend's status query; a query the provider refused as too soon (HTTP 429: a
+    request that left on time arrived early) is asked again after the wait it named."""
+    for attempt in range(RATE_LIMIT_RETRIES + 1):
+        try:
+            return backend.query_status(pairs)
+        except ProviderException as exc:
+            if exc.error.code != ErrorCode.RATE_LIMITED or attempt == RATE_LIMIT_RETRIES:
+                raise
+            time.sleep(min(exc.error.retry_after or 1.0, 5.0))
+    return []
 
 
 def poll_after() -> timedelta:
@@ -114,7 +131,7 @@ def poll_unreported(limit: int = 500, now=None) -> int:
         size = backend.status_query_size
         for start in range(0, len(pairs), size):
             try:
-                updates = backend.query_status(pairs[start : start + size])
+                updates = query_status_paced(backend, pairs[start : start + size])
             except Exception:
                 log.exception("status polling failed on connection %s", connection.pk)
                 break
