@@ -2,7 +2,14 @@
 
 Reserving ``n`` sends at ``rate``/s moves the key's "next free slot" forward by n/rate
 and tells the caller how long to wait before its slot starts. One short write per chunk,
-no polling. On Redis (REDIS_URL) it is one Lua call; otherwise one locked row."""
+no polling. On Redis (REDIS_URL) it is one Lua call; otherwise one locked row.
+
+The clock is the machine's monotonic clock carried onto wall-clock time by an offset each
+process takes once: a wall clock stepped forward (a virtual machine resynchronising after a
+pause, seen in CI as ~0.5 s jumps) would otherwise make every slot reserved before the step
+look past, and a burst would follow. Processes on other machines still agree to within
+their wall clocks' difference, and a step larger than ``CLOCK_RESYNC_SECONDS`` (an operator
+setting the time) is followed, so no process waits on a clock hours away from the others."""
 
 from __future__ import annotations
 
@@ -30,6 +37,20 @@ return 1
 """
 
 
+CLOCK_RESYNC_SECONDS = 5.0
+_offset: float | None = None
+
+
+def now() -> float:
+    """Seconds since the epoch on the pacing clock (see the module's docstring)."""
+    global _offset
+    mono = time.monotonic()
+    wall_offset = time.time() - mono
+    if _offset is None or abs(wall_offset - _offset) > CLOCK_RESYNC_SECONDS:
+        _offset = wall_offset
+    return mono + _offset
+
+
 @cache
 def _redis():
     import redis
@@ -49,19 +70,19 @@ def reserve(key: str, n: int, rate: float) -> float:
     """Reserve ``n`` sends under ``rate`` per second; returns seconds to wait (>= 0)."""
     if n <= 0:
         return 0.0
-    now = time.time()
+    at = now()
     if rate <= 0:  # no cap, but a provider's 429 still holds everyone back
-        return max(0.0, blocked_until(key) - now)
+        return max(0.0, blocked_until(key) - at)
     span = n / rate
     if _use_redis():
-        start = float(_redis().eval(_LUA, 1, _redis_key(key), repr(now), repr(span)))
+        start = float(_redis().eval(_LUA, 1, _redis_key(key), repr(at), repr(span)))
     else:
-        start = _reserve_db(key, now, span)
-    wait = start - now
+        start = _reserve_db(key, at, span)
+    wait = start - at
     return wait if wait > 0.001 else 0.0  # Lua's number formatting rounds to ~10 us
 
 
-def _reserve_db(key: str, now: float, span: float) -> float:
+def _reserve_db(key: str, at: float, span: float) -> float:
     with transaction.atomic():
         qs = EngineClock.objects.filter(key=key)
         if connection.features.has_select_for_update:
@@ -70,7 +91,7 @@ def _reserve_db(key: str, now: float, span: float) -> float:
         if current is None:
             EngineClock.objects.get_or_create(key=key, defaults={"value": 0.0})
             current = 0.0
-        start = max(current, now)
+        start = max(current, at)
         EngineClock.objects.filter(key=key).update(value=start + span)
     return start
 
@@ -84,7 +105,7 @@ def blocked_until(key: str) -> float:
 
 def push_back(key: str, seconds: float) -> None:
     """Nobody sends on ``key`` for the next ``seconds`` (the provider said 429)."""
-    until = time.time() + max(seconds, 0.0)
+    until = now() + max(seconds, 0.0)
     if _use_redis():
         _redis().eval(_LUA_PUSH, 1, _redis_key(key), repr(until))
         return
