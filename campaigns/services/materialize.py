@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
@@ -45,7 +45,7 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     split = ab_tests.split_for(campaign, qs)  # A/B test: this phase's share, a variant per contact
     qs = split.narrow(qs) if split else qs
     if Message.objects.filter(campaign=campaign).exists():  # a restart: skip who has one
-        qs = qs.exclude(Exists(Message.objects.filter(campaign=campaign, contact=OuterRef("pk"))))
+        qs = without_message(qs, campaign)
     builder = split.builder(MessageBuilder) if split else MessageBuilder(campaign)
     router = routing.router_for(campaign)
     rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
@@ -75,6 +75,15 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     )
     settle_reservation(campaign)
     return created
+
+
+def without_message(contacts: QuerySet, campaign: Campaign) -> QuerySet:
+    """The contacts who have no message in the campaign yet. The test_of condition is the
+    unique constraint's own, so each lookup is one probe of its partial index: without it
+    SQLite read the campaign's messages once per contact (a restart of a 30,000-recipient
+    campaign spent 166 s on one page of 2,000)."""
+    mine = Message.objects.filter(campaign=campaign, contact=OuterRef("pk"), test_of__isnull=True)
+    return contacts.exclude(Exists(mine))
 
 
 class MessageBuilder:
