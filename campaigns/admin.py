@@ -152,7 +152,7 @@ class InboundMessageAdmin(BigTableAdmin):
 
 @admin.register(m.Conversation)
 class ConversationAdmin(BigTableAdmin):
-    list_display = ("phone", "account", "subaccount", "status", "unread", "assigned_to", "last_message_at")
+    list_display = ("phone", "account", "subaccount", "status", "inbound_count", "assigned_to", "last_message_at")
     list_filter = ("status", "account")
     search_fields = ("=phone",)
     raw_id_fields = ("contact", "connection", "last_campaign", "assigned_to", "read_by")
