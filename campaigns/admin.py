@@ -158,6 +158,12 @@ class ConversationAdmin(BigTableAdmin):
     raw_id_fields = ("contact", "connection", "last_campaign", "assigned_to", "read_by")
 
 
+@admin.register(m.ConversationRead)
+class ConversationReadAdmin(BigTableAdmin):
+    list_display = ("conversation", "user", "seen", "read_at")
+    raw_id_fields = ("conversation", "user")
+
+
 @admin.register(m.UssdSession)
 class UssdSessionAdmin(BigTableAdmin):
     list_display = ("phone", "campaign", "step", "state", "updated_at")
