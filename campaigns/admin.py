@@ -152,10 +152,16 @@ class InboundMessageAdmin(BigTableAdmin):
 
 @admin.register(m.Conversation)
 class ConversationAdmin(BigTableAdmin):
-    list_display = ("phone", "account", "subaccount", "status", "unread", "assigned_to", "last_message_at")
+    list_display = ("phone", "account", "subaccount", "status", "inbound_count", "assigned_to", "last_message_at")
     list_filter = ("status", "account")
     search_fields = ("=phone",)
     raw_id_fields = ("contact", "connection", "last_campaign", "assigned_to", "read_by")
+
+
+@admin.register(m.ConversationRead)
+class ConversationReadAdmin(BigTableAdmin):
+    list_display = ("conversation", "user", "seen", "read_at")
+    raw_id_fields = ("conversation", "user")
 
 
 @admin.register(m.UssdSession)

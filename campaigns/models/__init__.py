@@ -4,7 +4,7 @@ from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign, SendWave
 from campaigns.models.consent import ConsentRecord, KeywordRule
 from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
-from campaigns.models.conversations import Conversation
+from campaigns.models.conversations import Conversation, ConversationRead
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
 from campaigns.models.links import Click, ShortLink
@@ -32,6 +32,7 @@ __all__ = [
     "ContactField",
     "ContactList",
     "Conversation",
+    "ConversationRead",
     "DeliveryAttempt",
     "EngineClock",
     "EventDelivery",

@@ -36,12 +36,14 @@ class Conversation(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
     )
-    unread = models.PositiveIntegerField(default=0, help_text="Messages from the contact since someone last opened the thread.")
+    # Messages from the contact in the thread. What one user has not read yet is what came
+    # after their ConversationRead (each user has their own; see services/conversations.py).
+    inbound_count = models.PositiveIntegerField(default=0, help_text="Messages from the contact in this thread.")
     last_message_at = models.DateTimeField()
     last_inbound_at = models.DateTimeField(null=True, blank=True)
     last_text = models.CharField(max_length=200, blank=True, default="")
     last_direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.IN)
-    # The read marker: who last opened the thread, and when.
+    # Who last opened the thread, and when (each user's own read marker: ConversationRead).
     read_at = models.DateTimeField(null=True, blank=True)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
@@ -70,3 +72,18 @@ class Conversation(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class ConversationRead(models.Model):
+    """How far one user has read one conversation: unread for them is what came after."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen = models.PositiveIntegerField(default=0, help_text="The conversation's inbound_count when they last opened it.")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="conversation_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.conversation} up to {self.seen}"

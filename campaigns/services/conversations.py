@@ -10,12 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Contact, Conversation, InboundMessage, Membership, Message, SenderID, Suppression, Template
-from campaigns.services import keywords
+from campaigns.models import (
+    Contact,
+    Conversation,
+    ConversationRead,
+    InboundMessage,
+    Membership,
+    Message,
+    SenderID,
+    Suppression,
+    Template,
+)
+from campaigns.services import audit, keywords
 from campaigns.services.messaging import SendError, send_single
 
 PREVIEW_LENGTH = 200
@@ -27,10 +39,10 @@ THREAD_LIMIT = 200
 
 def record_inbound(inbound: InboundMessage, subaccount_id: int | None) -> Conversation:
     """File the inbound message in its conversation (made on first contact): one more
-    unread, the latest text, and a conversation marked done opens again."""
+    message from the contact (unread for everyone until they open it), the latest text, and a conversation marked done opens again."""
     conversation = _get_or_create(inbound.account_id, subaccount_id, inbound.from_number, inbound.received_at)
     Conversation.objects.filter(pk=conversation.pk).update(
-        unread=F("unread") + 1,
+        inbound_count=F("inbound_count") + 1,
         status=Conversation.Status.OPEN,
         done_at=None,
         last_message_at=inbound.received_at,
@@ -135,17 +147,45 @@ def opt_out_of(conversation: Conversation) -> Suppression | None:
 
 
 def mark_read(conversation: Conversation, user) -> None:
-    if conversation.unread or conversation.read_at is None:
-        Conversation.objects.filter(pk=conversation.pk).update(unread=0, read_at=timezone.now(), read_by=user)
-        conversation.unread = 0
+    """``user`` has read everything in the thread so far; their colleagues have not."""
+    now = timezone.now()
+    seen = Conversation.objects.filter(pk=conversation.pk).values_list("inbound_count", flat=True).first() or 0
+    Conversation.objects.filter(pk=conversation.pk).update(read_at=now, read_by=user)
+    conversation.read_at, conversation.read_by, conversation.unread = now, user, 0
+    if getattr(user, "pk", None) is None:
+        return
+    if not ConversationRead.objects.filter(conversation=conversation, user=user).update(seen=seen, read_at=now):
+        try:
+            with transaction.atomic():
+                ConversationRead.objects.create(conversation=conversation, user=user, seen=seen, read_at=now)
+        except IntegrityError:  # the same user opened it twice at once
+            ConversationRead.objects.filter(conversation=conversation, user=user).update(seen=seen, read_at=now)
+
+
+def with_unread(conversations: QuerySet, user) -> QuerySet:
+    """Annotates ``unread``: messages from the contact ``user`` has not read yet. Without a
+    user (an API key): the messages nobody has read yet."""
+    reads = ConversationRead.objects.filter(conversation=OuterRef("pk"))
+    if getattr(user, "pk", None) is not None:
+        reads = reads.filter(user=user)
+    seen = Subquery(reads.order_by("-seen").values("seen")[:1], output_field=IntegerField())
+    return conversations.annotate(unread=ExpressionWrapper(F("inbound_count") - Coalesce(seen, 0), output_field=IntegerField()))
 
 
 def assign(conversation: Conversation, user) -> None:
     """Give the conversation to a user of its account who can see it (None: nobody)."""
     if user is not None and user not in assignable_users(conversation):
         raise ValueError("That user cannot take this conversation.")
+    before = conversation.assigned_to_id
     Conversation.objects.filter(pk=conversation.pk).update(assigned_to=user)
     conversation.assigned_to = user
+    audit.record("conversation.assigned", target=conversation, changes={"assigned_to": [_user_label(before), _user_label(user)]})
+
+
+def _user_label(user) -> str | None:
+    if isinstance(user, int):
+        user = get_user_model().objects.filter(pk=user).first()
+    return (user.email or user.get_username()) if user is not None else None
 
 
 def assignable_users(conversation: Conversation) -> list:
@@ -159,12 +199,14 @@ def assignable_users(conversation: Conversation) -> list:
 def set_done(conversation: Conversation, done: bool) -> None:
     status = Conversation.Status.DONE if done else Conversation.Status.OPEN
     Conversation.objects.filter(pk=conversation.pk).update(status=status, done_at=timezone.now() if done else None)
-    conversation.status = status
+    changed, conversation.status = conversation.status != status, status
+    if changed:
+        audit.record("conversation.done" if done else "conversation.reopened", target=conversation)
 
 
-def unread_total(conversations: QuerySet) -> int:
-    """Conversations with unread messages (the navigation's count)."""
-    return conversations.filter(unread__gt=0, status=Conversation.Status.OPEN).count()
+def unread_total(conversations: QuerySet, user) -> int:
+    """Open conversations with messages ``user`` has not read (the navigation's count)."""
+    return with_unread(conversations.filter(status=Conversation.Status.OPEN), user).filter(unread__gt=0).count()
 
 
 # --- replying ----------------------------------------------------------------------
@@ -282,6 +324,10 @@ def send_reply(
         text, payload = _whatsapp_content(conversation, text, template, variables)
     elif not text:
         raise SendError("Write a reply first.")
+    idempotency_key = f"reply:{conversation.pk}:{key}"[:120] if key else ""
+    repeated = (
+        bool(idempotency_key) and Message.objects.filter(account_id=conversation.account_id, idempotency_key=idempotency_key).exists()
+    )
     message = send_single(
         account=conversation.account,
         connection=connection,
@@ -291,9 +337,11 @@ def send_reply(
         text=text,
         payload=payload,
         subaccount=conversation.subaccount,
-        idempotency_key=f"reply:{conversation.pk}:{key}"[:120] if key else "",
+        idempotency_key=idempotency_key,
         user=user,
     )
+    if not repeated:
+        audit.record("conversation.replied", target=conversation, changes={"message": message.pk, "channel": channel})
     return message
 
 

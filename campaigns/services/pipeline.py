@@ -26,6 +26,7 @@ from campaigns.services.pacing import campaign_key, connection_key, wait_for_slo
 from campaigns.services.polling import remember_batches
 from campaigns.services.provider_schedule import provider_send_at
 from campaigns.services.routing import batches as routing_batches
+from campaigns.services.send_rules.quiet_gate import QuietGate
 from campaigns.services.transitions import (
     CLAIM_COLUMNS,
     Claim,
@@ -190,6 +191,7 @@ def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | No
     size = chunk_size(backend, int(min(caps)) if caps else 0)
     recent: deque[bool] = deque(maxlen=200)
     cursor, sent, wrapped = lo, 0, False
+    quiet = QuietGate(campaign)  # recipients inside quiet hours now wait (send_rules/quiet_gate.py)
 
     def next_chunk() -> Call | None:
         nonlocal cursor, hi, wrapped
@@ -197,17 +199,17 @@ def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | No
             return None
         if not routing_batches.may_call(campaign, connection.pk, cursor, hi):
             return None
-        ids = _next_ids(campaign, cursor, hi, size, connection.pk)
+        ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
         if not ids and hi is not None:
             # Own range done: drain what later ranges hold before their tasks get a worker
             # (claims are compare-and-set, so those tasks find less, or nothing, to do).
             cursor, hi = max(cursor, hi + 1), None
-            ids = _next_ids(campaign, cursor, hi, size, connection.pk)
+            ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
         if not ids and not wrapped:
             # Then earlier ranges: a task another cluster lost with its worker (kill -9)
             # leaves them pending, and this campaign's heartbeat hides that from the tick.
             cursor, wrapped = 0, True
-            ids = _next_ids(campaign, cursor, hi, size, connection.pk)
+            ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
         if ids and time.monotonic() - started > TASK_BUDGET:
             _enqueue_range(campaign_id, ids[0], hi, connection.pk)  # hand the rest to a fresh task
             return None

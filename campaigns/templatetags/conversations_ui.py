@@ -33,4 +33,4 @@ def _unread(request) -> int:
     from campaigns.services.conversations import unread_total
     from portal.tenancy import scoped
 
-    return unread_total(scoped(request, Conversation.objects.all()))
+    return unread_total(scoped(request, Conversation.objects.all()), request.user)

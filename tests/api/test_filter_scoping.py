@@ -24,6 +24,7 @@ from campaigns.models import (
     EventSubscription,
     InboundMessage,
     LedgerEntry,
+    Membership,
     Message,
     RateCardEntry,
     Role,
@@ -79,8 +80,10 @@ def build_estate(account, subaccount, connection, prefix: str) -> Estate:
         account=account, subaccount=subaccount, campaign=campaign, kind="charge", amount=Decimal("-1"), balance_after=Decimal("0")
     )
     reply = InboundMessage.objects.create(account=account, connection=connection, campaign=campaign, message=message, from_number=phones[0])
-    # Its conversation, read (an unread count in the navigation could equal a stranger's id).
-    mark_read(record_inbound(reply, subaccount.pk if subaccount else None), None)
+    # Its conversation, read by everyone (an unread count in the navigation could equal a stranger's id).
+    conversation = record_inbound(reply, subaccount.pk if subaccount else None)
+    for membership in Membership.objects.filter(account=account).select_related("user"):
+        mark_read(conversation, membership.user)
     subscription = EventSubscription.objects.create(
         account=account, subaccount=subaccount, url=f"https://hooks.example.test/{prefix}", events=["message.status"]
     )

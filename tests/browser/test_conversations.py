@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, Contact, Conversation, InboundMessage, Message, Price
-from campaigns.services.conversations import assign, set_done
+from campaigns.services.conversations import assign, mark_read, set_done
 from campaigns.services.inbound import apply_inbound
 from campaigns.services.ledger import top_up
 from providers.base import InboundItem
@@ -128,4 +128,20 @@ def test_whatsapp_outside_the_window_asks_for_a_template(world, live_server, bro
     page.get_by_label("Variable 1").fill("Amna")
     wait_js(page, "document.querySelector('[data-reply-preview]').textContent === 'Hi Amna, your order is ready for pickup.'")
     shot(page, f"conversations_whatsapp_template_{name}")
+    context.close()
+
+
+@pytest.mark.parametrize("width,name", [(1280, "desktop"), (390, "phone")])
+def test_a_thread_one_marketer_read_stays_unread_for_a_colleague(world, live_server, browser, width, name):
+    conversation = an_inbox(world)
+    mark_read(conversation, world.marketer)  # the marketer opened Amna's thread
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, live_server, "admin@acme.test")
+    page.goto(f"{live_server.url}/conversations/")
+    amna = page.locator(".convo-row", has_text="Amna Khan")
+    assert "unread" in (amna.get_attribute("class") or "")
+    assert amna.get_by_label("2 unread").is_visible()
+    shot(page, f"conversations_unread_for_colleague_{name}")
     context.close()

@@ -12,6 +12,9 @@ from campaigns.models import Conversation
 
 class ConversationSerializer(serializers.ModelSerializer):
     opted_out = serializers.BooleanField(read_only=True, help_text="The number is on the account's suppression list.")
+    unread = serializers.IntegerField(
+        read_only=True, help_text="Messages from the contact not read yet: by you when logged in, by nobody for an API key."
+    )
 
     class Meta:
         model = Conversation
@@ -72,3 +75,9 @@ class ReplySerializer(serializers.Serializer):
     variables = serializers.ListField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=list, max_length=20
     )
+
+
+class AssignSerializer(serializers.Serializer):
+    """Who takes the conversation: an admin or marketer of the account who sees it."""
+
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, help_text="A user's id; null: nobody.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import status
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from campaigns.api.errors import ApiError
 from campaigns.api.filters import IdFilter, ObjectIdFormField, ScopedFilterSet, StrictBooleanFilter, visible_objects
 from campaigns.api.sending import idempotency_key_from
-from campaigns.api.serializers.conversations import ConversationSerializer, ConversationThreadSerializer, ReplySerializer
+from campaigns.api.serializers.conversations import AssignSerializer, ConversationSerializer, ConversationThreadSerializer, ReplySerializer
 from campaigns.api.serializers.messages import MessageSerializer
 from campaigns.api.throttling import SendThrottle
 from campaigns.api.views.base import ReadOnlyScopedViewSet
@@ -41,7 +42,9 @@ class UserIdFilter(django_filters.Filter):
 
 
 class ConversationFilter(ScopedFilterSet):
-    unread = StrictBooleanFilter(method="filter_unread", help_text="true: with messages nobody has read yet.")
+    unread = StrictBooleanFilter(
+        method="filter_unread", help_text="true: with messages not read yet (by you when logged in, by nobody for an API key)."
+    )
     opted_out = StrictBooleanFilter(field_name="opted_out", help_text="true: the number opted out.")
     campaign = RepliedToFilter(related_model=Campaign, help_text="The contact replied to this campaign.")
     assigned_to = UserIdFilter(field_name="assigned_to_id", help_text="A user's id.")
@@ -65,7 +68,8 @@ class ConversationViewSet(ReadOnlyScopedViewSet):
     def get_queryset(self):
         from campaigns.views.marketing.conversations import with_opt_out
 
-        return with_opt_out(super().get_queryset()).order_by("-last_message_at", "-id")
+        reader = None if self.scope.api_key is not None else self.scope.user  # a key reads for nobody in particular
+        return service.with_unread(with_opt_out(super().get_queryset()), reader).order_by("-last_message_at", "-id")
 
     def get_serializer_class(self):
         return ConversationThreadSerializer if self.action == "retrieve" else ConversationSerializer
@@ -107,3 +111,39 @@ class ConversationViewSet(ReadOnlyScopedViewSet):
         except SendError as exc:
             raise ApiError(422, "send_refused", str(exc) or "The reply cannot be sent.")
         return Response(MessageSerializer(message).data, status=code)
+
+    @extend_schema(request=AssignSerializer, responses={200: ConversationSerializer})
+    @action(detail=True, methods=["post"], url_path="assign")
+    def assign(self, request, *args, **kwargs):
+        """Give the conversation to a user (an admin or marketer who sees it), or to nobody (null)."""
+        conversation = self.get_object()
+        params = AssignSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        user_id = params.validated_data["user"]
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        try:
+            if user_id and user is None:
+                raise ValueError("That user cannot take this conversation.")
+            service.assign(conversation, user)
+        except ValueError as exc:
+            raise ApiError(400, "validation_error", f"user: {exc}", {"user": ["not assignable"]})
+        return self._current(conversation)
+
+    @extend_schema(request=None, responses={200: ConversationSerializer})
+    @action(detail=True, methods=["post"], url_path="done")
+    def done(self, request, *args, **kwargs):
+        """Mark the conversation done (a new message from the contact opens it again)."""
+        conversation = self.get_object()
+        service.set_done(conversation, True)
+        return self._current(conversation)
+
+    @extend_schema(request=None, responses={200: ConversationSerializer})
+    @action(detail=True, methods=["post"], url_path="reopen")
+    def reopen(self, request, *args, **kwargs):
+        """Open a conversation marked done again."""
+        conversation = self.get_object()
+        service.set_done(conversation, False)
+        return self._current(conversation)
+
+    def _current(self, conversation: Conversation) -> Response:
+        return Response(ConversationSerializer(self.get_queryset().get(pk=conversation.pk)).data)

@@ -54,11 +54,11 @@ def filtered(request: HttpRequest, qs: QuerySet) -> tuple[QuerySet, dict]:
 
 @member_required
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    qs = with_opt_out(visible(request)).select_related("contact", "assigned_to", "last_campaign")
+    qs = service.with_unread(with_opt_out(visible(request)), request.user).select_related("contact", "assigned_to", "last_campaign")
     qs, chosen = filtered(request, qs)
     page = Paginator(qs.order_by("-last_message_at", "-id"), 50).get_page(request.GET.get("page"))
     replied_to = scoped(request, Campaign.objects.filter(inbound_messages__isnull=False)).distinct().order_by("-id")[:50]
-    context = {"page": page, "campaigns": replied_to, "unread_total": service.unread_total(visible(request)), **chosen}
+    context = {"page": page, "campaigns": replied_to, "unread_total": service.unread_total(visible(request), request.user), **chosen}
     return render(request, "conversations/index.html", context)
 
 
