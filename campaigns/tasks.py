@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from campaigns.services.task_profile import profiled
 
+
+@profiled("start_campaign")
 def start_campaign(campaign_id: int) -> int:
     from campaigns.services.carrier import start_with_lookup
 
     return start_with_lookup(campaign_id)
 
 
+@profiled("run_batch")
 def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | None = None) -> int:
     from campaigns.services.pipeline import run_batch as run
 
@@ -27,6 +31,7 @@ def send_ussd_step(session_id: int, step: int) -> int | None:
     return send_step(session_id, step)
 
 
+@profiled("apply_webhooks")
 def apply_webhooks() -> int:
     from providers.intake import apply_received
 

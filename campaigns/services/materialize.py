@@ -215,6 +215,10 @@ def insert_messages(batch: list[dict]) -> list[dict]:
     placeholders = f"({', '.join(['%s'] * len(fields))})"
     if connection.vendor == "sqlite":
         return _insert_sqlite(batch, rows, f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT DO NOTHING")
+    if connection.vendor == "postgresql":
+        from campaigns.services import pg_insert  # arrays, not a 35,000-placeholder VALUES
+
+        return _match_ids(batch, pg_insert.insert_returning_ids(table, fields, rows))
     inserted = []
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_ROWS):

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--flood-concurrency", type=int, default=32)
         parser.add_argument("--redirects", type=int, default=20_000, help="short-link taps to make (0: skip)")
         parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
+        parser.add_argument("--profile", default="", help="a folder: the clusters' tasks leave cProfile files there")
         parser.add_argument("--timeout", type=float, default=900)
         # internal
         parser.add_argument(
@@ -92,6 +93,8 @@ class Command(BaseCommand):
                     f"Benchmark: {n} recipients per campaign, providers {', '.join(providers)}; database {self.labels['database']}; "
                     f"broker {self.labels['broker']}; {opts['clusters']} cluster(s) of {opts['workers']} workers; runtime in {root}"
                 )
+                if opts["profile"]:
+                    env = {**env, "ENGINE_PROFILE_DIR": str(Path(opts["profile"]).resolve())}
                 box = stack.enter_context(Sandbox(root, env=env))
                 t = time.monotonic()
                 box.manage("migrate", "--noinput", "-v", "0")

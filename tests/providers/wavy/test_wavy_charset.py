@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from providers.wavy.backend import map_send_reply
-from providers.wavy.charset import billing
+from providers.wavy.charset import BASIC, billing
 
 from .conftest import sms
 
@@ -40,3 +40,13 @@ def test_each_submitted_message_carries_wavys_billing():
 
     assert result.extra["charset"] == "unicode"
     assert result.extra["billed_segments"] == 2
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x180)])
+def test_every_character_bills_as_the_table_says_in_any_position(char):
+    """The fast all-ASCII check and the table agree on each character, alone or between
+    basic text and line breaks (tab, DEL and control characters are not in the table)."""
+    expected = "basic" if char in BASIC else "unicode"
+    for text in (char, f"Hi\n{char}\r\nthere", f"{char}{'a' * 159}"):
+        assert billing(text).charset == expected, repr(text)
+        assert billing(text).special == (() if expected == "basic" else (char,))
