@@ -8,14 +8,12 @@ import time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Segment
 from campaigns.services import segments as seg
-from campaigns.services.audience import reachable_filter
 from portal.tenancy import bound_subaccount, get_scoped, member_required, scoped, sender_required
 
 EMPTY = {"match": "all", "groups": [{"match": "all", "rules": []}]}
@@ -110,8 +108,5 @@ def segment_count(request: HttpRequest) -> JsonResponse:
         )
     except seg.SegmentError as exc:
         return JsonResponse({"errors": exc.problems}, status=400)
-    # Both counts in one pass, so the conditions are evaluated once per contact.
-    counts = seg.matching_contacts(request.account, conditions).aggregate(
-        contacts=Count("pk"), recipients=Count("pk", filter=reachable_filter(request.account))
-    )
+    counts = seg.live_counts(request.account, conditions)
     return JsonResponse({**counts, "ms": round((time.perf_counter() - started) * 1000)})
