@@ -30,6 +30,8 @@ def test_the_review_offers_each_variant_and_sends_the_chosen_one(marketer_client
     assert message.text == "B for Name2: free delivery" and message.variant.label == "B"
     timeline = marketer_client.get(f"/campaigns/{draft.pk}/tests.json").json()
     assert timeline["tests"][0]["variant"] == "B"
+    review = marketer_client.get(f"/campaigns/{draft.pk}/edit/review/")
+    assert review.context["test_form"]["variant"].initial == "B"  # the next test starts from the last choice
 
 
 def test_all_variants_sends_one_test_each_and_counts_in_no_figure(marketer_client, draft, contacts, simulators):

@@ -31,7 +31,11 @@ STAGES = (
 
 
 def test_form_for(request: HttpRequest, campaign: Campaign, data=None) -> TestSendForm:
-    return TestSendForm(data, initial={"to": request.membership.phone}, variants=_variants_of(campaign))
+    """The review's test form; an A/B campaign's keeps the variant chosen for the last test."""
+    variants = _variants_of(campaign)
+    last = request.session.get(f"test-variant-{campaign.pk}")
+    initial = {"to": request.membership.phone, **({"variant": last} if last in [*variants, "all"] else {})}
+    return TestSendForm(data, initial=initial, variants=variants)
 
 
 def _variants_of(campaign: Campaign) -> list[str]:
@@ -66,6 +70,8 @@ def compose_test(request: HttpRequest, pk: int) -> HttpResponse:
     if form.cleaned_data["sample"] and sample is None:
         messages.error(request, f"Test not sent: no contact has the number {form.cleaned_data['sample']}.")
         return redirect("compose_step", pk=pk, step="review")
+    if form.cleaned_data.get("variant"):
+        request.session[f"test-variant-{campaign.pk}"] = form.cleaned_data["variant"]
     sent = []
     try:
         for variant in _chosen_variants(campaign, form.cleaned_data.get("variant", "")):
