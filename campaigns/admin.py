@@ -103,6 +103,14 @@ class ContactFieldAdmin(admin.ModelAdmin):
     list_filter = ("account",)
 
 
+@admin.register(m.ContactNumber)
+class ContactNumberAdmin(BigTableAdmin):
+    """Read-mostly: filled from the contacts' attributes (campaigns/services/attribute_numbers.py)."""
+
+    list_display = ("contact", "key", "value", "account")
+    raw_id_fields = ("contact", "account")
+
+
 @admin.register(m.Suppression)
 class SuppressionAdmin(BigTableAdmin):
     list_display = ("phone", "account", "reason", "source", "created_at")

@@ -14,6 +14,10 @@ class CampaignsConfig(AppConfig):
 
         consent.connect()
 
+        from campaigns.services import attribute_numbers
+
+        attribute_numbers.connect()
+
         from django_q.signals import post_spawn
 
         from campaigns.services.maintenance import on_worker_spawn

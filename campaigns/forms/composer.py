@@ -547,6 +547,15 @@ class TestSendForm(forms.Form):
         "else the audience's first.",
     )
 
+    def __init__(self, *args, variants: list[str] | None = None, **kwargs) -> None:
+        """``variants``: an A/B campaign's variant labels; the marketer picks one, or all of them."""
+        super().__init__(*args, **kwargs)
+        if variants:
+            choices = [(label, f"Variant {label}") for label in variants] + [("all", f"All {len(variants)} variants, one test each")]
+            self.fields["variant"] = forms.ChoiceField(
+                choices=choices, initial=variants[0], label="Variant", help_text="Which content of the A/B test the test carries."
+            )
+
     def clean_to(self) -> str:
         try:
             return normalize_phone(self.cleaned_data["to"])

@@ -3,7 +3,7 @@ from campaigns.models.api import ApiKey, DeliveryAttempt, EventDelivery, EventSu
 from campaigns.models.audit import AuditEvent
 from campaigns.models.campaigns import Campaign, SendWave
 from campaigns.models.consent import ConsentRecord, KeywordRule
-from campaigns.models.contacts import Contact, ContactField, ContactList, ImportJob, ListMembership, Suppression
+from campaigns.models.contacts import Contact, ContactField, ContactList, ContactNumber, ImportJob, ListMembership, Suppression
 from campaigns.models.conversations import Conversation, ConversationRead
 from campaigns.models.engine import BatchPoll, EngineClock
 from campaigns.models.ledger import LedgerEntry, Price
@@ -31,6 +31,7 @@ __all__ = [
     "Contact",
     "ContactField",
     "ContactList",
+    "ContactNumber",
     "Conversation",
     "ConversationRead",
     "DeliveryAttempt",

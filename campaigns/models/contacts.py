@@ -136,3 +136,18 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else (100 if self.status == self.Status.DONE else 0)
+
+
+class ContactNumber(models.Model):
+    """A custom attribute's value that is a number, kept beside the JSON (filled on every save
+    and import by campaigns.services.attribute_numbers) so a segment's number comparison is an
+    index range scan instead of a JSON extract and cast on every contact."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="numbers")
+    key = models.CharField(max_length=60)
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "key"], name="contact_number_per_key")]
+        indexes = [models.Index(fields=["account", "key", "value"], name="contact_number_lookup")]

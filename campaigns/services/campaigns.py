@@ -158,12 +158,14 @@ def duplicate(campaign: Campaign, user=None, *, name: str = "") -> Campaign:
     return copy
 
 
-def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None = None) -> Message:
+def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None = None, variant=None) -> Message:
     """One message to ``to`` rendered exactly as the campaign renders it for one contact (the
     contact with that number, else ``sample``, else the audience's first), built, sent and
     billed by the campaign's own builder, send task and backend call; recorded as a test of
-    the campaign, counted in none of its figures."""
+    the campaign, counted in none of its figures. ``variant``: an A/B test's CampaignVariant
+    to send instead of the campaign's own content (the message records which)."""
     from campaigns.services import routing
+    from campaigns.services.ab_tests import campaign_with_variant
     from campaigns.services.launch_checks import connection_errors, sender_errors
     from campaigns.services.materialize import MessageBuilder
     from campaigns.services.messaging import SendError, normalize_number, queue_send
@@ -174,9 +176,11 @@ def send_test(campaign: Campaign, to: str, user=None, *, sample: Contact | None 
     if errors:
         raise LaunchError(errors)
     contact = Contact.objects.filter(account_id=campaign.account_id, phone=to).first() or sample or sample_contact(campaign)
-    row = MessageBuilder(campaign).build(*_contact_row(contact, to), to=to)
+    content = campaign_with_variant(campaign, variant) if variant is not None else campaign
+    row = MessageBuilder(content).build(*_contact_row(contact, to), to=to)
     routing.assign_rows(routing.router_for(campaign), [row])
     row.update(campaign_id=None, test_of_id=campaign.pk, contact_id=contact.pk if contact and contact.phone == to else None)
+    row["variant_id"] = variant.pk if variant is not None else None
     if campaign.channel == "ussd":
         row["payload"] = {"op": "fin", "session_id": f"test{timezone.now():%H%M%S%f}"}
     amount = row["price"] * row["segments"]

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Contact, ContactField, ImportJob, ListMembership
+from campaigns.services import attribute_numbers
 from campaigns.spreadsheets import SafeCsvWriter
 
 log = logging.getLogger(__name__)
@@ -215,6 +216,8 @@ def _write_chunk(job: ImportJob, records: dict[str, Record]) -> tuple[int, int]:
         if new:
             Contact.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
             _record_consent(job, [c.phone for c in new])
+        if any(r.attributes for r in records.values()):  # else the attributes did not change
+            attribute_numbers.sync(Contact.objects.filter(account_id=job.account_id, phone__in=list(records)))
         if job.contact_list_id:
             ids = Contact.objects.filter(account_id=job.account_id, phone__in=list(records)).values_list("id", flat=True)
             ListMembership.objects.bulk_create(

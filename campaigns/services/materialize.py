@@ -17,7 +17,16 @@ from campaigns.services import ab_tests, clock, ledger, materialize_claim, routi
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
 from campaigns.services.send_rules import SendRules
-from campaigns.services.shortener import PENDING_KEY, measured, save_pending, shorten, take_pending, tracks_links
+from campaigns.services.shortener import (
+    PENDING_KEY,
+    is_template,
+    measured,
+    save_pending,
+    shorten,
+    shorten_variables,
+    take_pending,
+    tracks_links,
+)
 from campaigns.services.smsinfo import billed_counter, sms_info
 from providers.base import Channel
 from providers.base import MessageStatus as S
@@ -94,6 +103,7 @@ class MessageBuilder:
         self.book = PriceBook(campaign.account_id, campaign.channel)
         self.text = message_text(campaign)
         self.track = tracks_links(campaign)
+        self.template_links = is_template(campaign)  # a template's variables get short links too
         as_sent = measured(self.text, self.track)  # short links at their real length
         self.personal = bool(placeholders(self.text))
         self.info = sms_info(as_sent)
@@ -121,6 +131,9 @@ class MessageBuilder:
         info = sms_info(text) if self.personal else self.info
         segments = (self.billed(text, info.segments) if self.billed else info.segments) if self.personal else self.segments
         payload = render_payload(self.payload, values) if self.personal_payload else self.payload
+        if self.template_links:
+            payload, variable_links = shorten_variables(payload, getattr(self.campaign, "track_links", True))
+            short.links.extend(variable_links)
         if self.campaign.channel == Channel.USSD:
             payload = dict(payload)
             payload.update(session_id=uuid.uuid4().hex[:20], op="fin" if len(self.steps) <= 1 else "init", step=0)

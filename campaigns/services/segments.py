@@ -4,8 +4,9 @@ Conditions are ``{"match": "all"|"any", "groups": [{"match": "all"|"any", "rules
 and a rule is ``{"field": ..., "op": ..., "value": ...}``. ``clean_conditions`` is used by the
 web editor, the contacts page and the API alike; ``segment_filter`` builds a ``Q`` of lookups
 and ``Exists`` subqueries (never a loop over contacts in Python). Custom attributes live in the
-JSON ``attributes`` column: numbers are cast only where the text looks like a number, dates
-are compared as ISO text, so a stray "n/a" matches nothing instead of failing on PostgreSQL."""
+JSON ``attributes`` column; the ones that are numbers also in ContactNumber (compared there,
+through an index), dates are compared as ISO text, so a stray "n/a" matches nothing instead of
+failing on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from django.db.models import BooleanField, Case, Exists, F, FloatField, Func, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Substr
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, IContains, IExact, IsNull, LessThan, LessThanOrEqual, Range
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact, GreaterThan, IContains, IExact, IsNull, LessThan, Range
 from django.utils import timezone
 
 from campaigns.models import (
@@ -26,6 +28,7 @@ from campaigns.models import (
     ConsentRecord,
     Contact,
     ContactList,
+    ContactNumber,
     InboundMessage,
     ListMembership,
     Message,
@@ -42,7 +45,6 @@ MAX_RULES = 20
 MAX_VALUES = 200
 MAX_DAYS = 3650
 ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
-NUMBER_TEXT = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
 DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 TEXT_OPS = {
@@ -328,10 +330,27 @@ def count(account: Account, conditions: dict) -> int:
     return matching_contacts(account, conditions).count()
 
 
+def live_counts(account: Account, conditions: dict) -> dict[str, int]:
+    """The editor's live count: ``{"contacts": matching, "recipients": of them reachable}``.
+    SQLite counts both in one pass (the conditions' JSON is read once per contact: half the
+    time of two counts at 100k); PostgreSQL runs two counts, since a NOT EXISTS inside an
+    aggregate's FILTER is a subplan per row there (3x slower than its hashed anti-join)."""
+    from campaigns.services.audience import reachable, reachable_filter
+
+    contacts = matching_contacts(account, conditions)
+    if connection.vendor == "sqlite":
+        return contacts.aggregate(contacts=Count("pk"), recipients=Count("pk", filter=reachable_filter(account)))
+    matched = contacts.count()
+    return {"contacts": matched, "recipients": reachable(account, contacts).count() if matched else 0}
+
+
 def _rule_q(account: Account, rule: dict, now: datetime) -> Q:
     field, op, value = rule["field"], rule["op"], rule.get("value")
     if field.startswith(ATTRIBUTE_PREFIX):
-        return _attribute_q(KeyTextTransform(field[len(ATTRIBUTE_PREFIX) :], "attributes"), op, value, now)
+        key = field[len(ATTRIBUTE_PREFIX) :]
+        if op in NUMBER_OPS:
+            return _number_q(account, key, op, value)
+        return _attribute_q(KeyTextTransform(key, "attributes"), op, value, now)
     if field in ("phone", "first_name", "last_name", "network"):
         return _text_q(F(field), op, value)
     return RULES[field](account, op, value, now)
@@ -354,44 +373,36 @@ def _text_q(expr, op: str, value) -> Q:
     return (~q | Q(IsNull(expr, True))) if op.startswith("not_") else q
 
 
-class _Shaped(Func):
-    """Whether a JSON value's text has a shape (a number, an ISO date) that is safe to cast:
+class _DateText(Func):
+    """Whether a JSON value's text starts like an ISO date, so it is safe to compare as one:
     a regular expression on PostgreSQL; GLOB on SQLite, native where Django's REGEXP is a
     Python call per row (4x slower at 100k contacts)."""
 
     output_field = BooleanField()
-    regex = ""
-    globs: tuple[str, ...] = ()  # (pattern, "GLOB" | "NOT GLOB")
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} ~ %s)", (*params, self.regex)
+        return f"({sql} ~ %s)", (*params, DATE_TEXT)
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        parts = [f"CAST({sql} AS TEXT) {how} %s" for _, how in self.globs]
-        return "(" + " AND ".join(parts) + ")", tuple(p for pattern, _ in self.globs for p in (*params, pattern))
+        return f"(CAST({sql} AS TEXT) GLOB %s)", (*params, "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*")
 
 
-class _NumberText(_Shaped):
-    regex = NUMBER_TEXT
-    globs = (("*[0-9]*", "GLOB"), ("*[^0-9.-]*", "NOT GLOB"))  # digits, dots and minus signs only
-
-
-class _DateText(_Shaped):
-    regex = DATE_TEXT
-    globs = (("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*", "GLOB"),)
+def _number_q(account: Account, key: str, op: str, value) -> Q:
+    """Numbers come from ContactNumber (kept beside the JSON, see attribute_numbers): an index
+    range scan, not a cast of every contact's JSON."""
+    numbers = ContactNumber.objects.filter(account=account, key=key)
+    if op == "between":
+        numbers = numbers.filter(value__range=(value[0], value[1]))
+    else:
+        numbers = numbers.filter(**{f"value__{op}": value})
+    return Q(pk__in=numbers.values("contact_id"))
 
 
 def _attribute_q(text, op: str, value, now: datetime) -> Q:
     if op in TEXT_OPS:
         return _text_q(text, op, value)
-    if op in NUMBER_OPS:
-        number = Case(When(_NumberText(text), then=Cast(text, FloatField())), default=Value(None), output_field=FloatField())
-        if op == "between":
-            return Q(Range(number, (value[0], value[1])))
-        lookup = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": LessThanOrEqual}[op]
-        return Q(lookup(number, value))
     day = Case(When(_DateText(text), then=Substr(text, 1, 10)), default=Value(None))
     if op == "before":
         return Q(LessThan(day, value))
@@ -425,10 +436,16 @@ def _subscription_q(account: Account, op: str, value, now: datetime) -> Q:
 
 
 def _consent_q(account: Account, op: str, value, now: datetime) -> Q:
-    latest = Subquery(ConsentRecord.objects.filter(contact=OuterRef("pk")).order_by("-created_at", "-id").values("status")[:1])
+    """The latest record (by time, then id) has this status: the account's records of that
+    status with no later record of their contact, one subquery run once (a "latest status"
+    subquery per contact took 2 s at 100k contacts on PostgreSQL)."""
     if value == "unknown":
         return ~Q(Exists(ConsentRecord.objects.filter(contact=OuterRef("pk"))))
-    return Q(Exact(latest, value))
+    later = ConsentRecord.objects.filter(contact=OuterRef("contact")).filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    latest = ConsentRecord.objects.filter(account=account, status=value).exclude(Exists(later))
+    return Q(pk__in=latest.values("contact_id"))
 
 
 def _suppression_q(reason: str | None):

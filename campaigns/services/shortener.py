@@ -1,6 +1,7 @@
 """Per-recipient short links in campaign texts.
 
-Every ``http://`` or ``https://`` URL in an SMS or WhatsApp text becomes
+Every ``http://`` or ``https://`` URL in an SMS or WhatsApp text (or a WhatsApp template's
+variables) becomes
 ``SHORT_LINK_BASE/l/<code>`` for each recipient (unless the campaign's ``track_links`` is
 off). A URL written with a leading ``!`` (``!https://example.com/terms``) is sent as it is,
 without the ``!`` and untracked. Codes are 7 base62 characters from ``secrets``
@@ -86,13 +87,33 @@ def shorten(text: str, track: bool = True) -> Shortened:
     if "://" not in text:
         return Shortened(text, [])
     links: dict[str, str] = {}  # url -> code: a URL written twice is one link
+    text = _shorten_into(text, track, links)
+    return Shortened(text, [(code, url) for url, code in links.items()])
 
+
+def _shorten_into(text: str, track: bool, links: dict[str, str]) -> str:
     def make(url: str) -> str:
         code = links.setdefault(url, new_code())
         return short_url(code)
 
-    text = _replace(text, make) if track else untracked(text)
-    return Shortened(text, [(code, url) for url, code in links.items()])
+    return _replace(text, make) if track else untracked(text)
+
+
+def is_template(campaign) -> bool:
+    return campaign.channel == "whatsapp" and (campaign.content or {}).get("type") == "template"
+
+
+def shorten_variables(payload: dict, track: bool = True) -> tuple[dict, list[tuple[str, str]]]:
+    """A WhatsApp template's variables are our text (the template's own words are the
+    provider's): their URLs get this recipient's short links like a text's. Returns the
+    payload (a new dict when something changed; ``payload`` itself is shared by rows) and
+    the (code, url) pairs to save."""
+    variables = payload.get("variables") or []
+    if not any(isinstance(v, str) and "://" in v for v in variables):
+        return payload, []
+    links: dict[str, str] = {}
+    changed = [_shorten_into(v, track, links) if isinstance(v, str) else v for v in variables]
+    return {**payload, "variables": changed}, [(code, url) for url, code in links.items()]
 
 
 def take_pending(rows: list[dict]) -> list[list[tuple[str, str]]]:
@@ -110,8 +131,16 @@ def take_pending(rows: list[dict]) -> list[list[tuple[str, str]]]:
             if code in taken:
                 fresh = new_code()
                 row["text"] = row["text"].replace(short_url(code), short_url(fresh))
+                _replace_in_variables(row, short_url(code), short_url(fresh))
                 links[i] = (fresh, url)
     return pending
+
+
+def _replace_in_variables(row: dict, old: str, new: str) -> None:
+    payload = row.get("payload")
+    if isinstance(payload, dict) and payload.get("variables"):
+        variables = [v.replace(old, new) if isinstance(v, str) else v for v in payload["variables"]]
+        row["payload"] = {**payload, "variables": variables}
 
 
 def save_pending(pending: list[list[tuple[str, str]]], rows: list[dict]) -> None:

@@ -264,7 +264,8 @@
       if (!data.tests.length) return;
       testsBox.innerHTML = data.tests.map(function (t) {
         return "<li class='test-send' data-test='" + t.id + "' data-status='" + esc(t.status) + "'>" +
-          "<div class='test-head'><span class='mono'>" + esc(t.to) + "</span> <span class='badge badge-" + esc(t.status) + "'>" + esc(t.status_label) + "</span></div>" +
+          "<div class='test-head'><span><span class='mono'>" + esc(t.to) + "</span>" +
+          (t.variant ? " <span class='badge'>Variant " + esc(t.variant) + "</span>" : "") + "</span> <span class='badge badge-" + esc(t.status) + "'>" + esc(t.status_label) + "</span></div>" +
           "<div class='bubble test-text'>" + esc(t.text) + "</div>" +
           "<ol class='timeline'>" + t.steps.map(function (s) { return "<li><span>" + esc(s.label) + "</span> <span class='muted small'>" + esc(s.at) + "</span></li>"; }).join("") + "</ol>" +
           (t.error ? "<p class='field-error'>" + esc(t.error) + "</p>" : "") + "</li>";

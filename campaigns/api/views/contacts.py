@@ -25,6 +25,7 @@ from campaigns.api.serializers.contacts import (
 from campaigns.api.views.base import CrudScopedViewSet
 from campaigns.models import Contact, ContactList, ListMembership
 from campaigns.rendering import register_fields
+from campaigns.services import attribute_numbers
 
 
 class ContactFilter(ScopedFilterSet):
@@ -179,6 +180,8 @@ def upsert(account, valid: dict[int, dict]) -> dict[int, tuple[int, str]]:
             contact.pk = saved.pk
     for index, contact in to_create:
         out[index] = (contact.pk, "created")
+    if any(data.get("attributes") for data in valid.values()):  # else the attributes did not change
+        attribute_numbers.sync([pk for pk, _ in out.values()])
     register_fields(account.pk, {key for data in valid.values() for key in data.get("attributes") or {}})
     return out
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Segment
 from campaigns.services import segments as seg
-from campaigns.services.audience import reachable
 from portal.tenancy import bound_subaccount, get_scoped, member_required, scoped, sender_required
 
 EMPTY = {"match": "all", "groups": [{"match": "all", "rules": []}]}
@@ -109,7 +108,5 @@ def segment_count(request: HttpRequest) -> JsonResponse:
         )
     except seg.SegmentError as exc:
         return JsonResponse({"errors": exc.problems}, status=400)
-    contacts = seg.matching_contacts(request.account, conditions)
-    matched = contacts.count()
-    recipients = reachable(request.account, contacts).count() if matched else 0
-    return JsonResponse({"contacts": matched, "recipients": recipients, "ms": round((time.perf_counter() - started) * 1000)})
+    counts = seg.live_counts(request.account, conditions)
+    return JsonResponse({**counts, "ms": round((time.perf_counter() - started) * 1000)})

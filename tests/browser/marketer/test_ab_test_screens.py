@@ -124,3 +124,27 @@ def test_campaign_page_results(page, live_server, sending_world, simulators):
     page.wait_for_selector("#ab-winner")
     assert "Winner: B." in page.locator("#ab-winner").inner_text()
     shot(page, "abtest-results-picked-desktop")
+
+
+def test_review_sends_a_test_of_a_chosen_variant(page, live_server, sending_world, simulators):
+    campaign = _draft(sending_world)
+    CampaignVariant.objects.create(campaign=campaign, label="A")
+    CampaignVariant.objects.create(campaign=campaign, label="B", text="{{ first_name }}, your bundle is 30% off until Sunday.")
+    ABTest.objects.create(campaign=campaign)
+    log_in(page, live_server, "marketer@acme.test")
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/edit/review/")
+    page.get_by_label("Send a test to").fill("+923001234512")
+    page.locator("#id_variant").select_option("B")
+    page.get_by_role("button", name="Send test").click()
+    page.wait_for_url(f"**/campaigns/{campaign.pk}/edit/review/")
+    assert "Test of variant B queued" in page.content()
+    wait_js(page, "document.querySelector('#test-sends .test-send .badge') !== null")
+    assert "Variant B" in page.locator("#test-sends").inner_text()
+    assert "30% off until Sunday" in page.locator("#test-sends .test-text").first.inner_text()
+    page.locator("#test-card").scroll_into_view_if_needed()
+    shot(page, "abtest-test-send-desktop")
+    page.locator("#test-card").screenshot(path=str(SHOTS / "abtest-test-send-card-desktop.png"))
+    page.set_viewport_size(PHONE)
+    assert _no_sideways_scroll(page)
+    page.locator("#test-card").screenshot(path=str(SHOTS / "abtest-test-send-card-phone.png"))
+    assert Message.objects.get(test_of=campaign).variant.label == "B"
