@@ -10,8 +10,15 @@ os.environ.setdefault("SHORT_LINK_WRITE_MS", "0")  # a click is in the database 
 # pytest-xdist runs several test processes, each with its own database; on Redis they would
 # share one task queue and one cache (pacing slots, claims), so each gets its own name, and
 # so do the clusters a test starts (they inherit the environment).
+# A test's cache.clear() empties a whole Redis database, so each worker also gets its own
+# database number: sharing one, a clear in one worker wiped another's 429 back-off mid-test.
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    os.environ.setdefault("Q_CLUSTER_NAME", f"portal-{os.environ['PYTEST_XDIST_WORKER']}")
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    os.environ.setdefault("Q_CLUSTER_NAME", f"portal-{worker}")
+    if os.environ.get("REDIS_URL", "").startswith("redis://"):
+        base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+        if base.count("/") >= 2:  # redis://host:port/db → keep host:port, pick the database
+            os.environ["REDIS_URL"] = f"{base}/{1 + int(worker.removeprefix('gw')) % 15}"
 
 from portal.settings import *  # noqa: F403
 

@@ -40,6 +40,8 @@ class ChannelStepForm(forms.Form):
     def __init__(self, *args, offers: dict[str, dict[str, Any]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.offers = offers
+        if not offers.get("sms", {}).get("flash"):  # shown as it is before the page's script runs
+            self.fields["flash"].widget.attrs["disabled"] = True
 
     def clean(self) -> dict:
         data = super().clean()

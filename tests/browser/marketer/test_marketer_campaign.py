@@ -21,8 +21,8 @@ def test_compose_test_send_launch_and_complete(page, live_server, sending_world,
     page.get_by_role("link", name="New campaign").click()
     page.get_by_label("Name").fill("Weekend offer")
     page.get_by_role("radio", name="SMS").check()
-    assert page.get_by_label("Flash SMS (shown on screen, not stored)").is_disabled()
-    assert "not available on your account" in page.locator("#flash-note").inner_text()
+    expect(page.get_by_label("Flash SMS (shown on screen, not stored)")).to_be_disabled()
+    expect(page.locator("#flash-note")).to_contain_text("not available on your account")
     page.get_by_role("button", name="Continue to sender").click()
 
     page.get_by_label("Sender").select_option(label="ACME")
