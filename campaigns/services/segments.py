@@ -340,8 +340,29 @@ def live_counts(account: Account, conditions: dict) -> dict[str, int]:
     contacts = matching_contacts(account, conditions)
     if connection.vendor == "sqlite":
         return contacts.aggregate(contacts=Count("pk"), recipients=Count("pk", filter=reachable_filter(account)))
+    if connection.vendor == "postgresql":
+        return _live_counts_one_pass(account, contacts)
     matched = contacts.count()
     return {"contacts": matched, "recipients": reachable(account, contacts).count() if matched else 0}
+
+
+def _live_counts_one_pass(account: Account, contacts: QuerySet) -> dict[str, int]:
+    """PostgreSQL: both counts from one pass over the matching contacts, suppressions joined
+    once by hash. Two counts ran the rules twice, and the planner, taking the number check for
+    as cheap as an equality, ran its regular expression on all 100k contacts before the rules
+    (125 of a 147 ms count)."""
+    from campaigns.services.audience import E164_REGEX
+
+    sql, params = contacts.order_by().values("pk", "phone").query.sql_with_params()
+    suppressions = connection.ops.quote_name(Suppression._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE s.id IS NULL AND c.phone ~ %s) FROM ({sql}) c "
+            f"LEFT JOIN {suppressions} s ON s.account_id = %s AND s.phone = c.phone",
+            [E164_REGEX, *params, account.pk],
+        )
+        matched, reachable_count = cursor.fetchone()
+    return {"contacts": matched, "recipients": reachable_count}
 
 
 def _rule_q(account: Account, rule: dict, now: datetime) -> Q:

@@ -45,8 +45,12 @@ def test_bad_rules_are_named_and_nothing_is_saved(marketer_client, world):
 
 def test_live_count(marketer_client, world):
     seed(world)
+    Contact.objects.create(account=world.account, phone="0300 BAD", attributes={"tier": "gold"})  # matches, not reachable
+    Suppression.objects.create(account=world.other_account, phone="+923001234501")  # another account's: no effect here
     answer = marketer_client.get(reverse("segment_count"), {"conditions": json.dumps(GOLD)}).json()
-    assert (answer["contacts"], answer["recipients"]) == (2, 1)
+    assert (answer["contacts"], answer["recipients"]) == (3, 1)
+    nobody = json.loads(json.dumps(GOLD).replace('"gold"', '"platinum"'))
+    assert marketer_client.get(reverse("segment_count"), {"conditions": json.dumps(nobody)}).json()["contacts"] == 0
     refused = marketer_client.get(reverse("segment_count"), {"conditions": '{"groups": []}'})
     assert refused.status_code == 400 and refused.json()["errors"] == ["Add at least one group of rules."]
     assert marketer_client.get(reverse("segment_count")).status_code == 400
