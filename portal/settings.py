@@ -130,11 +130,6 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
-elif "postgresql" in DATABASES["default"]["ENGINE"]:
-    # PostgreSQL JIT-compiles any query whose estimated cost passes jit_above_cost: measured
-    # ~150 ms of compiling on a 100k-contact segment count that runs in ~200 ms without it.
-    # The portal's queries are index lookups and bounded counts, never the long scans JIT repays.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
