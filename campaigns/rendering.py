@@ -158,6 +158,21 @@ def render(text: str, contact: Any) -> str:
     return "".join(part if isinstance(part, str) else (values.get(part.name) or part.default) for part in parsed.parts)
 
 
+def render_fields(text: str, fields: dict[str, Any], attributes: dict | None = None) -> str:
+    """``render`` for the send path: the same result as ``render(text, {**fields,
+    "attributes": attributes})``, reading only the values the text's placeholders name
+    (``render`` converts every attribute of the contact first: a third of its cost)."""
+    parts = parse(text).parts if text else ()
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        value = fields[part.name] if part.name in fields else (attributes or {}).get(part.name)
+        out.append(("" if value is None else str(value)) or part.default)
+    return "".join(out)
+
+
 def render_empty(text: str, phone: str = "") -> str:
     """What the text becomes for a contact whose fields are all empty (defaults show)."""
     return render(text, {"phone": phone})

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Message, StatusCount, UssdSession
-from campaigns.rendering import BUILTIN, placeholders, render
+from campaigns.rendering import BUILTIN, placeholders, render, render_fields
 from campaigns.services import ab_tests, clock, ledger, materialize_claim, routing
 from campaigns.services.audience import audience_summary, recipients
 from campaigns.services.estimate import PriceBook, message_text, units_for, voice_seconds
@@ -125,7 +125,11 @@ class MessageBuilder:
         100k model instances alone cost ~10 s. ``to`` sends a contact's message to another
         number (a test send), priced for that number."""
         values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
-        text = render(self.text, values) if self.personal else self.text
+        text = (
+            render_fields(self.text, {"phone": phone, "first_name": first_name, "last_name": last_name}, attributes)
+            if self.personal
+            else self.text
+        )
         short = shorten(text, self.track)  # this recipient's short links (campaigns/services/shortener.py)
         text = short.text
         info = sms_info(text) if self.personal else self.info

@@ -63,3 +63,24 @@ def test_text_without_placeholders_is_returned_as_is():
 def test_whatsapp_template_filled_in_order():
     assert fill_template("Hi {{1}}, order {{2}} {{ 3 }}", ["1", "2"], ["Zoë", "A-17"]) == "Hi Zoë, order A-17 {{ 3 }}"
     assert fill_template("Hi {{1}}", ["1"], [""]) == "Hi {{1}}"
+
+
+def test_render_fields_matches_render():
+    from campaigns.rendering import render_fields
+
+    texts = [
+        "Hi {{ first_name }}!",
+        'Hi {{ first_name|default:"friend" }}, {{ city }} {{ points }} {{ missing|default:"-" }}',
+        "{{ phone }} {{ last_name }} plain",
+        "no placeholders",
+        "",
+    ]
+    contacts = [
+        ({"phone": "+923001234567", "first_name": "Ali", "last_name": ""}, {"city": "Lahore", "points": 12, "first_name": "X"}),
+        ({"phone": "+923001234567", "first_name": "", "last_name": None}, {"city": None, "points": 0}),
+        ({"phone": "", "first_name": "", "last_name": ""}, None),
+    ]
+    for text in texts:
+        for fields, attributes in contacts:
+            expected = render(text, {**fields, "attributes": attributes})
+            assert render_fields(text, fields, attributes) == expected, (text, fields, attributes)
