@@ -47,6 +47,8 @@ class Command(BaseCommand):
         parser.add_argument("--broker", choices=["orm", "redis"], default="orm", help="redis: REDIS_URL, else a private Redis")
         parser.add_argument("--flood", type=int, default=20_000, help="webhook reports to post (0: skip)")
         parser.add_argument("--flood-concurrency", type=int, default=32)
+        parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes for the intake and redirects")
+        parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn process")
         parser.add_argument("--redirects", type=int, default=20_000, help="short-link taps to make (0: skip)")
         parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
         parser.add_argument("--profile", default="", help="a folder: the clusters' tasks leave cProfile files there")
@@ -84,6 +86,7 @@ class Command(BaseCommand):
 
         root = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         n, providers = opts["recipients"], [p for p in opts["providers"].split(",") if p]
+        self.web = (opts["web_workers"], opts["web_threads"])
         say = self.stdout.write
         figures: dict = {}
         try:
@@ -171,7 +174,7 @@ class Command(BaseCommand):
         lines = [json.loads(x) for x in bodies_file.read_text().splitlines()]
         from campaigns.services.sandbox import cpu_seconds
 
-        box.start_web(workers=2)
+        box.start_web(workers=opts["web_workers"], threads=opts["web_threads"])
         clusters = [p.pid for name, p in box.procs.items() if name.startswith("cluster")]
 
         def cluster_cpu_seconds() -> float:
@@ -216,7 +219,7 @@ class Command(BaseCommand):
         box.manage("benchmark", "--phase", "links", "--recipients", str(min(max(opts["recipients"], 1), 5000)), "--out", str(codes_file))
         codes = codes_file.read_text().split()
         if "web" not in box.procs:
-            box.start_web(workers=2)
+            box.start_web(workers=opts["web_workers"], threads=opts["web_threads"])
         lines = [{"path": f"/l/{codes[i % len(codes)]}"} for i in range(opts["redirects"])]
         web_cpu, own_cpu = cpu_seconds(box.procs["web"].pid), time.process_time()
         started = time.monotonic()
@@ -246,7 +249,7 @@ class Command(BaseCommand):
 
     def print_intake(self, f: dict) -> None:
         self.stdout.write(
-            f"  webhook intake (gunicorn -w 2 --threads 4, keep-alive; {self.labels['database']}; {self.labels['broker']}): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
+            f"  webhook intake (gunicorn -w {self.web[0]} --threads {self.web[1]}, keep-alive; {self.labels['database']}; {self.labels['broker']}): {f['ok']}/{f['posted']} accepted in {f['accept_seconds']:.1f} s = "
             f"{f['accept_rate']:.0f}/s (gunicorn CPU {f['web_cpu_ms_per_report']:.2f} ms per report: "
             f"{2000 / max(f['web_cpu_ms_per_report'], 0.01):.0f}/s on two free cores; cores busy meanwhile: gunicorn {f['cores_web']:.2f}, "
             f"worker cluster applying {f['cores_cluster']:.2f}, report sender {f['cores_sender']:.2f}); all applied after {f['applied_seconds']:.1f} s; events stored {f['events']}, "
@@ -255,7 +258,7 @@ class Command(BaseCommand):
 
     def print_redirects(self, f: dict) -> None:
         self.stdout.write(
-            f"  short-link redirects (gunicorn -w 2 --threads 4, keep-alive, SQLite): {f['redirected']}/{f['taps']} redirected in "
+            f"  short-link redirects (gunicorn -w {self.web[0]} --threads {self.web[1]}, keep-alive, {self.labels['database']}): {f['redirected']}/{f['taps']} redirected in "
             f"{f['seconds']:.1f} s = {f['rate']:.0f}/s (gunicorn CPU {f['web_cpu_ms']:.2f} ms per redirect: "
             f"{2000 / max(f['web_cpu_ms'], 0.01):.0f}/s on two free cores; cores busy: gunicorn "
             f"{f['cores_web']:.2f}, tapping client {f['cores_client']:.2f}); clicks recorded {f['clicks']} (as bots {f['bots']})"
