@@ -4,10 +4,10 @@ measured and priced, inserted in bulk; then the reservation set to what they cos
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -58,20 +58,14 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     builder = split.builder(MessageBuilder) if split else MessageBuilder(campaign)
     router = routing.router_for(campaign)
     rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
-    created, last = 0, 0
-    # Keyset pages, not one open cursor: on SQLite a read snapshot held across our own
-    # writes fails with "database is locked" as soon as another process writes.
-    while True:
-        page = list(qs.filter(pk__gt=last).values_list(*builder.columns)[:CREATE_BATCH])
-        if not page:
-            break
+    created = 0
+    for page in recipient_pages(qs, builder.columns):
         rows = [builder.build(*row) for row in page]
         routing.assign_rows(router, rows)  # each message's connection, route and connection cost
         with transaction.atomic():  # the cap is checked and the page inserted under one lock
             rows = rules.admit(rows)
             rows = _save(campaign, rows)  # those really inserted
             created += len(rows)
-        last = page[-1][0]
         if enqueue and on_page and rows:
             on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])
         clock.beat(clock.campaign_beat_key(campaign.pk))
@@ -84,6 +78,29 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     )
     settle_reservation(campaign)
     return created
+
+
+def recipient_pages(qs: QuerySet, columns: tuple[str, ...]) -> Iterator[list[tuple]]:
+    """The recipients' ``columns`` (id first) in pages of CREATE_BATCH, in id order.
+
+    PostgreSQL: one server-side cursor, so the audience query runs once. Keyset pages re-ran
+    it for every page (about 300 ms each at 100k recipients: 15 of a 26 s materialization).
+    SQLite: keyset pages, since a read snapshot held open across our own writes there fails
+    with "database is locked" as soon as another process writes."""
+    if connection.vendor == "postgresql":
+        page: list[tuple] = []
+        for row in qs.values_list(*columns).iterator(chunk_size=CREATE_BATCH):
+            page.append(row)
+            if len(page) == CREATE_BATCH:
+                yield page
+                page = []
+        if page:
+            yield page
+        return
+    last = 0
+    while page := list(qs.filter(pk__gt=last).values_list(*columns)[:CREATE_BATCH]):
+        yield page
+        last = page[-1][0]
 
 
 def without_message(contacts: QuerySet, campaign: Campaign) -> QuerySet:
