@@ -19,7 +19,9 @@ NEW_YORK = ["+12124560112", "+12124560113", "+12124560114"]
 
 
 @pytest.fixture
-def two_zone_world(sending_world):
+def two_zone_world(sending_world, simulators):
+    """The launch sends a wave at once when 10:00 has just passed in one of the zones, so the
+    connection must answer (an unreachable one would hold the inline send in its retries)."""
     world = sending_world
     for phone in NEW_YORK:
         contact = Contact.objects.create(account=world.account, phone=phone, first_name="Sam")
