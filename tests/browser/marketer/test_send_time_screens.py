@@ -27,13 +27,17 @@ def two_zone_world(sending_world, simulators):
         contact = Contact.objects.create(account=world.account, phone=phone, first_name="Sam")
         ListMembership.objects.create(contact_list=world.contact_list, contact=contact)
     Contact.objects.filter(phone="+923001234510").update(attributes={"city": "London", "timezone": "Europe/London"})
-    # One Karachi contact already had a message within the day.
+    # One Karachi contact already has a message planned within the hour, so whenever 10:00
+    # falls in Karachi (now, or tomorrow once today's has passed), the 24-hour cap holds it:
+    # one sent hours ago would not count against tomorrow's wave.
+    soon = timezone.now() + timedelta(hours=1)
     Message.objects.create(
         account=world.account,
         connection=world.connection,
         to="+923001234511",
-        status="delivered",
-        not_before=timezone.now() - timedelta(hours=3),
+        status="pending",
+        not_before=soon,
+        next_attempt_at=soon,
     )
     return world
 
