@@ -96,6 +96,7 @@ def test_malformed_body_is_400_and_kept(fake_provider, client):
     assert response.status_code == 400
     event = WebhookEvent.objects.get()
     assert event.outcome == "malformed" and event.raw_body == b"this is not json"
+    assert event.processed_at is not None and event.detail  # stored already settled, with why
 
 
 def test_stop_reply_suppresses_the_number(fake_provider, client, world):
