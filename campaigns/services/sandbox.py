@@ -85,7 +85,7 @@ class Sandbox:
     def start_cluster(self, name: str = "cluster", workers: int = 2, env: dict | None = None) -> subprocess.Popen:
         return self.start(name, [sys.executable, "manage.py", "qcluster"], env={"Q_WORKERS": str(workers), **(env or {})})
 
-    def start_web(self, workers: int = 2, threads: int = 4) -> None:
+    def start_web(self, workers: int = 2, threads: int = 8) -> None:
         # As the Procfile runs it: gthread workers, which keep connections alive.
         args = [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", str(workers), "--threads", str(threads), "--keep-alive", "10"]
         args += ["-b", f"127.0.0.1:{self.web_port}"]

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--flood", type=int, default=20_000, help="webhook reports to post (0: skip)")
         parser.add_argument("--flood-concurrency", type=int, default=32)
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes for the intake and redirects")
-        parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn process")
+        parser.add_argument("--web-threads", type=int, default=8, help="threads per gunicorn process")
         parser.add_argument("--redirects", type=int, default=20_000, help="short-link taps to make (0: skip)")
         parser.add_argument("--keep", action="store_true", help="keep the runtime's directory")
         parser.add_argument("--profile", default="", help="a folder: the clusters' tasks leave cProfile files there")
