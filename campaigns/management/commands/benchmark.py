@@ -245,6 +245,7 @@ class Command(BaseCommand):
             f"(all at the provider after {f['provider_seconds']:.1f} s); "
             f"plain loop {f['ceiling']:.0f} msg/s; ratio {f['ratio']:.2f}; "
             f"cluster peak RSS per process (MB): {', '.join(f'{v:.0f}' for v in sorted(rss.values()))}"
+            f"{not_submitted(f['counts'])}"
         )
 
     def print_intake(self, f: dict) -> None:
@@ -465,6 +466,12 @@ class Command(BaseCommand):
             "outcomes": outcomes,
             "delivered": Message.objects.filter(campaign=campaign, status="delivered").count(),
         }
+
+
+def not_submitted(counts: dict) -> str:
+    """The messages that did not end `submitted` (e.g. `unknown` after a timed-out call), by status."""
+    others = {k: v for k, v in counts.items() if k not in ("submitted", "total", "status", "finished_at") and v}
+    return "; not submitted: " + ", ".join(f"{v} {k}" for k, v in sorted(others.items())) if others else ""
 
 
 def cluster_name(index: int) -> str:
