@@ -28,7 +28,7 @@ def write_in_threads(group: intake.GroupCommit, rows: list[list], first_started:
     def write(i: int) -> None:
         try:
             group.write(rows[i])
-        except BaseException as exc:  # noqa: BLE001 - the test inspects what each request got
+        except BaseException as exc:  # the test inspects what each request got
             errors[i] = exc
         finally:
             connection.close()
