@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -88,13 +89,8 @@ def recipient_pages(qs: QuerySet, columns: tuple[str, ...]) -> Iterator[list[tup
     SQLite: keyset pages, since a read snapshot held open across our own writes there fails
     with "database is locked" as soon as another process writes."""
     if connection.vendor == "postgresql":
-        page: list[tuple] = []
-        for row in qs.values_list(*columns).iterator(chunk_size=CREATE_BATCH):
-            page.append(row)
-            if len(page) == CREATE_BATCH:
-                yield page
-                page = []
-        if page:
+        rows = qs.values_list(*columns).iterator(chunk_size=CREATE_BATCH)
+        while page := list(islice(rows, CREATE_BATCH)):
             yield page
         return
     last = 0
