@@ -3,4 +3,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from providers.middleware import WebhookLaneApp  # noqa: E402 (after Django is set up)
+
+application = WebhookLaneApp(django_application)
