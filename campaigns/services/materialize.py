@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from itertools import islice
 
@@ -60,17 +61,17 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     router = routing.router_for(campaign)
     rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
     created = 0
-    for page in recipient_pages(qs, builder.columns):
-        rows = [builder.build(*row) for row in page]
-        routing.assign_rows(router, rows)  # each message's connection, route and connection cost
-        with transaction.atomic():  # the cap is checked and the page inserted under one lock
-            rows = rules.admit(rows)
-            rows = _save(campaign, rows)  # those really inserted
-            created += len(rows)
-        if enqueue and on_page and rows:
-            on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])
-        clock.beat(clock.campaign_beat_key(campaign.pk))
-        materialize_claim.renew(campaign.pk)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="materialize-build") as pool:
+        for rows in built_pages(recipient_pages(qs, builder.columns), builder, pool):
+            routing.assign_rows(router, rows)  # each message's connection, route and connection cost
+            with transaction.atomic():  # the cap is checked and the page inserted under one lock
+                rows = rules.admit(rows)
+                rows = _save(campaign, rows)  # those really inserted
+                created += len(rows)
+            if enqueue and on_page and rows:
+                on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])
+            clock.beat(clock.campaign_beat_key(campaign.pk))
+            materialize_claim.renew(campaign.pk)
     Campaign.objects.filter(pk=campaign.pk).update(
         recipients=summary.recipients,
         dropped_suppressed=summary.suppressed,
@@ -97,6 +98,24 @@ def recipient_pages(qs: QuerySet, columns: tuple[str, ...]) -> Iterator[list[tup
     while page := list(qs.filter(pk__gt=last).values_list(*columns)[:CREATE_BATCH]):
         yield page
         last = page[-1][0]
+
+
+def built_pages(pages: Iterator[list[tuple]], builder, pool: ThreadPoolExecutor) -> Iterator[list[dict]]:
+    """Each page's message rows, the next page built in ``pool`` while the caller saves
+    this one: rendering is pure Python (no query), so it runs while the insert waits on
+    the database (it was a third of a 100k materialization, done in turn with the inserts)."""
+    ahead: Future | None = None
+    for page in pages:
+        following = pool.submit(_build_page, builder, page)
+        if ahead is not None:
+            yield ahead.result()
+        ahead = following
+    if ahead is not None:
+        yield ahead.result()
+
+
+def _build_page(builder, page: list[tuple]) -> list[dict]:
+    return [builder.build(*row) for row in page]
 
 
 def without_message(contacts: QuerySet, campaign: Campaign) -> QuerySet:
