@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 # The same paths as portal/urls.py's two webhook routes (slug provider, token, slug kind).
@@ -60,6 +61,9 @@ class WebhookLaneApp:
 
         try:
             response = receive(WSGIRequest(environ), match["provider"], match["token"], match["kind"] or "")
+        except SuspiciousOperation as exc:  # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the sender's fault, as Django answers it
+            log.warning("webhook %s refused: %s", environ.get("PATH_INFO", ""), exc)
+            response = HttpResponse("bad request", status=400, content_type="text/plain")
         except Exception:
             log.exception("webhook %s failed", environ.get("PATH_INFO", ""))
             close_old_connections()  # a broken database connection is replaced on the next request

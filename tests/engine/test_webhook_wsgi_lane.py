@@ -117,3 +117,11 @@ def test_a_failure_answers_500_and_the_next_report_is_stored(fake_provider, monk
     status, _, _ = call(conn.webhook_path(), body=json.dumps({"statuses": []}).encode())
     assert status == "200 OK"
     assert WebhookEvent.objects.filter(connection=conn).count() == 1
+
+
+def test_a_body_over_the_upload_limit_is_a_400_not_a_500(fake_provider, settings):
+    conn, _ = fake_provider
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    status, _, _ = call(conn.webhook_path(), body=json.dumps({"statuses": [], "pad": "x" * 200}).encode())
+    assert status.startswith("400")
+    assert WebhookEvent.objects.count() == 0
