@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, EngineClock, Message
-from campaigns.services import ab_tests, clock, ledger
+from campaigns.services import ab_tests, clock, ledger, materialize_claim
 from campaigns.services.carrier import start_with_lookup
 from campaigns.services.counts import squash_counts
 from campaigns.services.polling import poll_batches
@@ -80,12 +80,14 @@ def tick() -> dict[str, int]:
     for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING).select_related("connection"):
         if campaign.expires_at and campaign.expires_at <= now:
             done["expired"] += expire_pending(campaign)
-        elif _stalled(campaign):
-            if campaign.recipients == 0:  # set when materializing finished: its start task died
-                start_campaign(campaign.pk, recover=True)
-                done["recovered"] += 1
-            elif pending_due(campaign.pk):
-                done["recovered"] += enqueue_batches(campaign, due_only=True)
+        elif campaign.recipients == 0 and not materialize_claim.held(campaign.pk):
+            # recipients is set when materializing finished: its start task died part-way.
+            # Not waiting for the campaign to stall: batch tasks sending what was created keep
+            # its heartbeat fresh, and the rest of the audience would wait until they ran dry.
+            start_campaign(campaign.pk, recover=True)
+            done["recovered"] += 1
+        elif _stalled(campaign) and pending_due(campaign.pk):
+            done["recovered"] += enqueue_batches(campaign, due_only=True)
         done["completed"] += maybe_complete(campaign.pk)
     done["ab_decided"] = ab_tests.decide_due(now)  # A/B tests whose wait is over (if their task was lost)
     for campaign in Campaign.objects.filter(status__in=["completed", "cancelled", "failed"], reserved_amount__gt=0):

@@ -199,3 +199,35 @@ def test_a_restart_finds_who_has_no_message_through_the_unique_index(running):
         with connection.cursor() as cursor:
             plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
         assert "message_campaign_contact" in plan, plan
+
+
+def test_the_tick_finishes_a_dead_materialization_while_batches_still_send(running, monkeypatch):
+    """The start task died after 15 of 40 recipients: batch tasks sending those 15 keep the
+    campaign's heartbeat fresh, and the tick must not wait for them to run dry."""
+    from campaigns.services import clock
+    from campaigns.services.maintenance import tick
+
+    queued: list = []
+    monkeypatch.setattr("campaigns.services.pipeline._enqueue_range", lambda *args: queued.append(args))  # not sent here
+    campaign, contacts = running
+    assert materialize_claim.take(campaign.pk)  # the dead start task's claim ...
+    _save(campaign, rows_for(campaign, contacts[:15]))
+    stale = time.time() - materialize_claim.claim_seconds() - 1
+    EngineClock.objects.filter(key=materialize_claim.claim_key(campaign.pk)).update(value=stale)  # ... not renewed since it died
+    clock.beat(clock.campaign_beat_key(campaign.pk))  # a batch task sent a chunk just now
+    tick()
+    assert_once_each(campaign, 40)
+    campaign.refresh_from_db()
+    assert campaign.recipients == 40
+    assert queued, "the new messages' batch tasks were not queued"
+
+
+def test_the_tick_leaves_a_live_materialization_alone(running, monkeypatch):
+    from campaigns.services.maintenance import tick
+
+    monkeypatch.setattr("campaigns.services.pipeline._enqueue_range", lambda *args: None)
+    campaign, contacts = running
+    assert materialize_claim.take(campaign.pk)  # a start task materializing right now
+    _save(campaign, rows_for(campaign, contacts[:15]))
+    tick()
+    assert Message.objects.filter(campaign=campaign).count() == 15
