@@ -190,11 +190,9 @@ def save_calls(calls: list) -> None:
     from django.utils import timezone
 
     from providers.models import ProviderCall
+    from providers.rawsql import insert_sql
 
-    meta = ProviderCall._meta
-    headers = meta.get_field("request_headers")
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in CALL_COLUMNS)
+    headers = ProviderCall._meta.get_field("request_headers")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
         (
@@ -213,4 +211,4 @@ def save_calls(calls: list) -> None:
         for c in calls
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(CALL_COLUMNS))})", rows)
+        cursor.executemany(insert_sql(ProviderCall, CALL_COLUMNS), rows)

@@ -124,10 +124,9 @@ def _sql(*, returning: bool = True) -> str:
     key = (db_connection.vendor, returning)
     sql = _insert_sql.get(key)
     if sql is None:
-        fields = [WebhookEvent._meta.get_field(name) for name in _INSERT_COLUMNS]
-        table = db_connection.ops.quote_name(WebhookEvent._meta.db_table)
-        columns = ", ".join(db_connection.ops.quote_name(f.column) for f in fields)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        from providers.rawsql import insert_sql
+
+        sql = insert_sql(WebhookEvent, _INSERT_COLUMNS)
         if returning and db_connection.features.can_return_columns_from_insert:
             sql += " RETURNING id"
         _insert_sql[key] = sql

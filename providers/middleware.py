@@ -15,6 +15,13 @@ METHODS = frozenset({"GET", "POST", "PUT"})
 log = logging.getLogger(__name__)
 
 
+def webhook_match(method: str | None, path: str) -> re.Match | None:
+    """The webhook route a request is for, or None (another path, shape or method)."""
+    if method in METHODS and path.startswith("/webhooks/"):
+        return WEBHOOK_PATH.match(path)
+    return None
+
+
 class WebhookLaneMiddleware:
     """Answers provider callbacks before sessions, authentication, CSRF, messages and
     tenancy run: none applies to them (the URL's token is their credential), and skipping
@@ -25,14 +32,13 @@ class WebhookLaneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in METHODS and request.path_info.startswith("/webhooks/"):
-            match = WEBHOOK_PATH.match(request.path_info)
-            if match:
-                from providers.intake import receive
+        match = webhook_match(request.method, request.path_info)
+        if match:
+            from providers.intake import receive
 
-                response = receive(request, match["provider"], match["token"], match["kind"] or "")
-                response.headers["Content-Length"] = str(len(response.content))  # else chunked: keep-alive senders want a length
-                return response
+            response = receive(request, match["provider"], match["token"], match["kind"] or "")
+            response.headers["Content-Length"] = str(len(response.content))  # else chunked: keep-alive senders want a length
+            return response
         return self.get_response(request)
 
 
@@ -45,11 +51,9 @@ class WebhookLaneApp:
         self.django_app = django_app
 
     def __call__(self, environ: dict, start_response: Callable):
-        path = environ.get("PATH_INFO", "")
-        if path.startswith("/webhooks/") and environ.get("REQUEST_METHOD") in METHODS:
-            match = WEBHOOK_PATH.match(path)
-            if match:
-                return self.answer(environ, start_response, match)
+        match = webhook_match(environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", ""))
+        if match:
+            return self.answer(environ, start_response, match)
         return self.django_app(environ, start_response)
 
     @staticmethod
