@@ -414,10 +414,15 @@ def apply_isolated(connection_id: int, account_id: int, items: list[tuple[int, o
 
 def _apply_and_hold(connection_id: int, account_id: int, items: list[tuple[int, object]]) -> list[str]:
     from campaigns.services.held_reports import hold
-    from campaigns.services.reports import HELD, UNKNOWN, apply_updates
+    from campaigns.services.reports import HELD, UNKNOWN, apply_updates, find_messages
 
+    updates = [u for _, u in items]
+    # Matched before the write transaction (on SQLite, the single writer's lock the webhook
+    # intake waits for): a provider id once recorded never changes, and a report that matches
+    # nothing yet is held and matched again when its id is recorded.
+    found = find_messages(connection_id, account_id, updates)
     with transaction.atomic():
-        results = apply_updates(connection_id, account_id, [u for _, u in items])
+        results = apply_updates(connection_id, account_id, updates, found=found)
         unmatched = [i for i, outcome in enumerate(results) if outcome == UNKNOWN]
         hold(connection_id, [items[i][1] for i in unmatched], [items[i][0] for i in unmatched])
     for i in unmatched:

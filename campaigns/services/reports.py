@@ -52,9 +52,10 @@ def _is_our_id(value) -> bool:
     return isinstance(value, int) and 0 < value <= BIGINT_MAX
 
 
-def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[str]:
-    """Apply every update; returns each one's outcome: applied, duplicate or unknown_message."""
-    ids = find_messages(connection_id, account_id, updates)
+def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusUpdate], found: list[int | None] | None = None) -> list[str]:
+    """Apply every update; returns each one's outcome: applied, duplicate or unknown_message.
+    ``found``: find_messages' answer, when the caller looked before its write transaction."""
+    ids = find_messages(connection_id, account_id, updates) if found is None else found
     outcomes = [UNKNOWN if pk is None else DUPLICATE for pk in ids]
     by_status: dict[str, list[int]] = defaultdict(list)
     for index, (update, pk) in enumerate(zip(updates, ids, strict=True)):

@@ -38,10 +38,10 @@ def test_a_report_that_raises_is_isolated_and_the_rest_applied(monkeypatch, clie
     store_without_applying(monkeypatch, client, conn, bodies)
     real = reports.apply_updates
 
-    def explosive(connection_id, account_id, updates):
+    def explosive(connection_id, account_id, updates, **kwargs):
         if any(u.provider_message_id == "boom" for u in updates):
             raise ValueError("a parser let through something the database cannot take")
-        return real(connection_id, account_id, updates)
+        return real(connection_id, account_id, updates, **kwargs)
 
     monkeypatch.setattr(reports, "apply_updates", explosive)
     assert intake.apply_received() == len(bodies)
@@ -68,11 +68,11 @@ def test_a_locked_database_is_retried_not_recorded_as_error(monkeypatch, client,
     store_without_applying(monkeypatch, client, conn, bodies)
     real, failures = reports.apply_updates, []
 
-    def locked_twice(connection_id, account_id, updates):
+    def locked_twice(connection_id, account_id, updates, **kwargs):
         if len(failures) < 2:
             failures.append(1)
             raise OperationalError("database is locked")
-        return real(connection_id, account_id, updates)
+        return real(connection_id, account_id, updates, **kwargs)
 
     monkeypatch.setattr(reports, "apply_updates", locked_twice)
     intake.apply_received()
