@@ -122,13 +122,15 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "portal.sqlite_backend",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Reconnecting per request re-runs the WAL pragmas under the write lock: 5x slower intake.
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "portal.sqlite_backend"):
+    # Writers queue on a lock file instead of polling SQLite's lock (portal/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "portal.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
 

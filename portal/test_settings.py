@@ -32,6 +32,6 @@ STORAGES = {
 # A file, not SQLite's shared-cache in-memory database: live-server threads (browser tests)
 # read while a request thread writes, which shared cache answers with "database table is
 # locked" at once; a WAL file lets readers go on, as in production.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "portal.sqlite_backend":  # noqa: F405
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
