@@ -36,20 +36,26 @@ from providers.base import MessageStatus as S
 CREATE_BATCH = 2000
 
 
-def materialize(campaign: Campaign, *, enqueue: bool = False, on_page: Callable[[int, int, int], None] | None = None) -> int:
+def materialize(
+    campaign: Campaign, *, enqueue: bool = False, on_page: Callable[[int, int, int], None] | None = None, page_in_transaction: bool = False
+) -> int:
     """Create one pending message per recipient, in bulk; count what was dropped. With
     ``enqueue``, ``on_page(campaign id, first id, last id)`` is called for each page as
-    soon as it exists (the pipeline queues its batch task: sending overlaps creation).
+    soon as it exists (the pipeline queues its batch task: sending overlaps creation);
+    with ``page_in_transaction``, inside the page's own transaction (a task queue kept in
+    this database: the task appears with its page, in one write).
     One process at a time (materialize_claim): another caller meanwhile creates nothing."""
     if not materialize_claim.take(campaign.pk):
         return 0
     try:
-        return _materialize(campaign, enqueue=enqueue, on_page=on_page)
+        return _materialize(campaign, enqueue=enqueue, on_page=on_page, page_in_transaction=page_in_transaction)
     finally:
         materialize_claim.release(campaign.pk)
 
 
-def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, int, int], None] | None) -> int:
+def _materialize(
+    campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, int, int], None] | None, page_in_transaction: bool = False
+) -> int:
     clock.beat(clock.campaign_beat_key(campaign.pk))
     summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
@@ -61,15 +67,17 @@ def _materialize(campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, i
     router = routing.router_for(campaign)
     rules = SendRules(campaign)  # recipient local time, quiet hours, frequency cap
     created = 0
+    announce = on_page if enqueue and on_page else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="materialize-build") as pool:
-        for rows in built_pages(recipient_pages(qs, builder.columns), builder, pool):
-            routing.assign_rows(router, rows)  # each message's connection, route and connection cost
+        for rows in built_pages(recipient_pages(qs, builder.columns), builder, pool, router):
             with transaction.atomic():  # the cap is checked and the page inserted under one lock
                 rows = rules.admit(rows)
                 rows = _save(campaign, rows)  # those really inserted
                 created += len(rows)
-            if enqueue and on_page and rows:
-                on_page(campaign.pk, rows[0]["id"], rows[-1]["id"])
+                if announce and rows and page_in_transaction:
+                    announce(campaign.pk, rows[0]["id"], rows[-1]["id"])
+            if announce and rows and not page_in_transaction:
+                announce(campaign.pk, rows[0]["id"], rows[-1]["id"])
             clock.beat(clock.campaign_beat_key(campaign.pk))
             materialize_claim.renew(campaign.pk)
     Campaign.objects.filter(pk=campaign.pk).update(
@@ -100,22 +108,34 @@ def recipient_pages(qs: QuerySet, columns: tuple[str, ...]) -> Iterator[list[tup
         last = page[-1][0]
 
 
-def built_pages(pages: Iterator[list[tuple]], builder, pool: ThreadPoolExecutor) -> Iterator[list[dict]]:
-    """Each page's message rows, the next page built in ``pool`` while the caller saves
-    this one: rendering is pure Python (no query), so it runs while the insert waits on
-    the database (it was a third of a 100k materialization, done in turn with the inserts)."""
+def built_pages(pages: Iterator[list[tuple]], builder, pool: ThreadPoolExecutor, router: routing.Router) -> Iterator[list[dict]]:
+    """Each page's message rows, routed, the next page built in ``pool`` while the caller
+    saves this one: rendering and routing are pure Python (no query), so they run while the
+    insert waits on the database (they were half of a 100k materialization, done in turn
+    with the inserts). Routes by the contact's network read the database: those are
+    assigned here, in the caller's thread."""
+    in_pool = not router.has_network_routes
     ahead: Future | None = None
     for page in pages:
-        following = pool.submit(_build_page, builder, page)
+        following = pool.submit(_build_page, builder, page, router if in_pool else None)
         if ahead is not None:
-            yield ahead.result()
+            yield _routed(ahead.result(), router, in_pool)
         ahead = following
     if ahead is not None:
-        yield ahead.result()
+        yield _routed(ahead.result(), router, in_pool)
 
 
-def _build_page(builder, page: list[tuple]) -> list[dict]:
-    return [builder.build(*row) for row in page]
+def _build_page(builder, page: list[tuple], router: routing.Router | None) -> list[dict]:
+    rows = [builder.build(*row) for row in page]
+    if router is not None:
+        routing.assign_rows(router, rows)  # each message's connection, route and connection cost
+    return rows
+
+
+def _routed(rows: list[dict], router: routing.Router, done: bool) -> list[dict]:
+    if not done:
+        routing.assign_rows(router, rows)
+    return rows
 
 
 def without_message(contacts: QuerySet, campaign: Campaign) -> QuerySet:

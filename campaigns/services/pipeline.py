@@ -73,7 +73,9 @@ def start_campaign(campaign_id: int, *, recover: bool = False) -> int:
             return 0
         campaign = Campaign.objects.get(pk=campaign_id)
     span = task_span(campaign)
-    created = materialize(campaign, enqueue=True, on_page=lambda pk, lo, hi: _enqueue_spans(pk, lo, hi, span))
+    created = materialize(
+        campaign, enqueue=True, on_page=lambda pk, lo, hi: _enqueue_spans(pk, lo, hi, span), page_in_transaction=_queue_in_database()
+    )
     if recover:
         enqueue_batches(campaign, due_only=True)  # what the dead start task created
     maybe_complete(campaign.pk)  # an audience that ended up empty completes at once
@@ -117,6 +119,17 @@ def enqueue_batches(campaign: Campaign, *, due_only: bool = False) -> int:
     for lo, hi in ranges:
         _enqueue_range(campaign.pk, lo, hi)
     return len(ranges)
+
+
+def _queue_in_database() -> bool:
+    """Whether django-q2's queue is a table of this database (the ORM broker, run by a
+    cluster): a page's batch task is then queued in the page's own transaction, visible
+    with it, for one turn at SQLite's single writer instead of two. On Redis the task
+    could run before the page commits, so it is queued after."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django_q.conf import Conf
+
+    return Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
 
 
 def _enqueue_spans(campaign_id: int, lo: int, hi: int, span: int) -> None:
