@@ -3,11 +3,13 @@ measured and priced, inserted in bulk; then the reservation set to what they cos
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
+from operator import methodcaller
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -350,7 +352,7 @@ def _prepared_rows(batch: list[dict]) -> tuple[list, list[list]]:
     template, varying = [], []
     for i, f in enumerate(fields):
         value = first.get(f.attname, defaults[f.attname])
-        if f.attname in first and any(m.get(f.attname) != value for m in batch):
+        if f.attname in first and not _same_in_all(batch, f.attname, value):
             varying.append((i, f, {}))
         template.append(f.get_db_prep_save(value, connection))
     plain = {"CharField", "TextField", "BigIntegerField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "ForeignKey"}
@@ -372,6 +374,12 @@ def _prepared_rows(batch: list[dict]) -> tuple[list, list[list]]:
             row[i] = prepared
         rows.append(row)
     return fields, rows
+
+
+def _same_in_all(batch: list[dict], name: str, value) -> bool:
+    """Whether every row has ``value`` under ``name``: a loop in C (map/all), since this runs
+    for each of ~35 fields of every 2,000-row page, inside the page's write transaction."""
+    return all(map(operator.eq, repeat(value), map(methodcaller("get", name), batch)))
 
 
 def settle_reservation(campaign: Campaign) -> None:

@@ -245,13 +245,13 @@ def claim_range(campaign_id: int, lo: int, hi: int, limit: int, *, connection_id
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            payloads: dict = {}
-            rows = sorted((claimed_row(r, payloads) for r in cursor.fetchall()), key=lambda r: r.id)
-        if rows:
-            deltas = Counter(
-                {(rows[0].account_id, campaign_id, S.PENDING): -len(rows), (rows[0].account_id, campaign_id, S.QUEUED): len(rows)}
-            )
-            record_deltas(deltas)
+            won = cursor.fetchall()
+        if won:
+            account_id = won[0][CLAIM_COLUMNS.index("account_id")]
+            record_deltas(Counter({(account_id, campaign_id, S.PENDING): -len(won), (account_id, campaign_id, S.QUEUED): len(won)}))
+    # Parsed after the commit: on SQLite the write lock is everyone's, and this is Python work.
+    payloads: dict = {}
+    rows = sorted((claimed_row(r, payloads) for r in won), key=lambda r: r.id)
     return Claim(campaign_id, at, rows)
 
 
