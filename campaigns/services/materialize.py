@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from itertools import islice, repeat
-from operator import methodcaller
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -379,7 +378,7 @@ def _prepared_rows(batch: list[dict]) -> tuple[list, list[list]]:
 def _same_in_all(batch: list[dict], name: str, value) -> bool:
     """Whether every row has ``value`` under ``name``: a loop in C (map/all), since this runs
     for each of ~35 fields of every 2,000-row page, inside the page's write transaction."""
-    return all(map(operator.eq, repeat(value), map(methodcaller("get", name), batch)))
+    return all(map(operator.eq, repeat(value), map(operator.methodcaller("get", name), batch)))
 
 
 def settle_reservation(campaign: Campaign) -> None:
