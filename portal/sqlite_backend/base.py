@@ -6,17 +6,48 @@ meanwhile, so under steady contention (the workers' claims and results, the webh
 intake, materialization) most of the wait is sleep after the lock was already free.
 
 Here every write transaction first takes an exclusive ``flock`` on a file beside the
-database, then BEGIN IMMEDIATE, and gives it back at COMMIT or ROLLBACK. The kernel wakes
+database, then BEGIN IMMEDIATE, and gives it back at COMMIT or ROLLBACK. A write statement
+outside a transaction (Django's ``QuerySet.update()`` and ``save()`` in autocommit: the
+heartbeats, counters, status flips) takes it for that one statement. The kernel wakes
 the next writer as soon as it is released, and frees it if its holder dies. The flock only
-orders writers: SQLite's own lock still decides, so a write made outside a transaction
-(or by a process without this backend) is as safe as before; it just waits the old way."""
+orders writers: SQLite's own lock still decides, so a process without this backend is as
+safe as before; it just waits the old way."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db.backends.sqlite3 import base
+
+from portal.sqlite_backend import checkpoint
+
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class QueuedCursor(base.SQLiteCursorWrapper):
+    """Django's SQLite cursor; a write statement run outside a transaction waits its turn."""
+
+    def __init__(self, connection, wrapper: DatabaseWrapper) -> None:
+        super().__init__(connection)
+        self.wrapper = wrapper
+
+    def execute(self, query, params=None):
+        if not self._is_lone_write(query):
+            return super().execute(query, params)
+        with self.wrapper.writer_turn():
+            return super().execute(query, params)
+
+    def executemany(self, query, param_list):
+        if not self._is_lone_write(query):
+            return super().executemany(query, param_list)
+        with self.wrapper.writer_turn():
+            return super().executemany(query, param_list)
+
+    def _is_lone_write(self, query: str) -> bool:
+        return not self.connection.in_transaction and query.lstrip()[:7].upper().startswith(WRITE_VERBS)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -25,6 +56,27 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._writer_fd: int | None = None
         self._writer_pid = 0
         self._writer_held = False
+
+    def get_new_connection(self, conn_params):
+        conn = super().get_new_connection(conn_params)
+        if not self.is_in_memory_db():
+            conn.execute(f"PRAGMA wal_autocheckpoint={checkpoint.BACKSTOP_PAGES}")
+        return conn
+
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=lambda conn: QueuedCursor(conn, self))
+
+    @contextmanager
+    def writer_turn(self) -> Iterator[None]:
+        """The writer's turn for one statement (a no-op when this connection holds it)."""
+        if self._writer_held:
+            yield
+            return
+        self._take_writer_turn()
+        try:
+            yield
+        finally:
+            self._end_writer_turn_unless_open()
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_writer_turn()
@@ -70,6 +122,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _end_writer_turn(self) -> None:
         if self._writer_held and self._writer_fd is not None and self._writer_pid == os.getpid():
             fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+            checkpoint.after_commit(self.settings_dict["NAME"])
         self._writer_held = False
 
     def _writer_file(self) -> int | None:

@@ -63,3 +63,18 @@ def test_the_database_queue_is_used_only_by_a_cluster_of_the_orm_broker():
         assert not pipeline._queue_in_database()
     finally:
         Conf.ORM, Conf.SYNC = original
+
+
+def test_on_sqlite_the_heartbeats_are_written_in_the_pages_transaction(monkeypatch, scheduled):
+    from campaigns.services import materialize
+
+    depths: list[int] = []
+    beat = materialize._beat
+    monkeypatch.setattr(materialize, "_beat", lambda campaign: (depths.append(len(connection.atomic_blocks)), beat(campaign)))
+    outside = len(connection.atomic_blocks)
+    start_and_watch(monkeypatch, scheduled, queue_in_database=True)
+    assert depths  # a page was created, and beat for
+    if connection.vendor == "sqlite":  # one write turn per page, not three
+        assert all(depth > outside for depth in depths)
+    else:  # PostgreSQL: after the commit, so a page never holds the shared heartbeat rows
+        assert all(depth == outside for depth in depths)

@@ -123,3 +123,54 @@ def test_a_writer_killed_mid_transaction_frees_the_lock(tmp_path):
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
     assert lock_is_free(db)
+
+
+def hold_lock(db: Path) -> int:
+    fd = os.open(f"{db}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_write_outside_a_transaction_waits_for_the_writer_turn(wrapper, tmp_path):
+    db = wrapper("queue_a")
+    db.cursor().execute("CREATE TABLE t (v integer)")
+    db.cursor().execute("INSERT INTO t VALUES (1)")  # autocommit: takes and gives back the turn
+    assert lock_is_free(tmp_path / "queue.sqlite3")
+    done: list[str] = []
+
+    def write_alone() -> None:
+        other = open_db(tmp_path / "queue.sqlite3", "queue_b")
+        other.cursor().execute("UPDATE t SET v = 2")
+        done.append("updated")
+        close_db(other)
+
+    held = hold_lock(tmp_path / "queue.sqlite3")  # another process's write transaction
+    thread = threading.Thread(target=write_alone)
+    try:
+        thread.start()
+        time.sleep(0.3)
+        assert done == []  # queued behind the holder, not polling SQLite's lock
+        assert db.cursor().execute("SELECT v FROM t").fetchall() == [(1,)]  # readers never wait
+    finally:
+        os.close(held)
+    thread.join(10)
+    assert done == ["updated"]
+    assert lock_is_free(tmp_path / "queue.sqlite3")
+
+
+def test_commits_are_checkpointed_in_the_background(wrapper, tmp_path):
+    from portal.sqlite_backend import checkpoint
+
+    db = wrapper("queue_a")
+    assert db.cursor().execute("PRAGMA wal_autocheckpoint").fetchone() == (checkpoint.BACKSTOP_PAGES,)
+    path = tmp_path / "queue.sqlite3"
+    with transaction.atomic(using="queue_a"):
+        db.cursor().execute("CREATE TABLE t (v text)")
+        db.cursor().executemany("INSERT INTO t VALUES (%s)", [("x" * 500,)] * 2000)
+    # The table's pages are in the WAL; only a checkpoint copies them into the database file,
+    # and the automatic one (the backstop) is far off.
+    deadline = time.monotonic() + 10
+    while path.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size >= 1_000_000
+    assert checkpoint._checkpointers[(os.getpid(), str(path))].runs >= 1
