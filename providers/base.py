@@ -7,6 +7,8 @@ or error codes: the rest of the portal speaks only the types in this module.
 from __future__ import annotations
 
 import enum
+import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -418,8 +420,7 @@ class ProviderBackend:
         """Send every message; one result per message, in any order."""
         if len(messages) <= 1 or self.concurrency <= 1:
             return [self.send_one(m) for m in messages]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(messages))) as pool:
-            return list(pool.map(self.send_one, messages))
+        return map_concurrently(self.send_one, messages, self.concurrency)
 
     def send_one(self, message: OutboundMessage) -> SendResult:
         raise NotImplementedError
@@ -581,3 +582,38 @@ def http_status_error(status: int, body: str = "", retry_after: float | None = N
 
 
 Factory = Callable[[ConnectionConfig], ProviderBackend]
+
+
+# --- concurrent requests ---------------------------------------------------------------
+
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_pools_guard = threading.Lock()
+
+
+def map_concurrently(fn: Callable[[Any], Any], items: Sequence[Any], width: int) -> list[Any]:
+    """``[fn(item) for item in items]``, up to ``width`` at a time, in order. The threads
+    are kept for the process's life: a pool made and joined per call cost about 3 ms per
+    chunk of a single-message provider, one chunk every 32 messages."""
+    if len(items) <= 1 or width <= 1:
+        return [fn(item) for item in items]
+    return list(_shared_pool(width).map(fn, items))
+
+
+def _shared_pool(width: int) -> ThreadPoolExecutor:
+    key = (os.getpid(), width)  # threads do not survive fork: a child makes its own
+    pool = _pools.get(key)
+    if pool is None:
+        with _pools_guard:
+            pool = _pools.get(key)
+            if pool is None:
+                pool = _pools[key] = ThreadPoolExecutor(max_workers=width, thread_name_prefix=f"provider-{width}")
+    return pool
+
+
+def _forget_pools_in_child() -> None:
+    global _pools_guard
+    _pools_guard = threading.Lock()
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools_in_child)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -61,6 +60,7 @@ from providers.base import (
     WebhookRequest,
     WebhookResult,
     http_status_error,
+    map_concurrently,
     transport_error,
 )
 from providers.vappstore import webhooks
@@ -150,10 +150,7 @@ class VAppstoreBackend(ProviderBackend):
 
     def _run(self, jobs: list[Callable[[], list[SendResult]]]) -> list[list[SendResult]]:
         """Each job is one request; independent requests go out concurrently."""
-        if len(jobs) <= 1 or self.concurrency <= 1:
-            return [job() for job in jobs]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(jobs))) as pool:
-            return list(pool.map(lambda job: job(), jobs))
+        return map_concurrently(lambda job: job(), jobs, self.concurrency)
 
     def send_one(self, message: OutboundMessage) -> SendResult:
         if message.channel == Channel.USSD:
