@@ -24,18 +24,24 @@ def current_hour():
 
 
 class Message(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages")
-    subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    # Foreign keys with db_index=False are served by an index of Meta.indexes (one led by the
+    # column, or a partial one of its non-null rows): each index is written for every message.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    subaccount = models.ForeignKey(
+        Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False
+    )
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", db_index=False)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     # A test send from the composer: rendered like the campaign's messages, counted in none of its figures.
-    test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages")
+    test_of = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="test_messages", db_index=False)
     # The connection that carries (or carried) the message, chosen by the router; the ones it
     # left before are its route_attempts (failover).
     # The A/B test variant this message carries (campaigns/services/ab_tests.py).
-    variant = models.ForeignKey("campaigns.CampaignVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
-    connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages")
-    route = models.ForeignKey("campaigns.Route", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    variant = models.ForeignKey(
+        "campaigns.CampaignVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False
+    )
+    connection = models.ForeignKey("providers.ProviderConnection", on_delete=models.PROTECT, related_name="messages", db_index=False)
+    route = models.ForeignKey("campaigns.Route", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False)
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, default="sms")
     sender = models.CharField(max_length=20, blank=True, default="")
     to = models.CharField(max_length=20)
@@ -81,7 +87,9 @@ class Message(models.Model):
             models.Index(fields=["campaign", "status", "id"], name="message_campaign_status_id"),
             models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
             models.Index(fields=["account", "-id"], name="message_account_recent"),
-            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            # Claims left queued (the tick): only queued rows, so the rest of a message's life
+            # (pending, submitted, delivered) never writes this index.
+            models.Index(fields=["queued_at"], condition=models.Q(status="queued"), name="message_queued"),
             # Per-connection queue depth (admin stats) and replies matched to the last message sent.
             models.Index(fields=["connection", "status"], name="message_connection_status"),
             models.Index(fields=["connection", "to"], name="message_connection_to"),
@@ -89,8 +97,12 @@ class Message(models.Model):
             models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
             models.Index(fields=["account", "to", "not_before"], name="message_cap_window"),
             models.Index(fields=["campaign", "not_before"], name="message_campaign_wave"),
-            # A conversation's thread: every message to one number.
-            models.Index(fields=["account", "to"], name="message_account_to"),
+            # A conversation's thread (every message to one number) uses message_cap_window.
+            # The nullable foreign keys: only the rows that have one.
+            models.Index(fields=["subaccount"], condition=models.Q(subaccount__isnull=False), name="message_subaccount"),
+            models.Index(fields=["test_of"], condition=models.Q(test_of__isnull=False), name="message_test_of"),
+            models.Index(fields=["variant"], condition=models.Q(variant__isnull=False), name="message_variant"),
+            models.Index(fields=["route"], condition=models.Q(route__isnull=False), name="message_route"),
         ]
         constraints = [
             models.UniqueConstraint(
