@@ -137,10 +137,19 @@ def built_pages(pages: Iterator[list[tuple]], builder, pool: ThreadPoolExecutor,
         yield _routed(ahead.result(), router, in_pool)
 
 
+class BuiltPage(list):
+    """A page's message rows. ``prepared``: their insert values, made in the build thread
+    (outside the page's write transaction) when nothing changes the rows after building."""
+
+    prepared: tuple[list, list[list]] | None = None
+
+
 def _build_page(builder, page: list[tuple], router: routing.Router | None) -> list[dict]:
-    rows = [builder.build(*row) for row in page]
+    rows = BuiltPage(builder.build(*row) for row in page)
     if router is not None:
         routing.assign_rows(router, rows)  # each message's connection, route and connection cost
+        if rows and not any(row.get(PENDING_KEY) for row in rows):  # short links are settled at insert time
+            rows.prepared = _prepared_rows(rows)
     return rows
 
 
@@ -290,7 +299,10 @@ def insert_messages(batch: list[dict]) -> list[dict]:
 
     if not batch:
         return batch
-    fields, rows = _prepared_rows(batch)
+    # Made ahead only for a page that reached here unchanged (send rules that plan rows
+    # return a new list, without it).
+    prepared = getattr(batch, "prepared", None)
+    fields, rows = prepared if prepared is not None else _prepared_rows(batch)
     table = connection.ops.quote_name(Message._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = f"({', '.join(['%s'] * len(fields))})"
