@@ -68,6 +68,9 @@ def after_commit(path: str) -> None:
     key = (os.getpid(), path)  # a thread does not survive fork: a child starts its own
     checkpointer = _checkpointers.get(key)
     if checkpointer is None:
-        with _guard:
-            checkpointer = _checkpointers.get(key) or _checkpointers.setdefault(key, Checkpointer(path))
+        try:
+            with _guard:
+                checkpointer = _checkpointers.get(key) or _checkpointers.setdefault(key, Checkpointer(path))
+        except RuntimeError:  # no new threads at interpreter shutdown: the backstop remains
+            return
     checkpointer.committed()
