@@ -27,9 +27,7 @@ class Message(models.Model):
     # Foreign keys with db_index=False are served by an index of Meta.indexes (one led by the
     # column, or a partial one of its non-null rows): each index is written for every message.
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages", db_index=False)
-    subaccount = models.ForeignKey(
-        Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False
-    )
+    subaccount = models.ForeignKey(Subaccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", db_index=False)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", db_index=False)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     # A test send from the composer: rendered like the campaign's messages, counted in none of its figures.
