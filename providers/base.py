@@ -586,7 +586,7 @@ Factory = Callable[[ConnectionConfig], ProviderBackend]
 
 # --- concurrent requests ---------------------------------------------------------------
 
-_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_pools: dict[int, ThreadPoolExecutor] = {}  # by width; emptied in a forked child (its threads are gone)
 _pools_guard = threading.Lock()
 
 
@@ -600,13 +600,12 @@ def map_concurrently(fn: Callable[[Any], Any], items: Sequence[Any], width: int)
 
 
 def _shared_pool(width: int) -> ThreadPoolExecutor:
-    key = (os.getpid(), width)  # threads do not survive fork: a child makes its own
-    pool = _pools.get(key)
+    pool = _pools.get(width)
     if pool is None:
         with _pools_guard:
-            pool = _pools.get(key)
+            pool = _pools.get(width)
             if pool is None:
-                pool = _pools[key] = ThreadPoolExecutor(max_workers=width, thread_name_prefix=f"provider-{width}")
+                pool = _pools[width] = ThreadPoolExecutor(max_workers=width, thread_name_prefix=f"provider-{width}")
     return pool
 
 

@@ -21,7 +21,7 @@ BACKSTOP_PAGES = 20000  # wal_autocheckpoint: 80 MB of 4 KB pages if the thread 
 
 log = logging.getLogger(__name__)
 
-_checkpointers: dict[tuple[int, str], Checkpointer] = {}
+_checkpointers: dict[str, Checkpointer] = {}  # by database file; emptied in a forked child
 _guard = threading.Lock()
 
 
@@ -65,12 +65,13 @@ os.register_at_fork(after_in_child=_forget_in_child)
 
 def after_commit(path: str) -> None:
     """A commit on ``path`` in this process: its checkpointer runs soon."""
-    key = (os.getpid(), path)  # a thread does not survive fork: a child starts its own
-    checkpointer = _checkpointers.get(key)
+    checkpointer = _checkpointers.get(path)
     if checkpointer is None:
         try:
             with _guard:
-                checkpointer = _checkpointers.get(key) or _checkpointers.setdefault(key, Checkpointer(path))
+                checkpointer = _checkpointers.get(path)
+                if checkpointer is None:
+                    checkpointer = _checkpointers[path] = Checkpointer(path)
         except RuntimeError:  # no new threads at interpreter shutdown: the backstop remains
             return
     checkpointer.committed()
