@@ -6,7 +6,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
-        from campaigns import signals  # audit records for logins
+        from campaigns import (
+            lookups,  # noqa: F401  (phone__e164)
+            signals,  # audit records for logins
+        )
 
         signals.connect_model_audit()
 

@@ -13,8 +13,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from campaigns.models import Account, Contact, ContactList, ListMembership, Message, Subaccount, Suppression
 from campaigns.services.segments import segments_filter
 
-E164_REGEX = r"^\+[1-9][0-9]{6,14}$"
-
 
 @dataclass(frozen=True)
 class AudienceSummary:
@@ -108,7 +106,7 @@ def reachable(account: Account, contacts: QuerySet) -> QuerySet:
 
 def reachable_filter(account: Account) -> Q:
     """``reachable`` as a Q, e.g. for a count beside the total in one pass."""
-    return ~Q(_suppressed_filter(account)) & Q(phone__regex=E164_REGEX)
+    return ~Q(_suppressed_filter(account)) & Q(phone__e164=True)
 
 
 def recipients(account: Account, spec: dict, subaccount: Subaccount | None = None) -> QuerySet:
@@ -128,7 +126,7 @@ def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccou
     excluded = included.filter(excluded_q).count() if excluded_q is not None else 0
     remaining = included.exclude(excluded_q) if excluded_q is not None else included
     suppressed = remaining.filter(_suppressed_filter(account)).count()
-    invalid = remaining.exclude(_suppressed_filter(account)).exclude(phone__regex=E164_REGEX).count()
+    invalid = remaining.exclude(_suppressed_filter(account)).exclude(phone__e164=True).count()
     return AudienceSummary(
         total=total,
         suppressed=suppressed,
