@@ -134,14 +134,43 @@ class Charge:
     reserved: Decimal  # what this message held in the reservation (released by the charge)
 
 
-def charge(account_id: int, charges: Iterable[Charge], description: str = "") -> Decimal:
-    """Debit the account for provider-billed messages: one LedgerEntry per (campaign,
-    subaccount) group, the balance and reservations updated under the account lock.
-    Must run inside the transaction that moved the messages. Returns the total."""
+@dataclass
+class ChargeGroup:
+    """The charges of one (campaign, subaccount): what they cost and held, summed."""
+
+    amount: Decimal
+    held: Decimal
+    count: int
+    message_id: int | None  # the message, when the group is one
+
+
+def group_charges(charges: Iterable[Charge]) -> dict[tuple[int | None, int | None], ChargeGroup]:
+    """Sum charges per (campaign, subaccount): pure Python, so a caller holding SQLite's
+    single writer lock can do it before taking the lock."""
     groups: dict[tuple[int | None, int | None], list[Charge]] = defaultdict(list)
     for item in charges:
         if item.amount > 0 or item.reserved > 0:
             groups[(item.campaign_id, item.subaccount_id)].append(item)
+    return {
+        key: ChargeGroup(
+            amount=sum((c.amount for c in items), ZERO).quantize(Q4),
+            held=sum((c.reserved for c in items), ZERO).quantize(Q4),
+            count=len(items),
+            message_id=items[0].message_id if len(items) == 1 else None,
+        )
+        for key, items in groups.items()
+    }
+
+
+def charge(account_id: int, charges: Iterable[Charge], description: str = "") -> Decimal:
+    """Debit the account for provider-billed messages: one LedgerEntry per (campaign,
+    subaccount) group, the balance and reservations updated under the account lock.
+    Must run inside the transaction that moved the messages. Returns the total."""
+    return charge_groups(account_id, group_charges(charges), description)
+
+
+def charge_groups(account_id: int, groups: dict[tuple[int | None, int | None], ChargeGroup], description: str = "") -> Decimal:
+    """``charge`` for charges already summed by ``group_charges``."""
     if not groups:
         return ZERO
     total = ZERO
@@ -149,9 +178,8 @@ def charge(account_id: int, charges: Iterable[Charge], description: str = "") ->
         account = _locked_account(account_id)
         bal, reserved = account.balance, account.reserved
         entries = []
-        for (campaign_id, subaccount_id), items in groups.items():
-            amount = sum((c.amount for c in items), ZERO).quantize(Q4)
-            held = sum((c.reserved for c in items), ZERO).quantize(Q4)
+        for (campaign_id, subaccount_id), group in groups.items():
+            amount, held = group.amount, group.held
             if campaign_id:
                 held = _take_campaign_reservation(campaign_id, held, amount)
             # The provider has billed already; a reservation covers it, so this cap only
@@ -170,9 +198,9 @@ def charge(account_id: int, charges: Iterable[Charge], description: str = "") ->
                     amount=-amount,
                     balance_after=bal,
                     campaign_id=campaign_id,
-                    message_id=items[0].message_id if len(items) == 1 else None,
-                    message_count=len(items),
-                    description=description or f"{len(items)} message(s)",
+                    message_id=group.message_id,
+                    message_count=group.count,
+                    description=description or f"{group.count} message(s)",
                 )
             )
         Account.objects.filter(pk=account_id).update(balance=bal, reserved=reserved)

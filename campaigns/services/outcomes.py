@@ -95,24 +95,26 @@ def classify(result: SendResult) -> str:
 
 
 def record_results(
-    results: Sequence[SendResult], won: Sequence[int], campaign=None, backend=None, claim: Claim | None = None, *, emit: bool = True
+    results: Sequence[SendResult],
+    won: Sequence[int],
+    campaign=None,
+    backend=None,
+    claim: Claim | None = None,
+    *,
+    emit: bool = True,
+    prepared: PreparedRecord | None = None,
 ) -> RecordSummary:
     """Record a chunk's results. ``claim`` (the pipeline's range claim) lets the usual
     case, queued -> submitted, skip the per-id ORM work. Without ``emit`` the caller emits
-    ``summary.changed`` once its own transaction has committed."""
+    ``summary.changed`` once its own transaction has committed. ``prepared``: what
+    ``prepare_record`` made of these same results, before the caller's transaction."""
     summary = RecordSummary()
-    by_class: dict[str, list[SendResult]] = defaultdict(list)
-    seen, mine = set(), set(won)
-    for result in results:
-        if result.message_id in seen or result.message_id not in mine:
-            continue
-        seen.add(result.message_id)
-        by_class[classify(result)].append(result)
-    for missing in mine - seen:  # no answer about it: it may have gone out
-        by_class["unknown"].append(SendResult(message_id=missing, status=S.UNKNOWN))
+    if prepared is None:
+        prepared = prepare_record(results, won, claim)
+    by_class = prepared.by_class
     changed: list[Changed] = []
     with transaction.atomic():
-        changed += _record_submitted(by_class["submitted"], claim)
+        changed += _record_submitted(by_class["submitted"], claim, prepared.submitted)
         failed = apply_status(
             [r.message_id for r in by_class["failed"]],
             S.FAILED,
@@ -142,11 +144,56 @@ def record_results(
     return summary
 
 
-def _record_submitted(results: list[SendResult], claim: Claim | None = None) -> list[Changed]:
+@dataclass
+class SubmittedPlan:
+    """The usual case made ahead: every accepted message of the claim still under it."""
+
+    ids: set[int]
+    items: list[tuple[int, str, str]]  # (id, provider message id, network) for mark_submitted
+    changed: list[Changed]
+    debit: dict[int, dict]  # account id -> ledger.group_charges of what they cost
+
+
+@dataclass
+class PreparedRecord:
+    """What recording a chunk needs that is plain Python, made before the write
+    transaction: on SQLite the single writer's lock is held for all of it (a chunk of
+    1,000 spent ~10 of its ~29 ms under the lock in this work)."""
+
+    by_class: dict[str, list[SendResult]]
+    submitted: SubmittedPlan | None
+
+
+def prepare_record(results: Sequence[SendResult], won: Sequence[int], claim: Claim | None = None) -> PreparedRecord:
+    by_class: dict[str, list[SendResult]] = defaultdict(list)
+    seen, mine = set(), set(won)
+    for result in results:
+        if result.message_id in seen or result.message_id not in mine:
+            continue
+        seen.add(result.message_id)
+        by_class[classify(result)].append(result)
+    for missing in mine - seen:  # no answer about it: it may have gone out
+        by_class["unknown"].append(SendResult(message_id=missing, status=S.UNKNOWN))
+    plan = _plan_submitted(by_class["submitted"], claim) if claim is not None and claim.rows and by_class["submitted"] else None
+    return PreparedRecord(by_class, plan)
+
+
+def _plan_submitted(results: list[SendResult], claim: Claim) -> SubmittedPlan | None:
+    rows = {row.id: row for row in claim.rows}
+    if any(r.message_id not in rows for r in results):
+        return None
+    items = [(r.message_id, r.provider_message_id[:80], (r.network or "")[:60]) for r in results]
+    changed = [_changed(rows[r.message_id], claim.campaign_id) for r in results]
+    billed_now = claim.rows[0].channel not in BILLED_AT_REPORT
+    debit = _debit_groups([r for r in changed if r.price and r.price > 0]) if billed_now else {}
+    return SubmittedPlan({pk for pk, _, _ in items}, items, changed, debit)
+
+
+def _record_submitted(results: list[SendResult], claim: Claim | None = None, plan: SubmittedPlan | None = None) -> list[Changed]:
     if not results:
         return []
     if claim is not None and claim.rows:
-        fast, results = _record_submitted_claimed(results, claim)
+        fast, results = _record_submitted_claimed(results, claim, plan)
         if not results:
             return fast
         return fast + _record_submitted(results)
@@ -163,10 +210,19 @@ def _record_submitted(results: list[SendResult], claim: Claim | None = None) -> 
     return changed
 
 
-def _record_submitted_claimed(results: list[SendResult], claim: Claim) -> tuple[list[Changed], list[SendResult]]:
+def _record_submitted_claimed(
+    results: list[SendResult], claim: Claim, plan: SubmittedPlan | None = None
+) -> tuple[list[Changed], list[SendResult]]:
     """queued -> submitted (and charged) for the results whose messages are still under
-    ``claim``; returns the rows moved and the results left for the general path."""
+    ``claim``; returns the rows moved and the results left for the general path. ``plan``
+    is used when every one of them is still held (nothing moved them meanwhile)."""
     held = still_claimed(claim)
+    if plan is not None and plan.ids <= held and len(plan.items) == len(results):
+        billed_now = claim.rows[0].channel not in BILLED_AT_REPORT
+        mark_submitted(claim, plan.items, charge=billed_now)
+        for account_id, groups in plan.debit.items():
+            ledger.charge_groups(account_id, groups)
+        return plan.changed, []
     mine = [r for r in results if r.message_id in held]
     rest = [r for r in results if r.message_id not in held]
     if not mine:
@@ -198,11 +254,16 @@ def charge_rows(rows: list[Changed]) -> Decimal:
 
 def _debit(rows: list[Changed]) -> Decimal:
     """The ledger side of charging moved rows: price x units each, grouped per account."""
+    return sum((ledger.charge_groups(a, groups) for a, groups in _debit_groups(rows).items()), Decimal("0"))
+
+
+def _debit_groups(rows: list[Changed]) -> dict[int, dict]:
+    """Per account, the rows' charges (price x units each) summed by ledger.group_charges."""
     by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
     for r in rows:
         amount = r.price * r.segments
         by_account[r.account_id].append(ledger.Charge(r.id, r.campaign_id, r.subaccount_id, amount, amount))
-    return sum((ledger.charge(a, charges) for a, charges in by_account.items()), Decimal("0"))
+    return {account_id: ledger.group_charges(charges) for account_id, charges in by_account.items()}
 
 
 def charge_accepted(ids: Iterable[int]) -> Decimal:

@@ -21,7 +21,7 @@ from campaigns.models import Campaign, Message
 from campaigns.services import ab_tests, clock, ledger, materialize_claim, routing, shutdown
 from campaigns.services.counts import campaign_counts
 from campaigns.services.materialize import materialize
-from campaigns.services.outcomes import count_stats, emit_status_events, record_results, release_rows
+from campaigns.services.outcomes import count_stats, emit_status_events, prepare_record, record_results, release_rows
 from campaigns.services.pacing import campaign_key, connection_key, wait_for_slot
 from campaigns.services.polling import remember_batches
 from campaigns.services.provider_schedule import provider_send_at
@@ -441,6 +441,7 @@ class Call:
         # written after the commit, each in its own statement, so workers never hold them
         # for a whole chunk (where they queued on them, or deadlocked).
         shared_rows_inside = connection.vendor == "sqlite"
+        prepared = prepare_record(self.results or [], self.won, self.claim)  # before the write lock
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -449,7 +450,9 @@ class Call:
                 log.exception("could not save the provider call log")
             # Routing first: the breaker counts the call; refusals another connection may take move there.
             results, won, moves = routing.after_call(self.backend.config.id, self.results or [], self.won)
-            summary = record_results(results, won, self.campaign, self.backend, claim=self.claim, emit=False)
+            summary = record_results(
+                results, won, self.campaign, self.backend, claim=self.claim, emit=False, prepared=None if moves else prepared
+            )
             remember_batches(self.backend, self.results or [])
             if shared_rows_inside:
                 self._write_shared_rows(summary)
