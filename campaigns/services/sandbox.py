@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -20,9 +21,29 @@ DROP_ENV = ("DATABASE_URL", "REDIS_URL", "Q_SYNC", "DJANGO_SETTINGS_MODULE", "SQ
 
 
 def free_port() -> int:
+    """A port nothing listens on, picked below the kernel's ephemeral range: a port from that
+    range (what binding to port 0 gives) may become the local end of any outgoing connection
+    before our server binds it (seen in CI: gunicorn "Address already in use" on its port)."""
+    low = _ephemeral_low()
+    pick = random.SystemRandom()  # not the random module: a test plugin may seed it alike in every process
+    for _ in range(200):
+        port = pick.randrange(max(1024, low - 12000), low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 class Sandbox:
