@@ -157,8 +157,8 @@ class SubmittedPlan:
 @dataclass
 class PreparedRecord:
     """What recording a chunk needs that is plain Python, made before the write
-    transaction: on SQLite the single writer's lock is held for all of it (a chunk of
-    1,000 spent ~10 of its ~29 ms under the lock in this work)."""
+    transaction: on SQLite the single writer's lock is held for all of that transaction
+    (measured on 1,000-message Wavy chunks: 28.7 -> 25.1 ms held per chunk)."""
 
     by_class: dict[str, list[SendResult]]
     submitted: SubmittedPlan | None
