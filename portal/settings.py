@@ -251,7 +251,9 @@ Q_CLUSTER: dict = {
     "catch_up": False,
     "save_limit": 1000,
     "ack_failures": True,
-    "poll": 0.2,
+    # How often an idle cluster looks for a task in the ORM broker's table: a campaign's start
+    # and its first batch each wait for one look (0.2 s cost 0.1 s each on average).
+    "poll": 0.1,
     "label": "Tasks",
     "log_level": env_str("Q_LOG_LEVEL", "WARNING"),  # not a line per schedule tick
 }

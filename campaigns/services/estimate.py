@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from campaigns.models import Account, Campaign, Price
-from campaigns.rendering import placeholders, render
+from campaigns.rendering import BUILTIN, placeholders, render_fields
 from campaigns.services.shortener import measured, tracks_links
 from campaigns.services.smsinfo import billed_counter, sms_info
 
@@ -128,13 +128,16 @@ class _Tally:
 
 def _tally_rendered(tally: _Tally, qs, text: str, billed, track: bool = False) -> tuple[int, int]:
     """Render and count the first EXACT_UP_TO recipients; returns (last pk, widest segments)."""
-    fields = ("phone", "first_name", "last_name", "attributes")
+    # The JSON attributes only when a placeholder names one (each costs a parse).
+    custom = bool(set(placeholders(text)) - set(BUILTIN))
+    fields = ("phone", "first_name", "last_name", *(("attributes",) if custom else ()))
     last_pk, widest = 0, 1
-    for pk, *row in _pages(qs, fields, limit=EXACT_UP_TO):
-        rendered = measured(render(text, dict(zip(fields, row, strict=True))), track)
+    for pk, phone, first_name, last_name, *attributes in _pages(qs, fields, limit=EXACT_UP_TO):
+        values = {"phone": phone, "first_name": first_name, "last_name": last_name}
+        rendered = measured(render_fields(text, values, attributes[0] if attributes else None), track)
         segments = billed(rendered, sms_info(rendered).segments)
         widest = max(widest, segments)
-        tally.add(row[0], segments)
+        tally.add(phone, segments)
         last_pk = pk
     return last_pk, widest
 

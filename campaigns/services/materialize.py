@@ -59,7 +59,6 @@ def _materialize(
     campaign: Campaign, *, enqueue: bool, on_page: Callable[[int, int, int], None] | None, page_in_transaction: bool = False
 ) -> int:
     clock.beat(clock.campaign_beat_key(campaign.pk))
-    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     qs = recipients(campaign.account, campaign.audience, campaign.subaccount)
     split = ab_tests.split_for(campaign, qs)  # A/B test: this phase's share, a variant per contact
     qs = split.narrow(qs) if split else qs
@@ -87,6 +86,9 @@ def _materialize(
                 announce(campaign.pk, rows[0]["id"], rows[-1]["id"])
             if not beats_inside:
                 _beat(campaign)
+    # Counted after the pages, not before: the first page (and its sends) need not wait for
+    # these counts (~0.15 s at 100k recipients).
+    summary = audience_summary(campaign.account, campaign.audience, campaign.subaccount)
     Campaign.objects.filter(pk=campaign.pk).update(
         recipients=summary.recipients,
         dropped_suppressed=summary.suppressed,

@@ -104,7 +104,8 @@ class Sandbox:
         self.wait_http(f"{self.sim_url}/_sim/health")
 
     def start_cluster(self, name: str = "cluster", workers: int = 2, env: dict | None = None) -> subprocess.Popen:
-        return self.start(name, [sys.executable, "manage.py", "qcluster"], env={"Q_WORKERS": str(workers), **(env or {})})
+        # The cluster as the Procfile's worker runs it (run_worker's supervised child).
+        return self.start(name, [sys.executable, "manage.py", "run_worker", "--cluster"], env={"Q_WORKERS": str(workers), **(env or {})})
 
     def start_web(self, workers: int = 2, threads: int = 8) -> None:
         # As the Procfile runs it: gthread workers, which keep connections alive.

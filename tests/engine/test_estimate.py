@@ -27,3 +27,13 @@ def test_personalized_text_beyond_the_exact_sample_uses_the_widest(engine_world,
     # first two rendered: 1 + 2 segments at 0.02; the two +44 ones assumed widest (2) at 0.01
     assert (est.recipients, est.units) == (4, 7)
     assert est.cost == Decimal("0.1000")
+
+
+def test_a_custom_attribute_placeholder_is_rendered_from_the_attributes(engine_world):
+    audience = add_contacts(engine_world.account, ["+923001234517", "+923001234527"])
+    long_city = audience.contacts.order_by("pk").last()
+    long_city.attributes = {"city": "c" * 120}  # pushes that text into 2 segments
+    long_city.save()
+    est = estimate(make_campaign(engine_world, audience, text="Hi {{ first_name }} from {{ city }}, " + "z" * 40))
+    assert (est.recipients, est.units) == (2, 3)
+    assert est.cost == Decimal("0.0600")

@@ -331,7 +331,9 @@ class Command(BaseCommand):
     def phase_launch(self, opts) -> dict:
         from campaigns.models import Campaign
         from campaigns.services.campaigns import launch
+        from providers.registry import backends
 
+        backends()  # loaded, as in a portal that has served a request
         campaign = Campaign.objects.get(pk=opts["campaign"])
         called_at = time.time()
         launch(campaign)

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand
 from campaigns.services import shutdown
 
 GRACE_SECONDS = 4.0
+GC_THRESHOLD = 50_000  # new objects between two collections (Python's default: 700)
 
 
 class Command(BaseCommand):
@@ -52,6 +53,8 @@ def run_cluster() -> None:
     from django_q.cluster import Cluster
 
     shutdown.install()  # before the cluster forks: every process inherits the handler
+    load_task_code()
+    tune_gc()
     cluster = Cluster()
     cluster.start()
     while cluster.sentinel.is_alive():
@@ -60,6 +63,32 @@ def run_cluster() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def load_task_code() -> None:
+    """Import the engine and every provider backend before the cluster forks its workers,
+    so each worker inherits them: otherwise a fresh worker (at start, and after each
+    recycle) pays 0.1-0.2 s of imports inside its first task, a campaign's first page or
+    first provider call included."""
+    import campaigns.tasks  # noqa: F401
+    from campaigns.services import materialize, pipeline  # noqa: F401
+    from providers.intake import apply_received  # noqa: F401
+    from providers.registry import backends
+
+    backends()
+
+
+def tune_gc() -> None:
+    """Fewer garbage collections in the workers. A campaign's pages and chunks create
+    hundreds of thousands of short-lived, acyclic objects (freed by reference counting), and
+    at the default threshold of 700 the collector ran every few hundred of them, each full
+    collection walking everything the process had loaded: a quarter of the CPU of building
+    100k messages. What is loaded now is frozen (never walked again; the forked workers
+    share it untouched) and a collection waits for 50,000 new objects."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def supervise(grace: float) -> int:
