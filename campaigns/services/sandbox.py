@@ -132,6 +132,14 @@ class Sandbox:
             time.sleep(0.2)
         raise RuntimeError(f"{url} did not come up")
 
+    def ensure_running(self, *names: str) -> None:
+        """Raise, with the end of its log, if a process started here (or one of ``names``)
+        has exited: a run waiting on a dead cluster would otherwise wait out its timeout."""
+        for name, proc in self.procs.items():
+            if (not names or name in names) and proc.poll() is not None:
+                log = (self.root / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with code {proc.returncode}:\n{log}")
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Signal the process and everything it started (its session), by its PID."""
         proc = self.procs.get(name)

@@ -14,7 +14,8 @@ import gc, json, sys
 from campaigns.management.commands import run_worker
 before = sorted(m for m in sys.modules if m.startswith("providers.") and m.endswith(".backend"))
 run_worker.load_task_code()
-run_worker.tune_gc()
+from portal.gc_tuning import freeze_loaded
+freeze_loaded()
 print(json.dumps({
     "before": before,
     "after": sorted(m for m in sys.modules if m.startswith("providers.") and m.endswith(".backend")),
@@ -33,7 +34,7 @@ def test_the_cluster_process_is_warm_and_collects_rarely_before_it_forks():
     assert found["before"] == []  # nothing loaded them already: the probe measures load_task_code
     assert len(found["after"]) == len(settings.PROVIDER_BACKENDS)
     assert found["pipeline"]
-    from campaigns.management.commands.run_worker import GC_THRESHOLD
+    from portal.gc_tuning import GC_THRESHOLD
 
     assert found["threshold"] == GC_THRESHOLD > 700
     assert found["frozen"] > 10_000  # Django and the engine, out of every collection's walk

@@ -108,6 +108,7 @@ class Command(BaseCommand):
                 say(f"  setup (migrate, {n} contacts): {time.monotonic() - t:.1f} s")
                 clusters = [box.start_cluster(name=cluster_name(i), workers=opts["workers"]).pid for i in range(max(1, opts["clusters"]))]
                 time.sleep(2)
+                box.ensure_running()
                 for slug in providers:
                     figures[slug] = self.run_campaign(box, slug, ids[slug], n, opts["timeout"])
                     rss = {p: mb for pid in clusters for p, mb in peak_rss_mb(pid).items()}
@@ -146,6 +147,7 @@ class Command(BaseCommand):
         # From the moment launch() was called (not counting the helper process's start).
         started = time.monotonic() - (time.time() - launched["called_at"])
         while time.monotonic() - started < timeout and box.sim_stats()[slug]["submissions"] - before < n:
+            box.ensure_running()
             time.sleep(0.25)
         sim_seconds = time.monotonic() - started
         counts = {}
@@ -153,6 +155,7 @@ class Command(BaseCommand):
             counts = box.manage_json("benchmark", "--phase", "counts", "--campaign", str(campaign_id))
             if counts["pending"] + counts["queued"] == 0 and counts["total"] >= n:
                 break
+            box.ensure_running()
             time.sleep(1)
         seconds = time.monotonic() - started
         if counts.get("finished_at"):  # the campaign's own completion stamp, not our polling's
@@ -192,6 +195,7 @@ class Command(BaseCommand):
             result = box.manage_json("benchmark", "--phase", "intake", "--campaign", str(campaign_id))
             if result["received"] == 0:
                 break
+            box.ensure_running()
             time.sleep(0.5)
         applied_seconds = time.monotonic() - started
         ok = sum(1 for c in codes if c == 200)

@@ -24,9 +24,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from campaigns.services import shutdown
+from portal.gc_tuning import freeze_loaded
 
 GRACE_SECONDS = 4.0
-GC_THRESHOLD = 50_000  # new objects between two collections (Python's default: 700)
 
 
 class Command(BaseCommand):
@@ -54,7 +54,7 @@ def run_cluster() -> None:
 
     shutdown.install()  # before the cluster forks: every process inherits the handler
     load_task_code()
-    tune_gc()
+    freeze_loaded()
     cluster = Cluster()
     cluster.start()
     while cluster.sentinel.is_alive():
@@ -76,19 +76,6 @@ def load_task_code() -> None:
     from providers.registry import backends
 
     backends()
-
-
-def tune_gc() -> None:
-    """Fewer garbage collections in the workers. A campaign's pages and chunks create
-    hundreds of thousands of short-lived, acyclic objects (freed by reference counting), and
-    at the default threshold of 700 the collector ran every few hundred of them, each full
-    collection walking everything the process had loaded: a quarter of the CPU of building
-    100k messages. What is loaded now is frozen (never walked again; the forked workers
-    share it untouched) and a collection waits for 50,000 new objects."""
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def supervise(grace: float) -> int:
