@@ -195,6 +195,16 @@ class MessageBuilder:
         used = set(placeholders(self.text)) | (set(placeholders(str(self.payload))) if self.personal_payload else set())
         # Only the contact columns the content uses (JSON attributes cost a parse per row).
         self.columns = ("id", "phone", "first_name", "last_name", *(("attributes",) if used - set(BUILTIN) else ()))
+        self.same_for_all = {
+            "account_id": campaign.account_id,
+            "subaccount_id": campaign.subaccount_id,
+            "campaign_id": campaign.pk,
+            "connection_id": campaign.connection_id,
+            "channel": campaign.channel,
+            "sender": self.sender,
+            "flash": campaign.flash,
+            "status": S.PENDING,
+        }
 
     def build(
         self, contact_id: int | None, phone: str, first_name: str = "", last_name: str = "", attributes: dict | None = None, to: str = ""
@@ -202,44 +212,40 @@ class MessageBuilder:
         """The new message's field values (attnames), not a model instance: building
         100k model instances alone cost ~10 s. ``to`` sends a contact's message to another
         number (a test send), priced for that number."""
-        values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
         text = (
             render_fields(self.text, {"phone": phone, "first_name": first_name, "last_name": last_name}, attributes)
             if self.personal
             else self.text
         )
-        short = shorten(text, self.track)  # this recipient's short links (campaigns/services/shortener.py)
-        text = short.text
+        links: list[tuple[str, str]] = []
+        if "://" in text:  # this recipient's short links (campaigns/services/shortener.py)
+            short = shorten(text, self.track)
+            text, links = short.text, short.links
         info = sms_info(text) if self.personal else self.info
         segments = (self.billed(text, info.segments) if self.billed else info.segments) if self.personal else self.segments
-        payload = render_payload(self.payload, values) if self.personal_payload else self.payload
+        payload = self.payload
+        if self.personal_payload:
+            values = {"phone": phone, "first_name": first_name, "last_name": last_name, "attributes": attributes or {}}
+            payload = render_payload(self.payload, values)
         if self.template_links:
             payload, variable_links = shorten_variables(payload, getattr(self.campaign, "track_links", True))
-            short.links.extend(variable_links)
+            links.extend(variable_links)
         if self.campaign.channel == Channel.USSD:
             payload = dict(payload)
             payload.update(session_id=uuid.uuid4().hex[:20], op="fin" if len(self.steps) <= 1 else "init", step=0)
         to = to or phone
         price = self.book.lookup(to)
         units = units_for(self.campaign.channel, price, segments, self.seconds)
-        c = self.campaign
         return {
-            "account_id": c.account_id,
-            "subaccount_id": c.subaccount_id,
-            "campaign_id": c.pk,
+            **self.same_for_all,
             "contact_id": contact_id,
-            "connection_id": c.connection_id,
-            "channel": c.channel,
-            "sender": self.sender,
             "to": to,
             "text": text,
             "payload": payload,
-            "flash": c.flash,
             "encoding": info.encoding,
             "segments": units,
             "price": price.amount if price else Decimal("0"),
-            "status": S.PENDING,
-            PENDING_KEY: short.links,
+            PENDING_KEY: links,
         }
 
 
