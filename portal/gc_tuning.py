@@ -5,8 +5,8 @@ default threshold (700 new objects) the collector ran every few hundred of them,
 full collection walked everything the process had loaded (Django, the engine, the provider
 backends): a quarter of the CPU of building 100k messages (1.40 s, 1.09 s with this setting).
 What is loaded when the cluster is ready is frozen (never walked again; the forked workers
-share those pages untouched) and a collection waits for GC_THRESHOLD new objects. (Measured on gunicorn's intake: no gain,
-so the web processes keep Python's defaults.)"""
+share those pages untouched) and a collection waits for GC_THRESHOLD new objects.
+Measured on gunicorn's intake as well: no gain, so the web processes keep Python's defaults."""
 
 from __future__ import annotations
 

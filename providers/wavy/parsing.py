@@ -37,8 +37,9 @@ def e164(number: object) -> str:
 
 def wavy_number(number: str) -> str:
     """Our E.164 to Wavy's digits-only form."""
-    if number[1:].isascii() and number[1:].isdigit() and number[:1] == "+":  # the usual case, checked in C
-        return number[1:]
+    digits = number[1:]
+    if number[:1] == "+" and digits.isascii() and digits.isdigit():  # the usual case, checked in C
+        return digits
     return "".join(ch for ch in number if ch.isdigit())
 
 
