@@ -83,19 +83,24 @@ class Message(models.Model):
             # With id: a range claim / next-ids lookup reads only the campaign's pending rows in
             # id order (PostgreSQL otherwise walked the primary key through every delivered row).
             models.Index(fields=["campaign", "status", "id"], name="message_campaign_status_id"),
-            models.Index(fields=["connection", "provider_message_id"], name="message_provider_id"),
+            # Every index is written again by each status change (claim, result, report), so
+            # the ones serving rare lookups cover only the rows those lookups want. Reports
+            # match by provider id: only rows that have one (queries exclude the empty id).
+            models.Index(
+                fields=["connection", "provider_message_id"], condition=~models.Q(provider_message_id=""), name="message_provider_id"
+            ),
             models.Index(fields=["account", "-id"], name="message_account_recent"),
             # Claims left queued (the tick): only queued rows, so the rest of a message's life
             # (pending, submitted, delivered) never writes this index.
             models.Index(fields=["queued_at"], condition=models.Q(status="queued"), name="message_queued"),
-            # Per-connection queue depth (admin stats) and replies matched to the last message sent.
-            models.Index(fields=["connection", "status"], name="message_connection_status"),
-            models.Index(fields=["connection", "to"], name="message_connection_to"),
-            # The tick finds single sends left pending without reading a campaign's backlog.
+            # Unknown messages to reconcile, and to adopt a report by, per connection.
+            models.Index(fields=["connection", "id"], condition=models.Q(status="unknown"), name="message_connection_unknown"),
+            # The tick finds single sends left pending, and the queue depth counts them, without
+            # reading a campaign's backlog.
             models.Index(fields=["status", "updated_at"], condition=models.Q(campaign__isnull=True), name="message_single_stuck"),
+            # Frequency caps, a conversation's thread and the reply to the last message sent
+            # to a number (with its connection as a filter).
             models.Index(fields=["account", "to", "not_before"], name="message_cap_window"),
-            models.Index(fields=["campaign", "not_before"], name="message_campaign_wave"),
-            # A conversation's thread (every message to one number) uses message_cap_window.
             # The nullable foreign keys: only the rows that have one.
             models.Index(fields=["subaccount"], condition=models.Q(subaccount__isnull=False), name="message_subaccount"),
             models.Index(fields=["test_of"], condition=models.Q(test_of__isnull=False), name="message_test_of"),

@@ -108,9 +108,10 @@ def send_auto_reply(connection, rule: KeywordRule, inbound: InboundMessage):
 def answered_message(connection, item: InboundItem, phone: str) -> dict | None:
     """The message a reply answers: the one the provider names (its id, else our own id sent
     as a correlation id), else the latest one sent to that number on the connection."""
-    sent = Message.objects.filter(connection=connection).values("id", "campaign_id", "subaccount_id")
+    # The connection's account too: the last message to a number is found on (account, to).
+    sent = Message.objects.filter(account_id=connection.account_id, connection=connection).values("id", "campaign_id", "subaccount_id")
     if item.reply_to_provider_id:
-        named = sent.filter(provider_message_id=item.reply_to_provider_id).first()
+        named = sent.filter(provider_message_id=item.reply_to_provider_id).exclude(provider_message_id="").first()
         if named:
             return named
     if item.reply_to_message_id:

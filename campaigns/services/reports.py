@@ -28,9 +28,9 @@ def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusU
     provider_ids = {u.provider_message_id for u in updates if u.provider_message_id}
     by_provider = (
         dict(
-            Message.objects.filter(connection_id=connection_id, provider_message_id__in=provider_ids).values_list(
-                "provider_message_id", "id"
-            )
+            Message.objects.filter(connection_id=connection_id, provider_message_id__in=provider_ids)
+            .exclude(provider_message_id="")  # the index holds only rows with a provider id
+            .values_list("provider_message_id", "id")
         )
         if provider_ids
         else {}

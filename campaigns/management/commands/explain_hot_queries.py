@@ -148,7 +148,9 @@ class Command(BaseCommand):
             ),
             orm(
                 "find reports' messages by provider id (500 reports)",
-                Message.objects.filter(connection_id=conn.pk, provider_message_id__in=pids).values_list("provider_message_id", "id"),
+                Message.objects.filter(connection_id=conn.pk, provider_message_id__in=pids)
+                .exclude(provider_message_id="")
+                .values_list("provider_message_id", "id"),
             ),
             orm("find reports' messages by our id (500 reports)", Message.objects.filter(account_id=campaign.account_id, pk__in=some_ids)),
             orm("campaign counts (delta rows, no COUNT over messages)", StatusCount.objects.filter(campaign_id=campaign.pk)),
@@ -174,6 +176,16 @@ class Command(BaseCommand):
                     queued_at__gte=now - ADOPT_WINDOW,
                     queued_at__lte=now,
                 ).values_list("pk", flat=True)[:2],
+            ),
+            orm(
+                "reply matched to the last message sent to the number (inbound)",
+                Message.objects.filter(account_id=campaign.account_id, connection_id=conn.pk, to="+923000001234")
+                .order_by("-id")
+                .values("id", "campaign_id", "subaccount_id")[:1],
+            ),
+            orm(
+                "single sends waiting on a connection (queue depth)",
+                Message.objects.filter(connection_id=conn.pk, campaign__isnull=True, status__in=["pending", "queued"]),
             ),
             orm(
                 "webhook backlog (apply loop)",
