@@ -53,6 +53,12 @@ TASK_BUDGET = 240.0  # seconds a batch task runs before handing its rest to a ne
 # 0.71, 12 rounds (the old 96) 0.79: 4 keeps in flight a third of what it was for ~10%.
 SINGLE_CHUNK_ROUNDS = 4
 RETRY_WAIT_IN_TASK = 20.0  # a task waits for retries due this soon instead of leaving them
+NOTHING_DUE = object()  # a range with no due message left (next_chunk moves on)
+LAST_ID = 2**63 - 1
+
+
+def upper_bound(hi: int | None) -> int:
+    return LAST_ID if hi is None else hi
 
 
 # --- start ---------------------------------------------------------------------
@@ -206,30 +212,70 @@ def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | No
     cursor, sent, wrapped = lo, 0, False
     quiet = QuietGate(campaign)  # recipients inside quiet hours now wait (send_rules/quiet_gate.py)
 
+    # Uncapped and no quiet hours: nothing to look at before a claim, so the claim itself
+    # finds the next due messages (one statement a chunk instead of a read and a claim).
+    direct = not caps and quiet.quiet is None
+
     def next_chunk() -> Call | None:
         nonlocal cursor, hi, wrapped
         if shutdown.requested() or not _may_send(campaign):
             return None
         if not routing_batches.may_call(campaign, connection.pk, cursor, hi):
             return None
+        while True:
+            call = claim_from_cursor() if direct else claim_checked()
+            if call is not NOTHING_DUE:
+                return call
+            if hi is not None:
+                # Own range done: drain what later ranges hold before their tasks get a worker
+                # (claims are compare-and-set, so those tasks find less, or nothing, to do).
+                cursor, hi = max(cursor, hi + 1), None
+            elif not wrapped:
+                # Then earlier ranges: a task another cluster lost with its worker (kill -9)
+                # leaves them pending, and this campaign's heartbeat hides that from the tick.
+                cursor, wrapped = 0, True
+            else:
+                return None
+
+    def over_budget(first_due: int | None) -> bool:
+        """Past the task's budget: the rest (from ``first_due``) goes to a fresh task."""
+        if first_due is None or time.monotonic() - started <= TASK_BUDGET:
+            return False
+        _enqueue_range(campaign_id, first_due, hi, connection.pk)
+        return True
+
+    def claim_from_cursor():
+        if time.monotonic() - started > TASK_BUDGET:
+            due = _next_ids(campaign, cursor, hi, 1, connection.pk)
+            if not due:
+                return NOTHING_DUE
+            return None if over_budget(due[0]) else NOTHING_DUE
+        return claim_up_to(upper_bound(hi), size)
+
+    def claim_checked():
         ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
-        if not ids and hi is not None:
-            # Own range done: drain what later ranges hold before their tasks get a worker
-            # (claims are compare-and-set, so those tasks find less, or nothing, to do).
-            cursor, hi = max(cursor, hi + 1), None
-            ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
-        if not ids and not wrapped:
-            # Then earlier ranges: a task another cluster lost with its worker (kill -9)
-            # leaves them pending, and this campaign's heartbeat hides that from the tick.
-            cursor, wrapped = 0, True
-            ids = quiet.admit(lambda: _next_ids(campaign, cursor, hi, size, connection.pk))
-        if ids and time.monotonic() - started > TASK_BUDGET:
-            _enqueue_range(campaign_id, ids[0], hi, connection.pk)  # hand the rest to a fresh task
+        if not ids:
+            return NOTHING_DUE
+        if over_budget(ids[0]) or not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
             return None
-        if not ids or not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, len(ids))):
+        # Past the ids read, only when no quiet hours apply: others were not checked.
+        return claim_up_to(ids[-1] if quiet.quiet is not None else upper_bound(hi), len(ids), first=ids[0], last=ids[-1])
+
+    def claim_up_to(top: int, limit: int, *, first: int | None = None, last: int | None = None):
+        """Claim up to ``limit`` due messages from the cursor (or ``first``) to ``top``; a
+        claim that finds another worker took the ids read goes on past them, so chunks stay
+        full. Direct claims (no ids read first) that win nothing mean nothing is due."""
+        nonlocal cursor
+        if first is None and not _sleep_unless_stopped(campaign_id, wait_for_slot(rates, limit)):  # a 429's hold
             return None
-        cursor = ids[-1] + 1
-        return Call.claim_range(backend, campaign, ids[0], ids[-1], len(ids))
+        call = Call.claim_range(backend, campaign, cursor if first is None else first, top, limit)
+        if call.won:
+            cursor = call.won[-1] + 1
+        elif first is None:
+            return NOTHING_DUE
+        else:
+            cursor = last + 1
+        return call
 
     inflight: Call | None = None  # being sent
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="provider-call") as pool:
