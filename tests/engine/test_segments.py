@@ -280,3 +280,24 @@ def test_campaign_to_a_segment_reaches_its_members_minus_suppressions(seeded):
     # Another account's segment selects nobody.
     theirs = Segment.objects.create(account=w.other_account, name="All", conditions=rule("phone", "not_empty"))
     assert audience_summary(w.account, {"segments": [theirs.pk]}).recipients == 0
+
+
+def test_summary_counts_match_one_count_per_reason(seeded):
+    """The summary's counts (one pass on PostgreSQL) agree with a count per reason, with an
+    excluded segment that is neither true nor false for some contacts (no such attribute)."""
+    from campaigns.services.audience import _excluded_filter, _included, _tally
+
+    w = seeded
+    high = Segment.objects.create(account=w.account, name="High", conditions=rule("attr:score", "gt", 50))
+    bad = Contact.objects.create(account=w.account, phone="0300-BAD", attributes={"score": 1})
+    ListMembership.objects.create(contact_list=w.vip, contact=bad)
+    Suppression.objects.create(account=w.account, phone=w.c["ana"].phone)
+    everyone = Segment.objects.create(account=w.account, name="All", conditions=rule("phone", "not_empty"))
+    spec = {"lists": [w.vip.pk], "segments": [everyone.pk], "exclude_segments": [high.pk]}
+    summary = audience_summary(w.account, spec)
+    # 6 contacts (3 of them also in VIP); dan (score 100) left out; ana suppressed; the bad number.
+    assert (summary.total, summary.duplicate, summary.excluded) == (9, 3, 1)
+    assert (summary.suppressed, summary.invalid, summary.recipients) == (1, 1, 3)  # ben, cal, eve
+    included, excluded_q = _included(w.account, spec, None), _excluded_filter(w.account, spec)
+    distinct = summary.total - summary.duplicate
+    assert (distinct, summary.excluded, summary.suppressed, summary.invalid) == _tally(w.account, included, excluded_q)

@@ -299,6 +299,7 @@ class Command(BaseCommand):
 
         from campaigns.models import Account, Campaign, Contact, ContactList, ListMembership, Membership, Price, SenderID
         from campaigns.services.ledger import top_up
+        from campaigns.services.planner_stats import refresh_after_bulk_write
         from providers.models import ProviderConnection
 
         n = opts["recipients"]
@@ -312,6 +313,7 @@ class Command(BaseCommand):
         contact_list = ContactList.objects.create(account=account, name="Everyone")
         ids = Contact.objects.filter(account=account).values_list("pk", flat=True)
         ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact_id=c) for c in ids], batch_size=5000)
+        refresh_after_bulk_write(n)  # as an import of the list does
         out = {}
         for slug in [p for p in opts["providers"].split(",") if p]:
             conn = ProviderConnection(account=account, name=slug, provider=slug, base_url=f"{opts['sim_url']}/{slug}", mps=opts["mps"])
