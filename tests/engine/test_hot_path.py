@@ -98,3 +98,55 @@ def test_a_launched_campaign_through_the_range_path_matches_its_ledger(engine_wo
     account = Account.objects.get(pk=engine_world.account.pk)
     assert account.reserved == 0 and account.balance == ledger_sum(account)
     assert Message.objects.filter(campaign=campaign, cost=0).count() == 0
+
+
+def _record_claims(monkeypatch) -> list[int]:
+    sizes: list[int] = []
+    original = pipeline.Call.claim_range.__func__
+
+    def recording(cls, backend, campaign, lo, hi, limit):
+        call = original(cls, backend, campaign, lo, hi, limit)
+        sizes.append(len(call.won))
+        return call
+
+    monkeypatch.setattr(pipeline.Call, "claim_range", classmethod(recording))
+    return sizes
+
+
+def test_a_paced_chunk_stays_full_when_another_worker_took_some_of_its_ids(engine_world, fake_provider, monkeypatch):
+    conn, sim = fake_provider
+    conn.mps = 100_000  # a cap: the ids are read (and paced) before the claim
+    conn.save()
+    campaign = materialized(engine_world, 120, connection=conn)
+    read = pipeline._next_ids
+    taken: list[int] = []
+
+    def read_then_lose_three(campaign_, cursor, hi, size, connection_id):
+        ids = read(campaign_, cursor, hi, size, connection_id)
+        if ids and not taken:  # another worker claims three of them before this one does
+            taken.extend(claim_range(campaign.pk, ids[0], ids[2], 3, connection_id=connection_id).ids)
+        return ids
+
+    monkeypatch.setattr(pipeline, "_next_ids", read_then_lose_three)
+    sizes = _record_claims(monkeypatch)
+
+    assert pipeline.run_batch(campaign.pk, 0, None) == 117  # all but the three taken
+    assert sizes[:2] == [50, 50]  # the first chunk went on past the ids it had read
+    assert len(taken) == 3 and sim.stats()["submissions"] == 117
+    assert Message.objects.filter(pk__in=taken, status=S.QUEUED).count() == 3  # never sent by this task
+
+
+def test_an_uncapped_chunk_is_claimed_without_reading_its_ids_first(engine_world, fake_provider, monkeypatch):
+    conn, sim = fake_provider
+    campaign = materialized(engine_world, 120, connection=conn)
+    ids = ids_of(campaign)
+    reads: list[tuple] = []
+    read = pipeline._next_ids
+    monkeypatch.setattr(pipeline, "_next_ids", lambda *a: reads.append(a) or read(*a))
+    sizes = _record_claims(monkeypatch)
+
+    assert pipeline.run_batch(campaign.pk, ids[0], ids[59]) == 120  # its own 60, then the rest
+    # Claims up to its range's end (an empty one says it is done), the drained rest, the wrap.
+    assert sizes == [50, 10, 0, 50, 10, 0, 0]
+    assert reads == []
+    assert sim.stats()["submissions"] == 120
