@@ -102,6 +102,9 @@ def fill_message_networks(campaign_id: int) -> int:
     """Messages without a network yet take their contact's looked-up one (breakdowns)."""
     from django.db.models import OuterRef, Subquery
 
+    account_id = Message.objects.filter(campaign_id=campaign_id).values_list("account_id", flat=True).first()
+    if account_id is None or not Contact.objects.filter(account_id=account_id, network__gt="").exists():
+        return 0  # no network known in the account: not a pass over every message (0.2 s at 100k)
     network = Contact.objects.filter(pk=OuterRef("contact_id")).exclude(network="").values("network")[:1]
     return Message.objects.filter(campaign_id=campaign_id, network="", contact__network__gt="").update(network=Subquery(network))
 
