@@ -314,14 +314,18 @@ def mark_submitted(claim: Claim, items: list[tuple[int, str, str]], *, charge: b
     cost = ", cost = price * segments" if charge else ""
     if connection.vendor == "postgresql":
         # One statement for the whole chunk: the values travel as three arrays.
+        from campaigns.services.pg_insert import array_sql
+
         table = _table()
+        columns = [
+            array_sql(list(column), db_type) for column, db_type in zip(zip(*items, strict=True), ("bigint", "text", "text"), strict=True)
+        ]
         sql = (
             f"UPDATE {table} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = v.pid, network = v.net{cost}"
-            f" FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, pid, net) WHERE {table}.id = v.id AND {table}.status = %s"
+            f" FROM unnest({', '.join(sql for sql, _ in columns)}) AS v(id, pid, net) WHERE {table}.id = v.id AND {table}.status = %s"
         )
-        ids, pids, networks = (list(column) for column in zip(*items, strict=True))
         with connection.cursor() as cursor:
-            cursor.execute(sql, [S.SUBMITTED, now, now, ids, pids, networks, S.QUEUED])
+            cursor.execute(sql, [S.SUBMITTED, now, now, *(param for _, param in columns), S.QUEUED])
     elif connection.vendor == "sqlite":
         # The chunk as one JSON array read by json_each: 0.78 s per 100k rows against 0.89 s
         # for an executemany binding seven values per row, under the single writer's lock.
