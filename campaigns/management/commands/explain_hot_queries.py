@@ -105,6 +105,8 @@ class Command(BaseCommand):
     def statements(self, campaign, conn) -> list[tuple[str, str, list]]:
         from campaigns.models import Message, StatusCount
         from campaigns.services.held_reports import ADOPT_WINDOW
+        from campaigns.services.pg_insert import array_sql
+        from campaigns.services.pipeline import LAST_ID
         from campaigns.services.transitions import _claim_sql
         from providers.models import HeldReport, WebhookEvent
 
@@ -121,11 +123,18 @@ class Command(BaseCommand):
             return (title, sql, list(params))
 
         table = connection.ops.quote_name(Message._meta.db_table)
+        columns = (chunk, [f"x-{i}" for i in chunk], [""] * len(chunk))
+        arrays = [array_sql(values, db_type) for values, db_type in zip(columns, ("bigint", "text", "text"), strict=True)]
         return [
             (
                 "claim a chunk (pipeline, one UPDATE ... RETURNING)",
                 _claim_sql(),
                 [campaign.pk, lo, hi, "pending", now, 1000, "queued", now, now, "pending"],
+            ),
+            (
+                "claim a chunk from the campaign's first id, no upper bound (a task wrapping to earlier ranges)",
+                _claim_sql(),
+                [campaign.pk, 0, LAST_ID, "pending", now, 1000, "queued", now, now, "pending"],
             ),
             orm(
                 "next ids of a range (pipeline)",
@@ -142,9 +151,9 @@ class Command(BaseCommand):
             (
                 "mark submitted (recording: a chunk of 1,000 in one UPDATE ... FROM unnest)",
                 f"UPDATE {table} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = v.pid, network = v.net,"
-                f" cost = price * segments FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, pid, net)"
+                f" cost = price * segments FROM unnest({', '.join(sql for sql, _ in arrays)}) AS v(id, pid, net)"
                 f" WHERE {table}.id = v.id AND {table}.status = %s",
-                ["submitted", now, now, chunk, [f"x-{i}" for i in chunk], [""] * len(chunk), "queued"],
+                ["submitted", now, now, *(param for _, param in arrays), "queued"],
             ),
             orm(
                 "find reports' messages by provider id (500 reports)",
