@@ -324,7 +324,7 @@ def insert_messages(batch: list[dict]) -> list[dict]:
     if connection.vendor == "postgresql":
         from campaigns.services import pg_insert  # arrays, not a 35,000-placeholder VALUES
 
-        return _match_ids(batch, pg_insert.insert_returning_ids(table, fields, rows))
+        return _match_ids(batch, pg_insert.insert_returning_ids(table, fields, rows, varying=set(prepared.varying)))
     inserted = []
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_ROWS):

@@ -31,9 +31,10 @@ def array_sql(values: Sequence, db_type: str) -> tuple[str, object]:
     return f"%s::{db_type}[]", list(values)
 
 
-def insert_returning_ids(table: str, fields: Sequence, rows: Sequence[list]) -> list[tuple[int, int | None]]:
+def insert_returning_ids(table: str, fields: Sequence, rows: Sequence[list], varying: set[int]) -> list[tuple[int, int | None]]:
     """INSERT ``rows`` (values prepared for ``fields``, in that order) ON CONFLICT DO
-    NOTHING; returns (id, contact_id) of each row inserted, in the rows' order."""
+    NOTHING; returns (id, contact_id) of each row inserted, in the rows' order. ``varying``:
+    the positions whose values differ between rows (the others are the first row's)."""
     if not rows:
         return []
     first = rows[0]
@@ -41,7 +42,7 @@ def insert_returning_ids(table: str, fields: Sequence, rows: Sequence[list]) -> 
     selected, params, arrays, array_params = [], [], [], []
     for i, f in enumerate(fields):
         db_type = f.db_type(connection)
-        if all(row[i] is first[i] for row in rows):  # the page's common value (one object, shared)
+        if i not in varying:  # the page's common value
             selected.append(f"%s::{db_type}")
             params.append(first[i])
         else:

@@ -335,11 +335,14 @@ class Command(BaseCommand):
         return out
 
     def phase_launch(self, opts) -> dict:
+        from django_q.brokers import get_broker
+
         from campaigns.models import Campaign
         from campaigns.services.campaigns import launch
         from providers.registry import backends
 
         backends()  # loaded, as in a portal that has served a request
+        get_broker()  # the task queue's client module too (0.05 s of imports for Redis's)
         campaign = Campaign.objects.get(pk=opts["campaign"])
         called_at = time.time()
         launch(campaign)
