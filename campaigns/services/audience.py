@@ -150,7 +150,7 @@ def _tally(account: Account, included: QuerySet, excluded_q: Q | None) -> tuple[
 def _tally_one_pass(account: Account, included: QuerySet, excluded_q: Q | None) -> tuple[int, int, int, int]:
     """``_tally`` on PostgreSQL in one pass over the included contacts, suppressions joined
     once by hash (one row at most per phone: they are unique per account). The four counts
-    ran the audience's rules four times: 0.4 s of a 100k-recipient launch check."""
+    ran the audience's rules four times: 126 ms against 76 ms at 100k recipients."""
     from campaigns.lookups import E164_REGEX
 
     contacts = included.order_by()

@@ -237,9 +237,9 @@ def run_batch(campaign_id: int, lo: int, hi: int | None, connection_id: int | No
             else:
                 return None
 
-    def over_budget(first_due: int | None) -> bool:
+    def over_budget(first_due: int) -> bool:
         """Past the task's budget: the rest (from ``first_due``) goes to a fresh task."""
-        if first_due is None or time.monotonic() - started <= TASK_BUDGET:
+        if time.monotonic() - started <= TASK_BUDGET:
             return False
         _enqueue_range(campaign_id, first_due, hi, connection.pk)
         return True

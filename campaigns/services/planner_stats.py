@@ -1,7 +1,7 @@
 """Fresh planner statistics after a bulk write.
 
-PostgreSQL's autovacuum analyzes a table some time after it changed (a minute or more, and
-not at all while its workers are busy elsewhere). A list imported and sent at once was
+PostgreSQL's autovacuum analyzes a table some time after it changed (a minute at best; in
+the benchmark, not within five minutes of its seed). A list imported and sent at once was
 planned with no statistics: the audience query ran as a nested loop over every contact
 (0.40 s for a 10,000-recipient page of a 100k list, 0.02 s once analyzed)."""
 

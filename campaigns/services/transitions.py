@@ -313,7 +313,7 @@ def mark_submitted(claim: Claim, items: list[tuple[int, str, str]], *, charge: b
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     cost = ", cost = price * segments" if charge else ""
     if connection.vendor == "postgresql":
-        # One statement for the whole chunk: the values travel as three arrays.
+        # One statement for the whole chunk: the values travel as three arrays (array_sql).
         from campaigns.services.pg_insert import array_sql
 
         table = _table()
