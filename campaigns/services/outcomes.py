@@ -164,17 +164,25 @@ class PreparedRecord:
     submitted: SubmittedPlan | None
 
 
+ACCEPTED_AT_SEND = frozenset({S.SUBMITTED, S.SENT, S.DELIVERED})
+
+
 def prepare_record(results: Sequence[SendResult], won: Sequence[int], claim: Claim | None = None) -> PreparedRecord:
     by_class: dict[str, list[SendResult]] = defaultdict(list)
+    accepted = by_class["submitted"]
     seen, mine = set(), set(won)
     for result in results:
-        if result.message_id in seen or result.message_id not in mine:
+        pk = result.message_id
+        if pk in seen or pk not in mine:
             continue
-        seen.add(result.message_id)
-        by_class[classify(result)].append(result)
+        seen.add(pk)
+        if result.error is None and result.status in ACCEPTED_AT_SEND:  # classify's usual answer, without the call
+            accepted.append(result)
+        else:
+            by_class[classify(result)].append(result)
     for missing in mine - seen:  # no answer about it: it may have gone out
         by_class["unknown"].append(SendResult(message_id=missing, status=S.UNKNOWN))
-    plan = _plan_submitted(by_class["submitted"], claim) if claim is not None and claim.rows and by_class["submitted"] else None
+    plan = _plan_submitted(accepted, claim) if claim is not None and claim.rows and accepted else None
     return PreparedRecord(by_class, plan)
 
 
@@ -258,12 +266,30 @@ def _debit(rows: list[Changed]) -> Decimal:
 
 
 def _debit_groups(rows: list[Changed]) -> dict[int, dict]:
-    """Per account, the rows' charges (price x units each) summed by ledger.group_charges."""
-    by_account: dict[int, list[ledger.Charge]] = defaultdict(list)
+    """Per account, the rows' charges (price x units each) summed per (campaign,
+    subaccount) as ledger.group_charges does: rows of one price and length are counted,
+    then multiplied once (a chunk's thousand rows are usually one or two such kinds)."""
+    kinds: dict[tuple, int] = defaultdict(int)
+    an_id: dict[tuple, int] = {}  # a message of each kind: the group's own when it is one
     for r in rows:
-        amount = r.price * r.segments
-        by_account[r.account_id].append(ledger.Charge(r.id, r.campaign_id, r.subaccount_id, amount, amount))
-    return {account_id: ledger.group_charges(charges) for account_id, charges in by_account.items()}
+        kind = ((r.account_id, r.campaign_id, r.subaccount_id), r.price, r.segments)
+        kinds[kind] += 1
+        an_id[kind] = r.id
+    charges: dict[tuple, list] = defaultdict(lambda: [ledger.ZERO, 0, None])
+    for kind, count in kinds.items():
+        group, price, segments = kind
+        amount = price * segments
+        if amount > 0:
+            charge = charges[group]
+            charge[0] += amount * count
+            charge[1] += count
+            charge[2] = an_id[kind]
+    by_account: dict[int, dict] = defaultdict(dict)
+    for (account_id, campaign_id, subaccount_id), (amount, count, message_id) in charges.items():
+        amount = amount.quantize(ledger.Q4)
+        group = ledger.ChargeGroup(amount=amount, held=amount, count=count, message_id=message_id if count == 1 else None)
+        by_account[account_id][(campaign_id, subaccount_id)] = group
+    return dict(by_account)
 
 
 def charge_accepted(ids: Iterable[int]) -> Decimal:
