@@ -25,7 +25,6 @@ from campaigns.services.transitions import (
     error_fields,
     mark_submitted,
     release_claims,
-    still_claimed,
     update_each,
 )
 from campaigns.status import ACCEPTED
@@ -222,23 +221,21 @@ def _record_submitted_claimed(
     results: list[SendResult], claim: Claim, plan: SubmittedPlan | None = None
 ) -> tuple[list[Changed], list[SendResult]]:
     """queued -> submitted (and charged) for the results whose messages are still under
-    ``claim``; returns the rows moved and the results left for the general path. ``plan``
-    is used when every one of them is still held (nothing moved them meanwhile)."""
-    held = still_claimed(claim)
-    if plan is not None and plan.ids <= held and len(plan.items) == len(results):
-        billed_now = claim.rows[0].channel not in BILLED_AT_REPORT
-        mark_submitted(claim, plan.items, charge=billed_now)
-        for account_id, groups in plan.debit.items():
-            ledger.charge_groups(account_id, groups)
-        return plan.changed, []
-    mine = [r for r in results if r.message_id in held]
-    rest = [r for r in results if r.message_id not in held]
-    if not mine:
-        return [], rest
+    ``claim``; returns the rows moved and the results left for the general path. ``plan``'s
+    changes and charges are used when all of its messages moved (nothing moved them meanwhile)."""
     rows = {row.id: row for row in claim.rows}
-    channel = claim.rows[0].channel
-    billed_now = channel not in BILLED_AT_REPORT
-    mark_submitted(claim, [(r.message_id, r.provider_message_id[:80], (r.network or "")[:60]) for r in mine], charge=billed_now)
+    billed_now = claim.rows[0].channel not in BILLED_AT_REPORT
+    if plan is not None and len(plan.items) == len(results):
+        moved = mark_submitted(claim, plan.items, charge=billed_now)
+        if moved == plan.ids:
+            for account_id, groups in plan.debit.items():
+                ledger.charge_groups(account_id, groups)
+            return plan.changed, []
+    else:
+        items = [(r.message_id, r.provider_message_id[:80], (r.network or "")[:60]) for r in results if r.message_id in rows]
+        moved = mark_submitted(claim, items, charge=billed_now)
+    mine = [r for r in results if r.message_id in moved]
+    rest = [r for r in results if r.message_id not in moved]
     changed = [_changed(rows[r.message_id], claim.campaign_id) for r in mine]
     if billed_now:  # mark_submitted has set their cost already
         _debit([r for r in changed if r.price and r.price > 0])

@@ -75,6 +75,25 @@ def test_recording_a_claim_keeps_an_early_report_and_charges_each_once(engine_wo
     assert account.balance == ledger_sum(account)
 
 
+def test_only_messages_still_under_the_claim_move_on_its_fast_path(engine_world):
+    campaign = materialized(engine_world, 5)
+    won = claim_range(campaign.pk, 0, 10**12, 5)
+    taken = won.ids[:2]  # the claim went stale and another worker's claim stamped these since
+    Message.objects.filter(pk__in=taken).update(queued_at=timezone.now() + timedelta(seconds=1))
+    results = [SendResult(message_id=pk, status=S.SUBMITTED, provider_message_id=f"p-{pk}") for pk in won.ids]
+
+    summary = record_results(results, won.ids, campaign, claim=won)
+
+    assert summary.submitted == 5
+    messages = Message.objects.filter(campaign=campaign)
+    assert {m.status for m in messages} == {S.SUBMITTED} and all(m.provider_message_id == f"p-{m.pk}" for m in messages)
+    counts = campaign_counts(campaign)
+    assert counts["submitted"] == 5 and counts["queued"] == 0
+    assert recount_campaign(campaign) == counts
+    account = Account.objects.get(pk=engine_world.account.pk)
+    assert account.balance == Decimal("100") - Decimal("0.10") == ledger_sum(account)
+
+
 def test_a_task_drains_what_later_ranges_still_hold(engine_world, fake_provider):
     conn, sim = fake_provider
     campaign = materialized(engine_world, 120, connection=conn)
