@@ -26,7 +26,12 @@ class InsufficientBalance(Exception):
 
 
 def _locked_account(account_id: int) -> Account:
-    return Account.objects.select_for_update().get(pk=account_id)
+    """The account row locked for our update of its balance. FOR NO KEY UPDATE (PostgreSQL):
+    ledger writers still queue on it, but rows that only reference the account (a webhook
+    report, a provider call, a count) are inserted meanwhile. FOR UPDATE made each of their
+    foreign-key checks wait for the ledger's transaction: 55 us a check on average over a
+    VT run with its reports, 2.6 us for the same check on the connection."""
+    return Account.objects.select_for_update(no_key=True).get(pk=account_id)
 
 
 def balance(account: Account | int) -> Decimal:
@@ -110,7 +115,7 @@ def release(account_id: int, amount: Decimal, campaign_id: int | None = None) ->
     with transaction.atomic():
         account = _locked_account(account_id)
         if campaign_id:
-            held = Campaign.objects.select_for_update().values_list("reserved_amount", flat=True).get(pk=campaign_id)
+            held = Campaign.objects.select_for_update(no_key=True).values_list("reserved_amount", flat=True).get(pk=campaign_id)
             amount = min(amount, held)
             Campaign.objects.filter(pk=campaign_id).update(reserved_amount=F("reserved_amount") - amount)
         amount = min(amount, account.reserved)
@@ -222,7 +227,7 @@ def _notify_low_balance(account: Account, before: Decimal, after: Decimal) -> No
 
 
 def _take_campaign_reservation(campaign_id: int, held: Decimal, spent: Decimal) -> Decimal:
-    current = Campaign.objects.select_for_update().values_list("reserved_amount", flat=True).get(pk=campaign_id)
+    current = Campaign.objects.select_for_update(no_key=True).values_list("reserved_amount", flat=True).get(pk=campaign_id)
     take = min(held, current)
     Campaign.objects.filter(pk=campaign_id).update(reserved_amount=F("reserved_amount") - take, spent=F("spent") + spent)
     return take
