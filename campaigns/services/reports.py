@@ -22,7 +22,14 @@ ANSWERED = {"answered", "completed", "human", "machine"}
 PROVISIONAL_OUTCOMES = {"", "ringing"}
 
 
-def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> list[int | None]:
+class Found(list):
+    """find_messages' answer: our message id for each update (None: not ours).
+    ``recorded``: the positions found by their provider id, which their message has already."""
+
+    recorded: frozenset[int] = frozenset()
+
+
+def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusUpdate]) -> Found:
     """Our message id for each update: by (connection, provider id), else by our own id
     within the account. Two queries for any number of updates."""
     provider_ids = {u.provider_message_id for u in updates if u.provider_message_id}
@@ -37,14 +44,16 @@ def find_messages(connection_id: int, account_id: int, updates: Sequence[StatusU
     )
     own = {u.message_id for u in updates if _is_our_id(u.message_id) and u.provider_message_id not in by_provider}
     known_own = set(Message.objects.filter(account_id=account_id, pk__in=own).values_list("id", flat=True)) if own else set()
-    found: list[int | None] = []
-    for u in updates:
+    found, recorded = Found(), set()
+    for index, u in enumerate(updates):
         if u.provider_message_id and u.provider_message_id in by_provider:
             found.append(by_provider[u.provider_message_id])
+            recorded.add(index)
         elif u.message_id and u.message_id in known_own:
             found.append(u.message_id)
         else:
             found.append(None)
+    found.recorded = frozenset(recorded)
     return found
 
 
@@ -56,6 +65,9 @@ def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusU
     """Apply every update; returns each one's outcome: applied, duplicate or unknown_message.
     ``found``: find_messages' answer, when the caller looked before its write transaction."""
     ids = find_messages(connection_id, account_id, updates) if found is None else found
+    # A message found by its provider id has it already: writing it again was a second row
+    # version (and seven index entries) per report, one statement each.
+    recorded = getattr(ids, "recorded", frozenset())
     outcomes = [UNKNOWN if pk is None else DUPLICATE for pk in ids]
     by_status: dict[str, list[int]] = defaultdict(list)
     for index, (update, pk) in enumerate(zip(updates, ids, strict=True)):
@@ -65,7 +77,7 @@ def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusU
     with transaction.atomic():
         for status in sorted(by_status, key=lambda s: ORDER.index(s) if s in ORDER else 99):
             indexes = by_status[status]
-            per_message = {ids[i]: _fields(updates[i]) for i in indexes}
+            per_message = {ids[i]: _fields(updates[i], provider_id_recorded=i in recorded) for i in indexes}
             changed = apply_status([ids[i] for i in indexes], status, per_message=per_message)
             moved = {c.id for c in changed}
             for i in indexes:
@@ -78,7 +90,7 @@ def apply_updates(connection_id: int, account_id: int, updates: Sequence[StatusU
     return outcomes
 
 
-def _fields(update: StatusUpdate) -> dict:
+def _fields(update: StatusUpdate, *, provider_id_recorded: bool = False) -> dict:
     fields = error_fields(update.error) if update.status not in (S.SENT, S.DELIVERED, S.SUBMITTED) else {}
     if update.network:
         fields["network"] = update.network[:60]
@@ -88,7 +100,7 @@ def _fields(update: StatusUpdate) -> dict:
         fields["call_dtmf"] = update.dtmf[:40]
     if update.duration_seconds is not None:
         fields["call_duration"] = max(0, int(update.duration_seconds))
-    if update.provider_message_id:
+    if update.provider_message_id and not provider_id_recorded:
         fields["provider_message_id"] = update.provider_message_id[:80]
     return fields
 
