@@ -143,17 +143,11 @@ class Command(BaseCommand):
                 .values_list("pk", flat=True)[:1000],
             ),
             (
-                "still claimed (recording)",
-                f"SELECT id FROM {table} WHERE campaign_id = %s AND id >= %s AND id <= %s AND status = %s AND queued_at = %s"
-                " ORDER BY id FOR UPDATE",
-                [campaign.pk, lo, lo + 999, "queued", now],
-            ),
-            (
-                "mark submitted (recording: a chunk of 1,000 in one UPDATE ... FROM unnest)",
+                "mark submitted (recording: a chunk of 1,000 in one UPDATE ... FROM unnest, only rows still under the claim)",
                 f"UPDATE {table} SET status = %s, submitted_at = %s, updated_at = %s, provider_message_id = v.pid, network = v.net,"
-                f" cost = price * segments FROM unnest({', '.join(sql for sql, _ in arrays)}) AS v(id, pid, net)"
-                f" WHERE {table}.id = v.id AND {table}.status = %s",
-                ["submitted", now, now, *(param for _, param in arrays), "queued"],
+                f" cost = price * segments FROM unnest({', '.join(sql for sql, _ in arrays)}) AS v(mid, pid, net)"
+                f" WHERE {table}.id = v.mid AND {table}.status = %s AND {table}.queued_at = %s RETURNING {table}.id",
+                ["submitted", now, now, *(param for _, param in arrays), "queued", now],
             ),
             orm(
                 "find reports' messages by provider id (500 reports)",
